@@ -1,0 +1,76 @@
+"""The ``sixaika`` command: validate, build (and, as they land, serve and query).
+
+Exit codes: 0 success, 1 the data does not conform to the shapes, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .build import BuildRefused, Progress, build, check
+from .config import SETTINGS, Settings
+from .errors import InputError
+
+EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sixaika", description=__doc__.splitlines()[0])
+    for setting in SETTINGS:
+        top.add_argument(f"--{setting.name.replace('_', '-')}", dest=setting.name,
+                         help=f"{setting.help} [env {setting.env}, default {setting.default!r}]")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check the sources against the shapes")
+    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text",
+                          help="text for people; json or turtle (sh:ValidationReport) for tools")
+    validate.add_argument("--lang", choices=("en", "fi"), default="en",
+                          help="language of the messages")
+    validate.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    build_cmd = commands.add_parser("build", help="validate and publish a new release")
+    build_cmd.add_argument("--lang", choices=("en", "fi"), default="en")
+    build_cmd.add_argument("--quiet", action="store_true", help="no progress messages")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(**{s.name: getattr(args, s.name) for s in SETTINGS})
+        return COMMANDS[args.command](args, settings)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except ValueError as e:  # a bad setting
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def run_validate(args: argparse.Namespace, settings: Settings) -> int:
+    report = check(settings, Progress(quiet=args.quiet), args.lang)
+    output = {"text": report.text, "json": report.json, "turtle": report.turtle}[args.format]()
+    print(output)
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def run_build(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        release, report = build(settings, Progress(quiet=args.quiet), args.lang)
+    except BuildRefused as refused:
+        print(refused.report.text(), file=sys.stderr)
+        print("error: build refused, the data does not conform; the current release is "
+              "unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    if report.warnings:
+        print(report.text(), file=sys.stderr)
+    print(release.path)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": run_validate, "build": run_build}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Settings: each declared once, with its environment variable, default and help.
+
+The README's settings table is checked against ``SETTINGS`` by a test, so the two
+cannot drift apart.
+
+>>> settings = Settings.from_env({"SIXAIKA_BASE": "https://data.example.org/"})
+>>> settings.base
+'https://data.example.org/'
+>>> settings.id_base
+'https://data.example.org/id/'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+# The ontology, the context and the shapes are written against this base; the build
+# rebases them when another base is configured (see ``Settings.rebase``).
+DEFAULT_BASE = "http://localhost:8000/"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base", "SIXAIKA_BASE", DEFAULT_BASE,
+            "Base IRI of everything published; must end with '/'."),
+    Setting("root", "SIXAIKA_ROOT", ".",
+            "Project folder holding data/, ontology/ and shapes/."),
+    Setting("releases", "SIXAIKA_RELEASES", "var/releases",
+            "Folder where built releases are kept (relative to the root)."),
+    Setting("keep_releases", "SIXAIKA_KEEP_RELEASES", "3",
+            "How many releases to keep on disk, the current one included."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = DEFAULT_BASE
+    root: str = "."
+    releases: str = "var/releases"
+    keep_releases: str = "3"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:
+        """Settings from the environment, then explicit overrides (e.g. from CLI flags)."""
+        environ = os.environ if environ is None else environ
+        values = {s.name: environ.get(s.env, s.default) for s in SETTINGS}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if not self.base.endswith("/") or "://" not in self.base:
+            raise ValueError(f"SIXAIKA_BASE must be an absolute IRI ending in '/': {self.base!r}")
+        if not self.keep_releases.isdigit() or int(self.keep_releases) < 1:
+            raise ValueError(f"SIXAIKA_KEEP_RELEASES must be a positive integer: "
+                             f"{self.keep_releases!r}")
+
+    # Derived places -----------------------------------------------------------------
+    @property
+    def id_base(self) -> str:
+        return self.base + "id/"
+
+    @property
+    def vocab(self) -> str:
+        return self.base + "def/6aika#"
+
+    @property
+    def root_path(self) -> Path:
+        return Path(self.root)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root_path / "data"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root_path / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root_path / "shapes"
+
+    @property
+    def releases_dir(self) -> Path:
+        return self.root_path / self.releases
+
+    def graph(self, dataset: str) -> str:
+        """IRI of the named graph that holds one dataset of the catalog."""
+        return f"{self.base}graph/{dataset}"
+
+    def rebase(self, text: str) -> str:
+        """Text written against ``DEFAULT_BASE`` (context, shapes), moved to our base."""
+        return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)
+
+
+assert {f.name for f in fields(Settings)} == {s.name for s in SETTINGS}

@@ -1,0 +1,30 @@
+"""Errors a person can act on: each names the file and the place in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record (or a fact) was written: a file and, where known, a line."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+class InputError(Exception):
+    """Source input that cannot be used at all (exit code 2).
+
+    >>> str(InputError(Origin(Path("data/x.yaml"), 3), "unknown property 'titel'"))
+    "data/x.yaml:3: unknown property 'titel'"
+    """
+
+    def __init__(self, where: Origin | Path | str, message: str):
+        self.where = where
+        self.message = message
+        super().__init__(f"{where}: {message}")

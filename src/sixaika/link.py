@@ -1,0 +1,87 @@
+"""Link: the checks that need all sources at once, before SHACL sees them.
+
+- every resource of ours (``{base}id/...``) that is linked to is defined by some record;
+- every term of the 6Aika namespace used as a class or property is defined by the ontology;
+- every other class or property comes from a vocabulary listed in DESIGN.md.
+
+Failures are ``InputError`` naming the record that uses the undefined IRI.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .errors import InputError, Origin
+from .sources import Sources
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+# The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
+# SPARQL Service Description, which the catalog and the ontology itself are written in).
+REUSED_VOCABULARIES = {
+    "http://purl.org/dc/terms/": "DCTERMS",
+    "http://www.w3.org/ns/dcat#": "DCAT",
+    "http://data.europa.eu/r5r/": "DCAT-AP",
+    "http://www.w3.org/ns/adms#": "ADMS",
+    "http://www.w3.org/ns/org#": "ORG",
+    "http://xmlns.com/foaf/0.1/": "FOAF",
+    "http://www.w3.org/2006/vcard/ns#": "vCard",
+    "http://www.w3.org/2004/02/skos/core#": "SKOS",
+    "http://www.w3.org/ns/prov#": "PROV",
+    "https://schema.org/": "schema.org",
+    "http://data.europa.eu/s66#": "EURIO",
+    "http://spdx.org/rdf/terms#": "SPDX",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "RDF",
+    "http://www.w3.org/2000/01/rdf-schema#": "RDFS",
+    "http://www.w3.org/2002/07/owl#": "OWL",
+    "http://www.w3.org/2001/XMLSchema#": "XSD",
+    "http://www.w3.org/ns/shacl#": "SHACL",
+    "http://rdfs.org/ns/void#": "VoID",
+    "http://www.w3.org/ns/sparql-service-description#": "SPARQL-SD",
+    "http://purl.org/vocab/vann/": "VANN",
+}
+
+
+def check_links(sources: Sources, settings: Settings) -> None:
+    """Raise ``InputError`` for the first dangling link or undefined term."""
+    owners = owners_of(sources.quads)
+    defined = {q.subject.value for q in sources.quads if isinstance(q.subject, ox.NamedNode)}
+    ontology = settings.graph("ontology")
+    for q in sources.quads:
+        terms = [q.predicate.value]
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            terms.append(q.object.value)
+        for term in terms:
+            problem = _term_problem(term, settings, defined)
+            if problem and q.graph_name.value != ontology:
+                raise InputError(where_defined(q.subject, owners, sources), problem)
+        target = q.object
+        if (isinstance(target, ox.NamedNode) and target.value.startswith(settings.id_base)
+                and target.value not in defined):
+            local = target.value[len(settings.id_base):]
+            raise InputError(where_defined(q.subject, owners, sources),
+                             f"links to {local}, which no record defines")
+
+
+def _term_problem(term: str, settings: Settings, defined: set[str]) -> str | None:
+    if term.startswith(settings.vocab):
+        if term not in defined:
+            return f"uses the term 6aika:{term[len(settings.vocab):]}, which the ontology does not define"
+        return None
+    if not any(term.startswith(ns) for ns in REUSED_VOCABULARIES):
+        return f"uses {term}, which is in no vocabulary this project reuses"
+    return None
+
+
+def owners_of(quads: list[ox.Quad]) -> dict[ox.BlankNode, ox.NamedNode | ox.BlankNode]:
+    """Each blank node's parent: the resource whose record wrote it."""
+    return {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
+
+
+def where_defined(subject: ox.NamedNode | ox.BlankNode, owners: dict, sources: Sources) -> Origin | str:
+    seen = set()
+    while isinstance(subject, ox.BlankNode) and subject in owners and subject not in seen:
+        seen.add(subject)
+        subject = owners[subject]
+    return sources.origins.get(subject.value, subject.value)

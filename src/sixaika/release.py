@@ -1,0 +1,192 @@
+"""Release: an immutable folder with the store, the dumps and a manifest.
+
+Layout under ``releases_dir``::
+
+    current -> 20261127T224500Z      (symlink, swapped atomically)
+    20261127T224500Z/
+        manifest.json
+        store/                       (pyoxigraph, opened read-only by readers)
+        dumps/projects.ttl, projects.nt, projects.jsonld, concepts.*, ontology.*
+
+A release is written under a temporary name and renamed into place; only then does
+``current`` move. A failed or interrupted build therefore never touches the release
+being served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .context import Context
+from .jsonld import compact
+from .sources import DATASETS, Sources
+
+CURRENT = "current"
+DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON-LD)
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", None),
+}
+TURTLE_PREFIXES = {
+    "dct": "http://purl.org/dc/terms/", "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#", "adms": "http://www.w3.org/ns/adms#",
+    "foaf": "http://xmlns.com/foaf/0.1/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path
+
+    @classmethod
+    def current(cls, settings: Settings) -> Release | None:
+        link = settings.releases_dir / CURRENT
+        return cls(link.resolve()) if link.is_symlink() and link.resolve().is_dir() else None
+
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+
+    @property
+    def id(self) -> str:
+        return self.manifest["id"]
+
+    def open_store(self) -> ox.Store:
+        """The release's store, read-only: any number of processes may open it."""
+        return ox.Store.read_only(str(self.path / "store"))
+
+    def dump_path(self, name: str) -> Path:
+        return self.path / "dumps" / name
+
+
+def new_release_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def write_release(sources: Sources, settings: Settings,
+                  progress: Callable[[str], None] = lambda _m: None) -> Release:
+    """Write a release from validated sources and make it current, atomically."""
+    root = settings.releases_dir
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_unfinished(root)
+    release_id = new_release_id()
+    building = root / f".building-{release_id}"
+    building.mkdir()
+    progress("writing the store")
+    _write_store(sources, building / "store")
+    progress("writing the dumps")
+    datasets = _write_dumps(sources, settings, building / "dumps")
+    manifest = {
+        "id": release_id,
+        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "base": settings.base,
+        "source_commit": _source_commit(settings.root_path),
+        "triples": sum(d["triples"] for d in datasets.values()),
+        "datasets": datasets,
+    }
+    (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    final = root / release_id
+    building.rename(final)
+    _point_current_to(root, release_id)
+    _prune(root, keep=int(settings.keep_releases))
+    return Release(final)
+
+
+def _write_store(sources: Sources, path: Path) -> None:
+    store = ox.Store(str(path))
+    store.bulk_extend(sources.quads)
+    store.optimize()
+    store.flush()
+    del store
+    gc.collect()  # the store's files must be closed before the folder is renamed
+
+
+def _write_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
+    folder.mkdir()
+    context = Context.load(settings).terms
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in sources.quads:
+        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    datasets = {}
+    for name in DATASETS:
+        triples = sorted(set(by_graph.get(settings.graph(name), [])), key=_subject_key)
+        files = {}
+        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
+            target = folder / f"{name}.{ext}"
+            if rdf_format is None:
+                document = compact(triples, context)
+                target.write_text(json.dumps(document, ensure_ascii=False, indent=1),
+                                  encoding="utf-8")
+            else:
+                ox.serialize(triples, str(target), format=rdf_format,
+                             prefixes=_prefixes(settings))
+            files[ext] = {"name": target.name, "media_type": media_type,
+                          "bytes": target.stat().st_size, "sha256": _sha256(target)}
+        datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}
+    return datasets
+
+
+def _subject_key(triple: ox.Triple) -> tuple[str, str]:
+    return (triple.subject.value, triple.predicate.value)
+
+
+def _prefixes(settings: Settings) -> dict[str, str]:
+    return {"sixaika": settings.vocab, **TURTLE_PREFIXES}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _source_commit(root: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"],
+                              capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _point_current_to(root: Path, release_id: str) -> None:
+    link = root / f".{CURRENT}-{release_id}"
+    os.symlink(release_id, link)
+    os.replace(link, root / CURRENT)
+
+
+def _remove_unfinished(root: Path) -> None:
+    """Leftovers of builds that crashed; never a finished release."""
+    for leftover in root.glob(".building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in root.glob(f".{CURRENT}-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _prune(root: Path, keep: int) -> None:
+    current = (root / CURRENT).resolve().name
+    releases = sorted(p for p in root.iterdir()
+                      if p.is_dir() and not p.name.startswith(".") and not p.is_symlink())
+    for old in releases[:-keep]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)

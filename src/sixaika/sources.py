@@ -1,0 +1,263 @@
+"""Load: source files (YAML records, Turtle) into quads, remembering where each came from.
+
+A YAML file holds one record or a list of records. A record is a JSON-LD node written
+against ``ontology/context.jsonld``: its keys are the context's terms, ``id`` is relative
+to ``{base}id/``. One convenience goes beyond JSON-LD, because sources list a project's
+lead and partners together: ``participants`` groups, each ``{source, lead, partners}``,
+become ``lead``/``partner`` links plus one ``prov:Attribution`` per organisation and role,
+which keeps every source that names it (see ``expand_participants``).
+
+Which dataset (named graph) a file feeds follows from its folder: ``ontology/`` the
+ontology, ``data/concepts/`` the concept schemes, the rest of ``data/`` the projects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from .config import Settings
+from .context import Context
+from .errors import InputError, Origin
+
+DATASETS = ("projects", "concepts", "ontology")
+ROLES = {"lead": "concept/role/lead", "partners": "concept/role/partner"}
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
+
+
+@dataclass
+class Sources:
+    """Everything loaded: quads (graph = dataset) and the origin of every record."""
+
+    quads: list[ox.Quad] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def claim(self, subject: str, origin: Origin) -> None:
+        """Record that ``origin`` defines ``subject``; two definitions are an error."""
+        earlier = self.origins.get(subject)
+        if earlier is not None and earlier != origin:
+            raise InputError(origin, f"{subject} is already defined at {earlier}")
+        self.origins[subject] = origin
+
+
+def dataset_of(path: Path, settings: Settings) -> str:
+    if path.is_relative_to(settings.ontology_dir):
+        return "ontology"
+    relative = path.relative_to(settings.data_dir)
+    return "concepts" if relative.parts[0] == "concepts" else "projects"
+
+
+def source_files(settings: Settings) -> list[Path]:
+    """The ontology's Turtle and every data file, in a stable order."""
+    for folder in (settings.ontology_dir, settings.data_dir):
+        if not folder.is_dir():
+            raise InputError(folder, "folder not found")
+    ontology = sorted(settings.ontology_dir.glob("*.ttl"))
+    data = sorted(p for p in settings.data_dir.rglob("*")
+                  if p.suffix in (".yaml", ".yml", ".ttl") and p.is_file())
+    return ontology + data
+
+
+def load_sources(settings: Settings, files: list[Path] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Sources:
+    """Read every source file; raise ``InputError`` on the first unusable one."""
+    context = Context.load(settings)
+    sources = Sources()
+    files = source_files(settings) if files is None else files
+    for number, path in enumerate(files, 1):
+        graph = ox.NamedNode(settings.graph(dataset_of(path, settings)))
+        if path.suffix == ".ttl":
+            base = settings.base if dataset_of(path, settings) == "ontology" else settings.id_base
+            triples = _read_turtle(path, base)
+            for subject in {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}:
+                sources.claim(subject, Origin(path))
+        else:
+            triples = _read_yaml(path, context, settings, sources)
+        sources.quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        sources.files.append(path)
+        if progress:
+            progress(number, len(files))
+    return sources
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
+
+
+def _read_turtle(path: Path, base: str) -> list[ox.Triple]:
+    try:
+        return [q.triple for q in ox.parse(_read_text(path).encode(), format=ox.RdfFormat.TURTLE,
+                                           base_iri=base)]
+    except SyntaxError as e:
+        message = str(e.args[0]) if e.args else str(e)
+        line = e.lineno if isinstance(e.lineno, int) else None
+        raise InputError(Origin(path, line), f"malformed Turtle: {message}") from None
+
+
+# YAML ------------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path, context: Context, settings: Settings,
+               sources: Sources) -> list[ox.Triple]:
+    text = _read_text(path)
+    loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise InputError(Origin(path, line), f"malformed YAML: {e.problem}") from None
+    except yaml.YAMLError as e:
+        raise InputError(path, f"malformed YAML: {e}") from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return []
+    records, nodes = (data, root.value) if isinstance(data, list) else ([data], [root])
+    graph = []
+    for record, node in zip(records, nodes, strict=True):
+        origin = Origin(path, node.start_mark.line + 1)
+        lines = _key_lines(node, path)
+        if not isinstance(record, dict) or "id" not in record:
+            raise InputError(origin, "a record must be a mapping with an 'id'")
+        graph.append(_record_to_jsonld(record, context, lines))
+        subject = _resolve(str(record["id"]), settings.id_base)
+        sources.claim(subject, origin)
+    document = json.dumps({"@context": context.terms, "@graph": graph}, default=str)
+    try:
+        quads = ox.parse(document.encode(), format=ox.RdfFormat.JSON_LD, base_iri=settings.id_base)
+        return [q.triple for q in quads]
+    except SyntaxError as e:
+        raise InputError(path, f"records do not make valid JSON-LD: {e}") from None
+
+
+def _key_lines(node: yaml.Node, path: Path) -> Callable[[str], Origin]:
+    """Where each key of a record mapping was written (nested keys by their top key)."""
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
+                 if isinstance(k, yaml.ScalarNode)}
+    record_line = node.start_mark.line + 1
+    return lambda key: Origin(path, lines.get(key, record_line))
+
+
+def _resolve(iri: str, base: str) -> str:
+    return iri if ":" in iri.split("/", 1)[0] else base + iri
+
+
+def _record_to_jsonld(record: dict, context: Context, where: Callable[[str], Origin]) -> dict:
+    """Check a record's keys and values against the context; return its JSON-LD node."""
+    record = expand_participants(record, where)
+    return _node(record, context, lambda key: where(key), top=True)
+
+
+def _node(mapping: dict, context: Context, where: Callable[[str], Origin], top: bool) -> dict:
+    node = {}
+    for key, value in mapping.items():
+        at = where(key) if top else where("")
+        if not isinstance(key, str) or (context.definition(key) is None):
+            raise InputError(at, f"unknown property {key!r}: not a term of ontology/context.jsonld")
+        node[key] = _value(key, value, context, at, where)
+    return node
+
+
+def _value(key: str, value: Any, context: Context, at: Origin,
+           where: Callable[[str], Origin]) -> Any:
+    if isinstance(value, list):
+        return [_value(key, v, context, at, where) for v in value]
+    if key == "type":
+        if not isinstance(value, str) or not (context.is_class_term(value) or _known_compact(value, context)):
+            raise InputError(at, f"unknown type {value!r}: not a class of ontology/context.jsonld")
+        return value
+    if context.container(key) == "@language":
+        return _language_map(key, value, at)
+    if isinstance(value, dict):
+        return _node(value, context, lambda _k: at, top=False)
+    if key == "id" or context.is_reference(key):
+        if not isinstance(value, str):
+            raise InputError(at, f"{key}: expected a link (an IRI), got {value!r}")
+        _check_iri(value, context, at)
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _language_map(key: str, value: Any, at: Origin) -> dict:
+    if not isinstance(value, dict):
+        raise InputError(at, f"{key}: expected texts by language, e.g. {{fi: ..., en: ...}}")
+    for tag, text in value.items():
+        if not isinstance(tag, str) or not _LANGUAGE_TAG.match(tag):
+            raise InputError(at, f"{key}: {tag!r} is not a language tag (fi, en, sv, ...)")
+        if not isinstance(text, str | list):
+            raise InputError(at, f"{key}.{tag}: expected text, got {text!r}")
+    return value
+
+
+def _known_compact(value: str, context: Context) -> bool:
+    prefix, sep, _ = value.partition(":")
+    return bool(sep) and prefix in context.prefixes
+
+
+def _check_iri(value: str, context: Context, at: Origin) -> None:
+    prefix, sep, rest = value.partition(":")
+    if not sep or "/" in prefix or prefix in context.prefixes:
+        return
+    if prefix in _IRI_SCHEMES:
+        if " " in value:
+            raise InputError(at, f"{value!r} is not an IRI: it contains a space")
+        return
+    raise InputError(at, f"unknown prefix {prefix!r} in {value!r}")
+
+
+def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
+    """``participants`` groups as ``lead``/``partner`` links and qualified attributions.
+
+    >>> r = expand_participants({"id": "project/x", "participants": [
+    ...     {"source": "https://a", "lead": "organisation/o", "partners": ["organisation/p"]},
+    ...     {"source": "https://b", "partners": ["organisation/p"]}]}, None)
+    >>> r["lead"], r["partner"]
+    (['organisation/o'], ['organisation/p'])
+    >>> [(a["agent"], a["source"]) for a in r["qualifiedAttribution"]]
+    [('organisation/o', ['https://a']), ('organisation/p', ['https://a', 'https://b'])]
+    """
+    if "participants" not in record:
+        return record
+    groups = record["participants"]
+    record = {k: v for k, v in record.items() if k != "participants"}
+    attributions: dict[tuple[str, str], list[str]] = {}
+    for group in groups if isinstance(groups, list) else [groups]:
+        if not isinstance(group, dict) or "source" not in group or set(group) - {
+                "source", "lead", "partners"}:
+            raise InputError(where("participants"),
+                             "participants: each entry needs 'source' and may list "
+                             "'lead' and 'partners', nothing else")
+        for role in ("lead", "partners"):
+            agents = group.get(role, [])
+            for agent in agents if isinstance(agents, list) else [agents]:
+                attributions.setdefault((role, agent), []).append(group["source"])
+    record["lead"] = _unique(a for (role, a) in attributions if role == "lead")
+    record["partner"] = _unique(a for (role, a) in attributions if role == "partners")
+    record["qualifiedAttribution"] = [
+        {"type": "Attribution", "agent": agent, "hadRole": ROLES[role], "source": found_in}
+        for (role, agent), found_in in attributions.items()]
+    return record
+
+
+def _unique(items: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,173 @@
+"""Validate: run the SHACL shapes over the loaded sources and explain the results.
+
+The report speaks to the person who wrote the record: file and line, the resource,
+the property, the message (in English or Finnish) and the severity.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import SH
+
+from .config import Settings
+from .errors import InputError
+from .link import owners_of, where_defined
+from .sources import Sources
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    where: str
+    resource: str
+    path: str | None
+    value: str | None
+    message: str
+
+    def line(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.where}: {self.severity}: {self.resource}{path}: {self.message}{value}"
+
+
+@dataclass
+class Report:
+    conforms: bool
+    problems: list[Problem]
+    graph: rdflib.Graph
+
+    @property
+    def violations(self) -> int:
+        return sum(p.severity == "Violation" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "Warning" for p in self.problems)
+
+    def text(self) -> str:
+        lines = [p.line() for p in self.problems]
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(f"{verdict}: {self.violations} violation(s), {self.warnings} warning(s)")
+        return "\n".join(lines)
+
+    def json(self) -> str:
+        return json.dumps({"conforms": self.conforms, "violations": self.violations,
+                           "warnings": self.warnings,
+                           "results": [asdict(p) for p in self.problems]},
+                          ensure_ascii=False, indent=2)
+
+    def turtle(self) -> str:
+        return self.graph.serialize(format="turtle")
+
+
+def load_shapes(settings: Settings) -> rdflib.Graph:
+    shapes = rdflib.Graph()
+    files = sorted(settings.shapes_dir.glob("*.ttl"))
+    if not files:
+        raise InputError(settings.shapes_dir, "no shapes (*.ttl) found")
+    for path in files:
+        try:
+            shapes.parse(data=path.read_text(encoding="utf-8"), format="turtle",
+                         publicID=settings.base)
+        except Exception as e:  # rdflib raises several parser exception types
+            raise InputError(path, f"malformed Turtle: {_first_line(e)}") from None
+    return shapes
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """The union of the quads' graphs as an rdflib graph (pyshacl's input)."""
+    graph = rdflib.Graph()
+    cache: dict = {}
+
+    def term(t):
+        found = cache.get(t)
+        if found is None:
+            if isinstance(t, ox.NamedNode):
+                found = rdflib.URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                found = rdflib.BNode(t.value)
+            elif t.language:
+                found = rdflib.Literal(t.value, lang=t.language)
+            else:
+                found = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+            cache[t] = found
+        return found
+
+    add = graph.add
+    for q in quads:
+        add((term(q.subject), term(q.predicate), term(q.object)))
+    return graph
+
+
+def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> Report:
+    data = to_rdflib(sources.quads)
+    shapes = load_shapes(settings)
+    conforms, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
+                                          advanced=True, allow_warnings=True)
+    problems = sorted(_problems(results, sources, settings, lang),
+                      key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), p.where, p.resource))
+    return Report(conforms=bool(conforms), problems=problems, graph=results)
+
+
+def _problems(results: rdflib.Graph, sources: Sources, settings: Settings,
+              lang: str) -> Iterable[Problem]:
+    owners = owners_of(sources.quads)
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        severity = results.value(result, SH.resultSeverity)
+        yield Problem(
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            where=str(where_defined(_ox(focus), owners, sources)),
+            resource=_short(focus, settings),
+            path=_short(path, settings) if path is not None else None,
+            value=_short(value, settings) if value is not None else None,
+            message=_message(results, result, lang),
+        )
+
+
+def _message(results: rdflib.Graph, result, lang: str) -> str:
+    messages = list(results.objects(result, SH.resultMessage))
+    for wanted in (lang, "en", None):
+        for m in messages:
+            if getattr(m, "language", None) == wanted:
+                return str(m)
+    return str(messages[0]) if messages else "constraint not met"
+
+
+def _ox(term) -> ox.NamedNode | ox.BlankNode:
+    return ox.BlankNode(str(term)) if isinstance(term, rdflib.BNode) else ox.NamedNode(str(term))
+
+
+def _short(term, settings: Settings) -> str:
+    text = str(term)
+    if isinstance(term, rdflib.BNode):
+        return "(nested node)"
+    for prefix, short in ((settings.id_base, ""), (settings.vocab, "6aika:")):
+        if text.startswith(prefix):
+            return short + text[len(prefix):]
+    for prefix, namespace in _PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+_PREFIXES = {"dct": "http://purl.org/dc/terms/", "dcat": "http://www.w3.org/ns/dcat#",
+             "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
+             "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
+             "vcard": "http://www.w3.org/2006/vcard/ns#", "adms": "http://www.w3.org/ns/adms#",
+             "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "foaf": "http://xmlns.com/foaf/0.1/"}
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
