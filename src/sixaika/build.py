@@ -52,8 +52,9 @@ def check(settings: Settings, progress: Progress, lang: str = "en") -> Report:
     return validate_sources(sources, settings, lang)
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None,
-          lang: str = "en") -> tuple[Release, Report]:
+def build(
+    settings: Settings, progress: Callable[[str], None] | None = None, lang: str = "en"
+) -> tuple[Release, Report]:
     """Build and publish a release; raise ``InputError`` or ``BuildRefused`` otherwise."""
     progress = progress or Progress()
     sources = load_and_check(settings, progress)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from .build import BuildRefused, Progress, build, check
 from .config import SETTINGS, Settings
 from .errors import InputError
+from .release import Release
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
@@ -19,20 +20,30 @@ EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sixaika", description=__doc__.splitlines()[0])
     for setting in SETTINGS:
-        top.add_argument(f"--{setting.name.replace('_', '-')}", dest=setting.name,
-                         help=f"{setting.help} [env {setting.env}, default {setting.default!r}]")
+        top.add_argument(
+            f"--{setting.name.replace('_', '-')}",
+            dest=setting.name,
+            help=f"{setting.help} [env {setting.env}, default {setting.default!r}]",
+        )
     commands = top.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check the sources against the shapes")
-    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text",
-                          help="text for people; json or turtle (sh:ValidationReport) for tools")
-    validate.add_argument("--lang", choices=("en", "fi"), default="en",
-                          help="language of the messages")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "turtle"),
+        default="text",
+        help="text for people; json or turtle (sh:ValidationReport) for tools",
+    )
+    validate.add_argument(
+        "--lang", choices=("en", "fi"), default="en", help="language of the messages"
+    )
     validate.add_argument("--quiet", action="store_true", help="no progress messages")
 
     build_cmd = commands.add_parser("build", help="validate and publish a new release")
     build_cmd.add_argument("--lang", choices=("en", "fi"), default="en")
     build_cmd.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    commands.add_parser("serve", help="serve the current release (building one if there is none)")
     return top
 
 
@@ -61,8 +72,10 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         release, report = build(settings, Progress(quiet=args.quiet), args.lang)
     except BuildRefused as refused:
         print(refused.report.text(), file=sys.stderr)
-        print("error: build refused, the data does not conform; the current release is "
-              "unchanged", file=sys.stderr)
+        print(
+            "error: build refused, the data does not conform; the current release is unchanged",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     if report.warnings:
         print(report.text(), file=sys.stderr)
@@ -70,7 +83,19 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": run_validate, "build": run_build}
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .serve import serve  # gunicorn is needed only here
+
+    if Release.current(settings) is None:
+        print("no release yet: building one from the sources", file=sys.stderr)
+        args.lang, args.quiet = "en", False
+        if (code := run_build(args, settings)) != EXIT_OK:
+            return code
+    serve(settings)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": run_validate, "build": run_build, "serve": run_serve}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -31,14 +31,25 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("base", "SIXAIKA_BASE", DEFAULT_BASE,
-            "Base IRI of everything published; must end with '/'."),
-    Setting("root", "SIXAIKA_ROOT", ".",
-            "Project folder holding data/, ontology/ and shapes/."),
-    Setting("releases", "SIXAIKA_RELEASES", "var/releases",
-            "Folder where built releases are kept (relative to the root)."),
-    Setting("keep_releases", "SIXAIKA_KEEP_RELEASES", "3",
-            "How many releases to keep on disk, the current one included."),
+    Setting(
+        "base", "SIXAIKA_BASE", DEFAULT_BASE, "Base IRI of everything published; must end with '/'."
+    ),
+    Setting("root", "SIXAIKA_ROOT", ".", "Project folder holding data/, ontology/ and shapes/."),
+    Setting(
+        "releases",
+        "SIXAIKA_RELEASES",
+        "var/releases",
+        "Folder where built releases are kept (relative to the root).",
+    ),
+    Setting(
+        "keep_releases",
+        "SIXAIKA_KEEP_RELEASES",
+        "3",
+        "How many releases to keep on disk, the current one included.",
+    ),
+    Setting("host", "SIXAIKA_HOST", "127.0.0.1", "Address `serve` listens on."),
+    Setting("port", "SIXAIKA_PORT", "8000", "Port `serve` listens on."),
+    Setting("workers", "SIXAIKA_WORKERS", "2", "Web worker processes of `serve`."),
 )
 
 
@@ -48,6 +59,9 @@ class Settings:
     root: str = "."
     releases: str = "var/releases"
     keep_releases: str = "3"
+    host: str = "127.0.0.1"
+    port: str = "8000"
+    workers: str = "2"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:
@@ -62,9 +76,10 @@ class Settings:
     def check(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
             raise ValueError(f"SIXAIKA_BASE must be an absolute IRI ending in '/': {self.base!r}")
-        if not self.keep_releases.isdigit() or int(self.keep_releases) < 1:
-            raise ValueError(f"SIXAIKA_KEEP_RELEASES must be a positive integer: "
-                             f"{self.keep_releases!r}")
+        for setting in ("keep_releases", "port", "workers"):
+            value = getattr(self, setting)
+            if not value.isdigit() or int(value) < 1:
+                raise ValueError(f"SIXAIKA_{setting.upper()} must be a positive integer: {value!r}")
 
     # Derived places -----------------------------------------------------------------
     @property

@@ -43,8 +43,11 @@ class Context:
     @cached_property
     def prefixes(self) -> dict[str, str]:
         """Terms whose value is a namespace IRI (usable as ``prefix:local``)."""
-        return {k: v for k, v in self.terms.items()
-                if isinstance(v, str) and not k.startswith("@") and v.endswith(("#", "/"))}
+        return {
+            k: v
+            for k, v in self.terms.items()
+            if isinstance(v, str) and not k.startswith("@") and v.endswith(("#", "/"))
+        }
 
     def definition(self, term: str) -> dict[str, Any] | None:
         value = self.terms.get(term)

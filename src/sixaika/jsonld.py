@@ -61,16 +61,23 @@ def _references(node: dict[str, Any]) -> Iterable[dict[str, str]]:
             yield from (v for v in values if isinstance(v, dict) and v.keys() == {"@id"})
 
 
-def compact(triples: Iterable[ox.Triple], context: dict[str, Any],
-            context_ref: str | None = None) -> dict[str, Any]:
+def compact(
+    triples: Iterable[ox.Triple], context: dict[str, Any], context_ref: str | None = None
+) -> dict[str, Any]:
     """Compact JSON-LD of ``triples``; ``@context`` becomes ``context_ref`` when given."""
-    document = jsonld.compact({"@graph": expanded(triples)}, {"@context": context},
-                              {"documentLoader": _no_remote_contexts})
+    document = jsonld.compact(
+        {"@graph": expanded(triples)},
+        {"@context": context},
+        {"documentLoader": _no_remote_contexts},
+    )
     if context_ref is not None:
         document["@context"] = context_ref
     return document
 
 
 def _no_remote_contexts(url: str, options: dict | None = None) -> dict:
-    raise jsonld.JsonLdError(f"remote context {url} not loaded: only the local context is used",
-                             "jsonld.LoadDocumentError", code="loading document failed")
+    raise jsonld.JsonLdError(
+        f"remote context {url} not loaded: only the local context is used",
+        "jsonld.LoadDocumentError",
+        code="loading document failed",
+    )

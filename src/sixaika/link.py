@@ -57,17 +57,23 @@ def check_links(sources: Sources, settings: Settings) -> None:
             if problem and q.graph_name.value != ontology:
                 raise InputError(where_defined(q.subject, owners, sources), problem)
         target = q.object
-        if (isinstance(target, ox.NamedNode) and target.value.startswith(settings.id_base)
-                and target.value not in defined):
-            local = target.value[len(settings.id_base):]
-            raise InputError(where_defined(q.subject, owners, sources),
-                             f"links to {local}, which no record defines")
+        if (
+            isinstance(target, ox.NamedNode)
+            and target.value.startswith(settings.id_base)
+            and target.value not in defined
+        ):
+            local = target.value[len(settings.id_base) :]
+            raise InputError(
+                where_defined(q.subject, owners, sources),
+                f"links to {local}, which no record defines",
+            )
 
 
 def _term_problem(term: str, settings: Settings, defined: set[str]) -> str | None:
     if term.startswith(settings.vocab):
         if term not in defined:
-            return f"uses the term 6aika:{term[len(settings.vocab):]}, which the ontology does not define"
+            local = term[len(settings.vocab) :]
+            return f"uses the term 6aika:{local}, which the ontology does not define"
         return None
     if not any(term.startswith(ns) for ns in REUSED_VOCABULARIES):
         return f"uses {term}, which is in no vocabulary this project reuses"
@@ -79,7 +85,9 @@ def owners_of(quads: list[ox.Quad]) -> dict[ox.BlankNode, ox.NamedNode | ox.Blan
     return {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
 
 
-def where_defined(subject: ox.NamedNode | ox.BlankNode, owners: dict, sources: Sources) -> Origin | str:
+def where_defined(
+    subject: ox.NamedNode | ox.BlankNode, owners: dict, sources: Sources
+) -> Origin | str:
     seen = set()
     while isinstance(subject, ox.BlankNode) and subject in owners and subject not in seen:
         seen.add(subject)

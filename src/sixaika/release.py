@@ -42,12 +42,18 @@ DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON
     "jsonld": ("application/ld+json", None),
 }
 TURTLE_PREFIXES = {
-    "dct": "http://purl.org/dc/terms/", "dcat": "http://www.w3.org/ns/dcat#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#", "adms": "http://www.w3.org/ns/adms#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
 }
 
 
@@ -81,8 +87,9 @@ def new_release_id(now: dt.datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def write_release(sources: Sources, settings: Settings,
-                  progress: Callable[[str], None] = lambda _m: None) -> Release:
+def write_release(
+    sources: Sources, settings: Settings, progress: Callable[[str], None] = lambda _m: None
+) -> Release:
     """Write a release from validated sources and make it current, atomically."""
     root = settings.releases_dir
     root.mkdir(parents=True, exist_ok=True)
@@ -133,13 +140,17 @@ def _write_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str
             target = folder / f"{name}.{ext}"
             if rdf_format is None:
                 document = compact(triples, context)
-                target.write_text(json.dumps(document, ensure_ascii=False, indent=1),
-                                  encoding="utf-8")
+                target.write_text(
+                    json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
+                )
             else:
-                ox.serialize(triples, str(target), format=rdf_format,
-                             prefixes=_prefixes(settings))
-            files[ext] = {"name": target.name, "media_type": media_type,
-                          "bytes": target.stat().st_size, "sha256": _sha256(target)}
+                ox.serialize(triples, str(target), format=rdf_format, prefixes=_prefixes(settings))
+            files[ext] = {
+                "name": target.name,
+                "media_type": media_type,
+                "bytes": target.stat().st_size,
+                "sha256": _sha256(target),
+            }
         datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}
     return datasets
 
@@ -162,8 +173,13 @@ def _sha256(path: Path) -> str:
 
 def _source_commit(root: Path) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"],
-                              capture_output=True, text=True, timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
@@ -185,8 +201,11 @@ def _remove_unfinished(root: Path) -> None:
 
 def _prune(root: Path, keep: int) -> None:
     current = (root / CURRENT).resolve().name
-    releases = sorted(p for p in root.iterdir()
-                      if p.is_dir() and not p.name.startswith(".") and not p.is_symlink())
+    releases = sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and not p.is_symlink()
+    )
     for old in releases[:-keep]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)

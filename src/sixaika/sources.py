@@ -63,13 +63,19 @@ def source_files(settings: Settings) -> list[Path]:
         if not folder.is_dir():
             raise InputError(folder, "folder not found")
     ontology = sorted(settings.ontology_dir.glob("*.ttl"))
-    data = sorted(p for p in settings.data_dir.rglob("*")
-                  if p.suffix in (".yaml", ".yml", ".ttl") and p.is_file())
+    data = sorted(
+        p
+        for p in settings.data_dir.rglob("*")
+        if p.suffix in (".yaml", ".yml", ".ttl") and p.is_file()
+    )
     return ontology + data
 
 
-def load_sources(settings: Settings, files: list[Path] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> Sources:
+def load_sources(
+    settings: Settings,
+    files: list[Path] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sources:
     """Read every source file; raise ``InputError`` on the first unusable one."""
     context = Context.load(settings)
     sources = Sources()
@@ -79,8 +85,8 @@ def load_sources(settings: Settings, files: list[Path] | None = None,
         if path.suffix == ".ttl":
             base = settings.base if dataset_of(path, settings) == "ontology" else settings.id_base
             triples = _read_turtle(path, base)
-            for subject in {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}:
-                sources.claim(subject, Origin(path))
+            for subject in {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}:
+                sources.claim(subject.value, Origin(path))
         else:
             triples = _read_yaml(path, context, settings, sources)
         sources.quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
@@ -101,8 +107,10 @@ def _read_text(path: Path) -> str:
 
 def _read_turtle(path: Path, base: str) -> list[ox.Triple]:
     try:
-        return [q.triple for q in ox.parse(_read_text(path).encode(), format=ox.RdfFormat.TURTLE,
-                                           base_iri=base)]
+        return [
+            q.triple
+            for q in ox.parse(_read_text(path).encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
+        ]
     except SyntaxError as e:
         message = str(e.args[0]) if e.args else str(e)
         line = e.lineno if isinstance(e.lineno, int) else None
@@ -112,8 +120,9 @@ def _read_turtle(path: Path, base: str) -> list[ox.Triple]:
 # YAML ------------------------------------------------------------------------------
 
 
-def _read_yaml(path: Path, context: Context, settings: Settings,
-               sources: Sources) -> list[ox.Triple]:
+def _read_yaml(
+    path: Path, context: Context, settings: Settings, sources: Sources
+) -> list[ox.Triple]:
     text = _read_text(path)
     loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
     try:
@@ -150,8 +159,9 @@ def _key_lines(node: yaml.Node, path: Path) -> Callable[[str], Origin]:
     """Where each key of a record mapping was written (nested keys by their top key)."""
     lines = {}
     if isinstance(node, yaml.MappingNode):
-        lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
-                 if isinstance(k, yaml.ScalarNode)}
+        lines = {
+            k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+        }
     record_line = node.start_mark.line + 1
     return lambda key: Origin(path, lines.get(key, record_line))
 
@@ -176,12 +186,16 @@ def _node(mapping: dict, context: Context, where: Callable[[str], Origin], top: 
     return node
 
 
-def _value(key: str, value: Any, context: Context, at: Origin,
-           where: Callable[[str], Origin]) -> Any:
+def _value(
+    key: str, value: Any, context: Context, at: Origin, where: Callable[[str], Origin]
+) -> Any:
     if isinstance(value, list):
         return [_value(key, v, context, at, where) for v in value]
     if key == "type":
-        if not isinstance(value, str) or not (context.is_class_term(value) or _known_compact(value, context)):
+        known = isinstance(value, str) and (
+            context.is_class_term(value) or _known_compact(value, context)
+        )
+        if not known:
             raise InputError(at, f"unknown type {value!r}: not a class of ontology/context.jsonld")
         return value
     if context.container(key) == "@language":
@@ -242,11 +256,16 @@ def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
     record = {k: v for k, v in record.items() if k != "participants"}
     attributions: dict[tuple[str, str], list[str]] = {}
     for group in groups if isinstance(groups, list) else [groups]:
-        if not isinstance(group, dict) or "source" not in group or set(group) - {
-                "source", "lead", "partners"}:
-            raise InputError(where("participants"),
-                             "participants: each entry needs 'source' and may list "
-                             "'lead' and 'partners', nothing else")
+        if (
+            not isinstance(group, dict)
+            or "source" not in group
+            or set(group) - {"source", "lead", "partners"}
+        ):
+            raise InputError(
+                where("participants"),
+                "participants: each entry needs 'source' and may list "
+                "'lead' and 'partners', nothing else",
+            )
         for role in ("lead", "partners"):
             agents = group.get(role, [])
             for agent in agents if isinstance(agents, list) else [agents]:
@@ -255,7 +274,8 @@ def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
     record["partner"] = _unique(a for (role, a) in attributions if role == "partners")
     record["qualifiedAttribution"] = [
         {"type": "Attribution", "agent": agent, "hadRole": ROLES[role], "source": found_in}
-        for (role, agent), found_in in attributions.items()]
+        for (role, agent), found_in in attributions.items()
+    ]
     return record
 
 

@@ -59,10 +59,16 @@ class Report:
         return "\n".join(lines)
 
     def json(self) -> str:
-        return json.dumps({"conforms": self.conforms, "violations": self.violations,
-                           "warnings": self.warnings,
-                           "results": [asdict(p) for p in self.problems]},
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": self.violations,
+                "warnings": self.warnings,
+                "results": [asdict(p) for p in self.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
 
     def turtle(self) -> str:
         return self.graph.serialize(format="turtle")
@@ -75,8 +81,9 @@ def load_shapes(settings: Settings) -> rdflib.Graph:
         raise InputError(settings.shapes_dir, "no shapes (*.ttl) found")
     for path in files:
         try:
-            shapes.parse(data=path.read_text(encoding="utf-8"), format="turtle",
-                         publicID=settings.base)
+            shapes.parse(
+                data=path.read_text(encoding="utf-8"), format="turtle", publicID=settings.base
+            )
         except Exception as e:  # rdflib raises several parser exception types
             raise InputError(path, f"malformed Turtle: {_first_line(e)}") from None
     return shapes
@@ -110,15 +117,19 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
 def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> Report:
     data = to_rdflib(sources.quads)
     shapes = load_shapes(settings)
-    conforms, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
-                                          advanced=True, allow_warnings=True)
-    problems = sorted(_problems(results, sources, settings, lang),
-                      key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), p.where, p.resource))
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    problems = sorted(
+        _problems(results, sources, settings, lang),
+        key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), p.where, p.resource),
+    )
     return Report(conforms=bool(conforms), problems=problems, graph=results)
 
 
-def _problems(results: rdflib.Graph, sources: Sources, settings: Settings,
-              lang: str) -> Iterable[Problem]:
+def _problems(
+    results: rdflib.Graph, sources: Sources, settings: Settings, lang: str
+) -> Iterable[Problem]:
     owners = owners_of(sources.quads)
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -154,20 +165,26 @@ def _short(term, settings: Settings) -> str:
         return "(nested node)"
     for prefix, short in ((settings.id_base, ""), (settings.vocab, "6aika:")):
         if text.startswith(prefix):
-            return short + text[len(prefix):]
+            return short + text[len(prefix) :]
     for prefix, namespace in _PREFIXES.items():
         if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return text
 
 
-_PREFIXES = {"dct": "http://purl.org/dc/terms/", "dcat": "http://www.w3.org/ns/dcat#",
-             "skos": "http://www.w3.org/2004/02/skos/core#", "org": "http://www.w3.org/ns/org#",
-             "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
-             "vcard": "http://www.w3.org/2006/vcard/ns#", "adms": "http://www.w3.org/ns/adms#",
-             "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "foaf": "http://xmlns.com/foaf/0.1/"}
+_PREFIXES = {
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
 
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-

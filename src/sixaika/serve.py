@@ -1,0 +1,37 @@
+"""Serve: the web app under gunicorn, the production WSGI server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from .config import Settings
+from .web import create_app
+
+
+class Server(BaseApplication):
+    def __init__(self, settings: Settings, **options: Any):
+        self.settings = settings
+        self.options = {
+            "bind": f"{settings.host}:{settings.port}",
+            "workers": int(settings.workers),
+            "worker_class": "gthread",
+            "threads": 4,
+            "keepalive": 5,
+            "accesslog": "-",
+            **options,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Each worker opens the release itself: stores are not shared across a fork.
+        return create_app(self.settings)
+
+
+def serve(settings: Settings, **options: Any) -> None:
+    Server(settings, **options).run()

@@ -1,0 +1,66 @@
+"""HTTP conduct shared by every blueprint: CORS on reads, readable errors, never a trace."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template_string, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..config import Settings
+from ..release import Release
+from ..store import Repo
+
+_ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ code }} {{ name }}</title></head>
+<body><main><h1>{{ code }} {{ name }}</h1><p>{{ description }}</p>
+<p><a href="/">Home</a></p></main></body></html>
+"""
+
+
+def settings() -> Settings:
+    return current_app.config["SIXAIKA_SETTINGS"]
+
+
+def repo() -> Repo:
+    return current_app.config["SIXAIKA_REPO"]
+
+
+def release() -> Release | None:
+    return current_app.config["SIXAIKA_RELEASE"]
+
+
+def wants_json() -> bool:
+    """Errors as JSON for clients that prefer it over HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or (
+        best is None and "html" not in str(request.accept_mimetypes)
+    )
+
+
+def error_response(error: HTTPException) -> Response:
+    code, name = error.code or 500, error.name
+    description = error.description or ""
+    if wants_json():
+        response = jsonify(error=name, status=code, message=description)
+    else:
+        response = Response(
+            render_template_string(_ERROR_PAGE, code=code, name=name, description=description),
+            mimetype="text/html",
+        )
+    response.status_code = code
+    for header in ("Allow", "Retry-After"):
+        if header in error.get_headers():
+            response.headers[header] = dict(error.get_headers())[header]
+    return response
+
+
+def _add_cors(response: Response) -> Response:
+    # Everything served is public and read-only (SPARQL POST included), errors too.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.setdefault("Access-Control-Expose-Headers", "ETag, Link, Vary")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, error_response)
+    app.register_error_handler(Exception, lambda e: error_response(InternalServerError()))
+    app.after_request(_add_cors)

@@ -1,0 +1,242 @@
+"""The build pipeline on a small synthetic project: load, link, validate, release, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from sixaika import release as release_module
+from sixaika.cli import main
+from sixaika.config import Settings
+from sixaika.release import Release
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+
+
+@pytest.fixture
+def mini(tmp_path, monkeypatch) -> Path:
+    """A writable synthetic project with the real context, run from its own folder."""
+    shutil.copytree(HERE / "fixtures" / "mini", tmp_path, dirs_exist_ok=True)
+    shutil.copy(ROOT / "ontology" / "context.jsonld", tmp_path / "ontology")
+    monkeypatch.chdir(tmp_path)
+    for name in ("SIXAIKA_ROOT", "SIXAIKA_RELEASES", "SIXAIKA_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([*args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# validate ---------------------------------------------------------------------------
+
+
+def test_validate_conforms_with_warnings(mini, capsys):
+    code, out, _ = run(capsys, "validate", "--quiet")
+    assert code == 0
+    assert "conforms: 0 violation(s), 1 warning(s)" in out
+    assert "data/projects/p1.yaml:2: Warning: project/p1 dct:description" in out
+
+
+def test_validate_reports_violation_with_file_line_and_finnish(mini, capsys):
+    path = mini / "data/projects/p1.yaml"
+    title = "title:\n  fi: Esimerkkihanke\n  en: Example project\n"
+    path.write_text(path.read_text().replace(title, ""))
+    code, out, _ = run(capsys, "validate", "--quiet", "--lang", "fi")
+    assert code == 1
+    assert "data/projects/p1.yaml:2: Violation: project/p1 dct:title: Hankkeella on oltava nimi." \
+        in out
+
+
+def test_validate_machine_reports(mini, capsys):
+    code, out, _ = run(capsys, "validate", "--quiet", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["conforms"] is True and report["warnings"] == 1
+    code, out, _ = run(capsys, "validate", "--quiet", "--format", "turtle")
+    graph = rdflib.Graph().parse(data=out, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert (None, rdflib.RDF.type, sh.ValidationReport) in graph
+
+
+# bad input: one line naming the place, exit 2, no traceback --------------------------
+
+BAD_INPUTS = {
+    "malformed YAML": ("data/projects/p1.yaml", "title: [unclosed\n",
+                       "data/projects/p1.yaml:2: malformed YAML"),
+    "malformed Turtle": ("data/extra.ttl", "<a> <b> .\n",
+                         "data/extra.ttl:1: malformed Turtle"),
+    "unknown Turtle prefix": ("data/extra.ttl", "@prefix x: <http://x/> .\n\nfoo:a x:b x:c .\n",
+                              "data/extra.ttl:3: malformed Turtle"),
+    "unknown YAML prefix": ("data/projects/p2.yaml",
+                            "id: project/p2\ntype: Project\nsource: foo:bar\n",
+                            "data/projects/p2.yaml:3: unknown prefix 'foo'"),
+    "unknown property": ("data/projects/p2.yaml", "id: project/p2\ntitel: {fi: x}\n",
+                         "data/projects/p2.yaml:2: unknown property 'titel'"),
+    "unknown type": ("data/projects/p2.yaml", "id: project/p2\ntype: Projekt\n",
+                     "data/projects/p2.yaml:2: unknown type 'Projekt'"),
+    "link to nothing": ("data/projects/p2.yaml",
+                        "id: project/p2\ntype: Project\nlead: organisation/nobody\n",
+                        "data/projects/p2.yaml:1: links to organisation/nobody, which no record"),
+    "term defined nowhere": ("data/extra.ttl",
+                             "<http://localhost:8000/id/project/extra> "
+                             "<http://localhost:8000/def/6aika#bogus> 1 .\n",
+                             "6aika:bogus, which the ontology does not define"),
+    "term of no reused vocabulary": ("data/extra.ttl",
+                                     "<http://localhost:8000/id/project/extra> "
+                                     "<http://example.org/madeup#p> 1 .\n",
+                                     "in no vocabulary this project reuses"),
+    "two records claim one IRI": ("data/projects/p2.yaml", "id: project/p1\ntype: Project\n",
+                                  "data/projects/p2.yaml:1: http://localhost:8000/id/project/p1 "
+                                  "is already defined at data/projects/p1.yaml:2"),
+    "not UTF-8": ("data/projects/p2.yaml", b"id: project/\xff\n", "not UTF-8"),
+    "record without id": ("data/projects/p2.yaml", "type: Project\n",
+                          "a record must be a mapping with an 'id'"),
+    "bad language tag": ("data/projects/p2.yaml", "id: project/p2\ntitle: {Finnish: x}\n",
+                         "'Finnish' is not a language tag"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
+def test_bad_input_is_one_clear_line(mini, capsys, case):
+    relative, content, expected = BAD_INPUTS[case]
+    target = mini / relative
+    target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    for command in ("validate", "build"):
+        code, _, err = run(capsys, command, "--quiet")
+        assert code == 2, err
+        assert expected in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_folder_and_context(mini, capsys):
+    shutil.rmtree(mini / "data")
+    code, _, err = run(capsys, "validate", "--quiet")
+    assert code == 2 and "data: folder not found" in err
+    (mini / "data").mkdir()
+    (mini / "ontology/context.jsonld").unlink()
+    code, _, err = run(capsys, "validate", "--quiet")
+    assert code == 2 and "ontology/context.jsonld: file not found" in err
+
+
+def test_bad_setting_is_unusable_input(mini, capsys, monkeypatch):
+    monkeypatch.setenv("SIXAIKA_BASE", "not-an-iri")
+    code, _, err = run(capsys, "validate", "--quiet")
+    assert code == 2 and "SIXAIKA_BASE" in err
+
+
+# build and releases -------------------------------------------------------------------
+
+
+def test_build_writes_a_complete_release(mini, capsys):
+    code, out, _ = run(capsys, "build", "--quiet")
+    assert code == 0
+    release = Release.current(Settings.from_env({}))
+    assert release is not None and Path(out.strip()).resolve() == release.path
+    manifest = release.manifest
+    assert manifest["base"] == "http://localhost:8000/"
+    assert set(manifest["datasets"]) == {"projects", "concepts", "ontology"}
+    for dataset in manifest["datasets"].values():
+        for file in dataset["files"].values():
+            path = release.dump_path(file["name"])
+            assert file["bytes"] == path.stat().st_size
+            assert file["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert manifest["triples"] == sum(d["triples"] for d in manifest["datasets"].values())
+    store = release.open_store()
+    assert len(store) == manifest["triples"]
+
+
+def test_dumps_are_the_same_graph_in_every_format(mini, capsys):
+    run(capsys, "build", "--quiet")
+    release = Release.current(Settings.from_env({}))
+    graphs = {}
+    for ext, fmt in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        graphs[ext] = rdflib.Graph().parse(release.dump_path(f"projects.{ext}"), format=fmt)
+    assert len(graphs["ttl"]) > 10
+    assert isomorphic(graphs["ttl"], graphs["nt"])
+    assert isomorphic(graphs["ttl"], graphs["jsonld"])
+    document = json.loads(release.dump_path("projects.jsonld").read_text())
+    assert "title" in json.dumps(document["@graph"])  # compacted: terms, not full IRIs
+
+
+def test_participants_become_links_and_attributions(mini, capsys):
+    run(capsys, "build", "--quiet")
+    store = Release.current(Settings.from_env({})).open_store()
+    rows = list(store.query("""
+        PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?lead ?role ?src {
+          ?p <http://localhost:8000/def/6aika#lead> ?lead ;
+             prov:qualifiedAttribution [ prov:agent ?lead ; dcat:hadRole ?role ; dct:source ?src ]
+        }""", use_default_graph_as_union=True))
+    assert [(r["lead"].value, r["role"].value, r["src"].value) for r in rows] == [(
+        "http://localhost:8000/id/organisation/example-lead",
+        "http://localhost:8000/id/concept/role/lead", "https://example.org/source/p1")]
+
+
+def test_failed_validation_leaves_release_byte_for_byte(mini, capsys):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    releases = mini / "var/releases"
+    before = tree_digest(releases)
+    current = os.readlink(releases / "current")
+    path = mini / "data/projects/p1.yaml"
+    path.write_text(path.read_text().replace("title:", "description:"))
+    code, _, err = run(capsys, "build", "--quiet")
+    assert code == 1
+    assert "build refused" in err and "dct:title" in err
+    assert tree_digest(releases) == before
+    assert os.readlink(releases / "current") == current
+
+
+def test_crash_mid_build_leaves_release_and_is_cleaned_up(mini, capsys, monkeypatch):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    releases = mini / "var/releases"
+    before = tree_digest(releases)
+
+    def crash(*_args, **_kwargs):
+        raise KeyboardInterrupt("power cut")
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(release_module, "_write_dumps", crash)
+        main(["build", "--quiet"])
+    leftovers = [p for p in releases.iterdir() if p.name.startswith(".building-")]
+    assert leftovers  # the half-written release is beside, never in place of, the old one
+    current = Release.current(Settings.from_env({}))
+    assert {k: v for k, v in tree_digest(releases).items()
+            if not k.startswith(".building-")} == before
+    assert current is not None and len(current.open_store()) > 0
+    assert run(capsys, "build", "--quiet")[0] == 0
+    assert not [p for p in releases.iterdir() if p.name.startswith(".building-")]
+
+
+def test_old_releases_are_pruned(mini, capsys, monkeypatch):
+    monkeypatch.setenv("SIXAIKA_KEEP_RELEASES", "2")
+    for _ in range(3):
+        assert run(capsys, "build", "--quiet")[0] == 0
+    kept = [p for p in (mini / "var/releases").iterdir() if not p.name.startswith(".")
+            and not p.is_symlink()]
+    assert len(kept) == 2
+    assert Release.current(Settings.from_env({})).path in [p.resolve() for p in kept]
+
+
+def test_other_base_rebases_everything(mini, capsys, monkeypatch):
+    monkeypatch.setenv("SIXAIKA_BASE", "https://data.example.org/6aika/")
+    assert run(capsys, "build", "--quiet")[0] == 0
+    release = Release.current(Settings.from_env({}))
+    text = release.dump_path("projects.nt").read_text()
+    assert "<https://data.example.org/6aika/id/project/p1>" in text
+    assert "localhost" not in text
