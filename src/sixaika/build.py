@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 
 from .config import Settings
 from .link import check_links
@@ -53,7 +52,7 @@ def check(settings: Settings, progress: Progress, lang: str = "en") -> Report:
 
 
 def build(
-    settings: Settings, progress: Callable[[str], None] | None = None, lang: str = "en"
+    settings: Settings, progress: Progress | None = None, lang: str = "en"
 ) -> tuple[Release, Report]:
     """Build and publish a release; raise ``InputError`` or ``BuildRefused`` otherwise."""
     progress = progress or Progress()
