@@ -63,6 +63,25 @@ class Context:
         prefix, _, local = name.partition(":")
         return self.prefixes[prefix] + local if prefix in self.prefixes else name
 
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        """Each term's kind: how a source value under it is checked.
+
+        ``type`` and ``id`` (keywords), ``class``, ``language`` (texts by language),
+        ``reference`` (an IRI), ``value`` (anything else).
+        """
+        kinds = {"type": "type", "id": "reference"}
+        for term in self.terms:
+            if self.definition(term) is None or term in kinds:
+                continue
+            if self.is_class_term(term):
+                kinds[term] = "class"
+            elif self.container(term) == "@language":
+                kinds[term] = "language"
+            else:
+                kinds[term] = "reference" if self.is_reference(term) else "value"
+        return kinds
+
     def is_class_term(self, term: str) -> bool:
         definition = self.definition(term)
         return definition is not None and term[:1].isupper() and len(definition) == 1

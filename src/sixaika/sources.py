@@ -83,13 +83,9 @@ def load_sources(
     for number, path in enumerate(files, 1):
         graph = ox.NamedNode(settings.graph(dataset_of(path, settings)))
         if path.suffix == ".ttl":
-            base = settings.base if dataset_of(path, settings) == "ontology" else settings.id_base
-            triples = _read_turtle(path, base)
-            for subject in {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}:
-                sources.claim(subject.value, Origin(path))
+            sources.quads.extend(_read_turtle(path, graph, settings, sources))
         else:
-            triples = _read_yaml(path, context, settings, sources)
-        sources.quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            sources.quads.extend(_read_yaml(path, graph, context, settings, sources))
         sources.files.append(path)
         if progress:
             progress(number, len(files))
@@ -105,24 +101,29 @@ def _read_text(path: Path) -> str:
         raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
 
 
-def _read_turtle(path: Path, base: str) -> list[ox.Triple]:
+def _read_turtle(
+    path: Path, graph: ox.NamedNode, settings: Settings, sources: Sources
+) -> list[ox.Quad]:
+    """Turtle; the ontology's relative IRIs resolve against the base, data's against id/."""
+    base = settings.base if graph.value == settings.graph("ontology") else settings.id_base
     try:
-        return [
-            q.triple
-            for q in ox.parse(_read_text(path).encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
-        ]
+        parsed = ox.parse(_read_text(path).encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
     except SyntaxError as e:
         message = str(e.args[0]) if e.args else str(e)
         line = e.lineno if isinstance(e.lineno, int) else None
         raise InputError(Origin(path, line), f"malformed Turtle: {message}") from None
+    for subject in {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}:
+        sources.claim(subject.value, Origin(path))
+    return quads
 
 
 # YAML ------------------------------------------------------------------------------
 
 
 def _read_yaml(
-    path: Path, context: Context, settings: Settings, sources: Sources
-) -> list[ox.Triple]:
+    path: Path, graph: ox.NamedNode, context: Context, settings: Settings, sources: Sources
+) -> list[ox.Quad]:
     text = _read_text(path)
     loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
     try:
@@ -138,19 +139,25 @@ def _read_yaml(
     if data is None:
         return []
     records, nodes = (data, root.value) if isinstance(data, list) else ([data], [root])
-    graph = []
+    nodes_jsonld = []
     for record, node in zip(records, nodes, strict=True):
         origin = Origin(path, node.start_mark.line + 1)
         lines = _key_lines(node, path)
         if not isinstance(record, dict) or "id" not in record:
             raise InputError(origin, "a record must be a mapping with an 'id'")
-        graph.append(_record_to_jsonld(record, context, lines))
+        nodes_jsonld.append(_record_to_jsonld(record, context, lines))
         subject = _resolve(str(record["id"]), settings.id_base)
         sources.claim(subject, origin)
-    document = json.dumps({"@context": context.terms, "@graph": graph}, default=str)
+    # A named graph object: the parser puts every quad straight into the dataset's graph.
+    document = {"@context": context.terms, "@id": graph.value, "@graph": nodes_jsonld}
     try:
-        quads = ox.parse(document.encode(), format=ox.RdfFormat.JSON_LD, base_iri=settings.id_base)
-        return [q.triple for q in quads]
+        return list(
+            ox.parse(
+                json.dumps(document, default=str).encode(),
+                format=ox.RdfFormat.JSON_LD,
+                base_iri=settings.id_base,
+            )
+        )
     except SyntaxError as e:
         raise InputError(path, f"records do not make valid JSON-LD: {e}") from None
 
@@ -172,40 +179,48 @@ def _resolve(iri: str, base: str) -> str:
 
 def _record_to_jsonld(record: dict, context: Context, where: Callable[[str], Origin]) -> dict:
     """Check a record's keys and values against the context; return its JSON-LD node."""
-    record = expand_participants(record, where)
-    return _node(record, context, lambda key: where(key), top=True)
+    return _node(expand_participants(record, where), context, where)
 
 
-def _node(mapping: dict, context: Context, where: Callable[[str], Origin], top: bool) -> dict:
+def _node(
+    mapping: dict, context: Context, where: Callable[[str], Origin], top_key: str | None = None
+) -> dict:
+    """A node's keys must be terms; nested nodes report their problems at their top key."""
+    kinds = context.kinds
     node = {}
     for key, value in mapping.items():
-        at = where(key) if top else where("")
-        if not isinstance(key, str) or (context.definition(key) is None):
-            raise InputError(at, f"unknown property {key!r}: not a term of ontology/context.jsonld")
-        node[key] = _value(key, value, context, at, where)
+        kind = kinds.get(key) if isinstance(key, str) else None
+        if kind is None:
+            raise InputError(
+                where(top_key or key),
+                f"unknown property {key!r}: not a term of ontology/context.jsonld",
+            )
+        node[key] = _value(key, kind, value, context, where, top_key or key)
     return node
 
 
 def _value(
-    key: str, value: Any, context: Context, at: Origin, where: Callable[[str], Origin]
+    key: str, kind: str, value: Any, context: Context, where: Callable[[str], Origin], top_key: str
 ) -> Any:
     if isinstance(value, list):
-        return [_value(key, v, context, at, where) for v in value]
-    if key == "type":
-        known = isinstance(value, str) and (
-            context.is_class_term(value) or _known_compact(value, context)
-        )
-        if not known:
-            raise InputError(at, f"unknown type {value!r}: not a class of ontology/context.jsonld")
+        return [_value(key, kind, v, context, where, top_key) for v in value]
+    if kind == "type":
+        if not (
+            isinstance(value, str)
+            and (context.kinds.get(value) == "class" or _known_compact(value, context))
+        ):
+            raise InputError(
+                where(top_key), f"unknown type {value!r}: not a class of ontology/context.jsonld"
+            )
         return value
-    if context.container(key) == "@language":
-        return _language_map(key, value, at)
+    if kind == "language":
+        return _language_map(key, value, where(top_key))
     if isinstance(value, dict):
-        return _node(value, context, lambda _k: at, top=False)
-    if key == "id" or context.is_reference(key):
+        return _node(value, context, where, top_key)
+    if kind == "reference":
         if not isinstance(value, str):
-            raise InputError(at, f"{key}: expected a link (an IRI), got {value!r}")
-        _check_iri(value, context, at)
+            raise InputError(where(top_key), f"{key}: expected a link (an IRI), got {value!r}")
+        _check_iri(value, context, where, top_key)
         return value
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -228,15 +243,12 @@ def _known_compact(value: str, context: Context) -> bool:
     return bool(sep) and prefix in context.prefixes
 
 
-def _check_iri(value: str, context: Context, at: Origin) -> None:
-    prefix, sep, rest = value.partition(":")
-    if not sep or "/" in prefix or prefix in context.prefixes:
-        return
-    if prefix in _IRI_SCHEMES:
-        if " " in value:
-            raise InputError(at, f"{value!r} is not an IRI: it contains a space")
-        return
-    raise InputError(at, f"unknown prefix {prefix!r} in {value!r}")
+def _check_iri(value: str, context: Context, where: Callable[[str], Origin], key: str) -> None:
+    prefix, sep, _ = value.partition(":")
+    if " " in value:
+        raise InputError(where(key), f"{value!r} is not an IRI: it contains a space")
+    if sep and "/" not in prefix and prefix not in context.prefixes and prefix not in _IRI_SCHEMES:
+        raise InputError(where(key), f"unknown prefix {prefix!r} in {value!r}")
 
 
 def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
