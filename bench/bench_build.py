@@ -55,6 +55,7 @@ def synthetic_project(i: int, rng: random.Random) -> dict:
             "fi": f"Synteettinen testihanke numero {i}.",
             "en": f"Synthetic test project number {i}.",
         },
+        "strategy": "strategy/synthetic",
         "fund": "concept/fund/erdf" if i % 3 else "concept/fund/esf",
         "focusArea": f"concept/focus-area/{FOCUS_AREAS[i % 3]}",
         "temporal": [
@@ -94,6 +95,14 @@ def synthetic_organisation(i: int) -> dict:
     }
 
 
+SYNTHETIC_STRATEGY = {
+    "id": "strategy/synthetic",
+    "type": "Strategy",
+    "title": {"fi": "Synteettinen strategia", "en": "Synthetic strategy"},
+    "source": "https://example.org/synthetic/strategy",
+}
+
+
 def write_sources(root: Path, n: int) -> None:
     """Real ontology, shapes and concept schemes; synthetic organisations and projects."""
     for folder in ("ontology", "shapes"):
@@ -109,6 +118,7 @@ def write_sources(root: Path, n: int) -> None:
         [synthetic_organisation(i) for i in range(ORGANISATIONS)],
         root / "data" / "organisations.yaml",
     )
+    dump(SYNTHETIC_STRATEGY, root / "data" / "strategy.yaml")
     rng = random.Random(n)
     for first in range(0, n, RECORDS_PER_FILE):
         chunk = [synthetic_project(i, rng) for i in range(first, min(n, first + RECORDS_PER_FILE))]

@@ -82,7 +82,9 @@ def load_shapes(settings: Settings) -> rdflib.Graph:
     for path in files:
         try:
             shapes.parse(
-                data=path.read_text(encoding="utf-8"), format="turtle", publicID=settings.base
+                data=settings.rebase(path.read_text(encoding="utf-8")),
+                format="turtle",
+                publicID=settings.base,
             )
         except Exception as e:  # rdflib raises several parser exception types
             raise InputError(path, f"malformed Turtle: {_first_line(e)}") from None
@@ -121,33 +123,54 @@ def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> 
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     problems = sorted(
-        _problems(results, sources, settings, lang),
-        key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), p.where, p.resource),
+        _problems(results, shapes, sources, settings, lang),
+        key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), *_file_and_line(p.where), p.resource),
     )
     return Report(conforms=bool(conforms), problems=problems, graph=results)
 
 
 def _problems(
-    results: rdflib.Graph, sources: Sources, settings: Settings, lang: str
+    results: rdflib.Graph, shapes: rdflib.Graph, sources: Sources, settings: Settings, lang: str
 ) -> Iterable[Problem]:
     owners = owners_of(sources.quads)
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        severity = results.value(result, SH.resultSeverity)
-        yield Problem(
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            where=str(where_defined(_ox(focus), owners, sources)),
-            resource=_short(focus, settings),
-            path=_short(path, settings) if path is not None else None,
-            value=_short(value, settings) if value is not None else None,
-            message=_message(results, result, lang),
-        )
+    # Only the report's own results: sh:detail results nested under them repeat the cause.
+    for report in results.subjects(rdflib.RDF.type, SH.ValidationReport):
+        for result in results.objects(report, SH.result):
+            focus = results.value(result, SH.focusNode)
+            path = results.value(result, SH.resultPath)
+            value = results.value(result, SH.value)
+            severity = results.value(result, SH.resultSeverity)
+            yield Problem(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                where=str(where_defined(_ox(focus), owners, sources)),
+                resource=_resource(focus, owners, settings),
+                path=_short(path, settings) if path is not None else None,
+                value=_short(value, settings) if value is not None else None,
+                message=_message(results, shapes, result, lang),
+            )
 
 
-def _message(results: rdflib.Graph, result, lang: str) -> str:
-    messages = list(results.objects(result, SH.resultMessage))
+def _file_and_line(where: str) -> tuple[str, int]:
+    path, _, line = where.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (where, 0)
+
+
+def _resource(focus, owners: dict, settings: Settings) -> str:
+    """The focus node by name; a nested (blank) node by the resource that holds it."""
+    node, depth = _ox(focus), 0
+    while isinstance(node, ox.BlankNode) and node in owners and depth < 10:
+        node, depth = owners[node], depth + 1
+    if isinstance(node, ox.BlankNode):
+        return "(nested node)"
+    name = _short(rdflib.URIRef(node.value), settings)
+    return f"{name} (nested node)" if depth else name
+
+
+def _message(results: rdflib.Graph, shapes: rdflib.Graph, result, lang: str) -> str:
+    """The shape's own message in the wanted language (pyshacl drops some language tags)."""
+    shape = results.value(result, SH.sourceShape)
+    messages = list(shapes.objects(shape, SH.message)) if shape is not None else []
+    messages = messages or list(results.objects(result, SH.resultMessage))
     for wanted in (lang, "en", None):
         for m in messages:
             if getattr(m, "language", None) == wanted:
