@@ -13,6 +13,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from sixaika import release as release_module
+from sixaika import shards
 from sixaika.cli import main
 from sixaika.config import Settings
 from sixaika.release import Release
@@ -240,3 +241,56 @@ def test_other_base_rebases_everything(mini, capsys, monkeypatch):
     text = release.dump_path("projects.nt").read_text()
     assert "<https://data.example.org/6aika/id/project/p1>" in text
     assert "localhost" not in text
+
+
+# sharded (parallel) loading and validation -------------------------------------------
+
+
+@pytest.fixture
+def sharded(mini, monkeypatch) -> Path:
+    """The mini project with more project files, validated in parallel shards."""
+    template = (mini / "data/projects/p1.yaml").read_text()
+    for i in range(2, 6):
+        text = template.replace("project/p1", f"project/p{i}")
+        if i == 3:  # a violation in one shard, reported from that shard
+            text = text.replace("title:", "alternative:")
+        (mini / f"data/projects/p{i}.yaml").write_text(text)
+    monkeypatch.setattr(shards, "PARALLEL_FROM_BYTES", 0)
+    return mini
+
+
+def test_shards_report_what_one_process_reports(sharded, capsys, monkeypatch):
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "1")
+    code_one, one, _ = run(capsys, "validate", "--quiet", "--format", "json")
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    code_two, two, err = run(capsys, "validate", "--format", "json")
+    assert "shards on 2 processes" in err
+    assert code_one == code_two == 1
+    assert json.loads(one) == json.loads(two)
+    assert json.loads(two)["violations"] == 1 and json.loads(two)["warnings"] == 5
+    _, turtle, _ = run(capsys, "validate", "--quiet", "--format", "turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    assert len(list(graph.subjects(rdflib.RDF.type, sh.ValidationReport))) == 1
+    assert len(list(graph.objects(None, sh.result))) == 6
+
+
+def test_shards_release_the_same_graph(sharded, capsys, monkeypatch):
+    (sharded / "data/projects/p3.yaml").unlink()
+    dumps = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", workers)
+        assert run(capsys, "build", "--quiet")[0] == 0
+        release = Release.current(Settings.from_env({}))
+        dumps[workers] = rdflib.Graph().parse(release.dump_path("projects.nt"), format="nt")
+    assert len(dumps["2"]) > 50 and isomorphic(dumps["1"], dumps["2"])
+
+
+def test_shards_pass_on_input_errors(sharded, capsys, monkeypatch):
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    (sharded / "data/projects/p4.yaml").write_text("id: project/p2\ntype: Project\n")
+    code, _, err = run(capsys, "build", "--quiet")
+    assert code == 2 and "is already defined at" in err and "Traceback" not in err
+    (sharded / "data/projects/p4.yaml").write_text("title: [\n")
+    code, _, err = run(capsys, "build", "--quiet")
+    assert code == 2 and "data/projects/p4.yaml:2: malformed YAML" in err

@@ -8,8 +8,9 @@ import time
 from .config import Settings
 from .link import check_links
 from .release import Release, write_release
-from .sources import Sources, load_sources
-from .validate import Report, validate_sources
+from .shards import load_and_validate, worker_count
+from .sources import Sources
+from .validate import Report
 
 
 class BuildRefused(Exception):
@@ -23,32 +24,25 @@ class BuildRefused(Exception):
 class Progress:
     """Step messages with timings on stderr, so stdout stays clean for reports."""
 
-    def __init__(self, stream=sys.stderr, quiet: bool = False):
+    def __init__(self, stream=None, quiet: bool = False):
         self.stream, self.quiet = stream, quiet
         self.started = time.perf_counter()
 
     def __call__(self, message: str) -> None:
         if not self.quiet:
             elapsed = time.perf_counter() - self.started
-            print(f"[{elapsed:7.1f} s] {message}", file=self.stream, flush=True)
-
-    def files(self, number: int, total: int) -> None:
-        if number == total or number % 1000 == 0:
-            self(f"read {number}/{total} source files")
+            print(f"[{elapsed:7.1f} s] {message}", file=self.stream or sys.stderr, flush=True)
 
 
-def load_and_check(settings: Settings, progress: Progress) -> Sources:
-    progress("loading sources")
-    sources = load_sources(settings, progress=progress.files)
+def check(settings: Settings, progress: Progress, lang: str = "en") -> tuple[Sources, Report]:
+    """Load, link and validate; raise ``InputError`` for unusable input."""
+    sources, report = load_and_validate(
+        settings, worker_count(settings.build_workers), lang, progress
+    )
     progress(f"loaded {len(sources.quads)} triples from {len(sources.files)} files; linking")
+    # Links are checked on the merged sources; their errors outrank the SHACL report.
     check_links(sources, settings)
-    return sources
-
-
-def check(settings: Settings, progress: Progress, lang: str = "en") -> Report:
-    sources = load_and_check(settings, progress)
-    progress("validating with SHACL")
-    return validate_sources(sources, settings, lang)
+    return sources, report
 
 
 def build(
@@ -56,9 +50,7 @@ def build(
 ) -> tuple[Release, Report]:
     """Build and publish a release; raise ``InputError`` or ``BuildRefused`` otherwise."""
     progress = progress or Progress()
-    sources = load_and_check(settings, progress)
-    progress("validating with SHACL")
-    report = validate_sources(sources, settings, lang)
+    sources, report = check(settings, progress, lang)
     if not report.conforms:
         raise BuildRefused(report)
     release = write_release(sources, settings, progress)

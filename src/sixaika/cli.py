@@ -8,11 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
 from .config import SETTINGS, Settings
 from .errors import InputError
+from .gsp import upload
 from .release import Release
+from .sparql.terminal import add_query_parser, run_query
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
@@ -42,8 +45,16 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="validate and publish a new release")
     build_cmd.add_argument("--lang", choices=("en", "fi"), default="en")
     build_cmd.add_argument("--quiet", action="store_true", help="no progress messages")
+    build_cmd.add_argument(
+        "--store",
+        dest="build_store",
+        metavar="URL",
+        help="then load the release into this SPARQL store (its query endpoint; the graph "
+        "store endpoint is SIXAIKA_STORE_DATA or derived from it)",
+    )
 
     commands.add_parser("serve", help="serve the current release (building one if there is none)")
+    add_query_parser(commands)
     return top
 
 
@@ -61,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
-    report = check(settings, Progress(quiet=args.quiet), args.lang)
+    _sources, report = check(settings, Progress(quiet=args.quiet), args.lang)
     output = {"text": report.text, "json": report.json, "turtle": report.turtle}[args.format]()
     print(output)
     return EXIT_OK if report.conforms else EXIT_INVALID
@@ -79,6 +90,8 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_INVALID
     if report.warnings:
         print(report.text(), file=sys.stderr)
+    if store := getattr(args, "build_store", None) or settings.store:
+        upload(release, replace(settings, store=store), Progress(quiet=args.quiet))
     print(release.path)
     return EXIT_OK
 
@@ -95,7 +108,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "serve": run_serve}
+COMMANDS = {"validate": run_validate, "build": run_build, "serve": run_serve, "query": run_query}
 
 if __name__ == "__main__":
     sys.exit(main())

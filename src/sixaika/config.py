@@ -47,9 +47,91 @@ SETTINGS: tuple[Setting, ...] = (
         "3",
         "How many releases to keep on disk, the current one included.",
     ),
+    Setting(
+        "build_workers",
+        "SIXAIKA_BUILD_WORKERS",
+        "auto",
+        "Processes that load and validate in parallel (`auto`: one per core).",
+    ),
     Setting("host", "SIXAIKA_HOST", "127.0.0.1", "Address `serve` listens on."),
     Setting("port", "SIXAIKA_PORT", "8000", "Port `serve` listens on."),
     Setting("workers", "SIXAIKA_WORKERS", "2", "Web worker processes of `serve`."),
+    Setting(
+        "cache_entries",
+        "SIXAIKA_CACHE_ENTRIES",
+        "4096",
+        "Responses each web worker keeps in memory (the release is immutable).",
+    ),
+    Setting(
+        "max_age",
+        "SIXAIKA_MAX_AGE",
+        "300",
+        "Seconds public caches may reuse a response before revalidating it.",
+    ),
+    Setting(
+        "access_log",
+        "SIXAIKA_ACCESS_LOG",
+        "",
+        "Where `serve` logs each request ('-' for stdout, or a file); empty: no log.",
+    ),
+    Setting(
+        "store",
+        "SIXAIKA_STORE",
+        "",
+        "SPARQL 1.1 query endpoint of a remote store to read from; empty: the release's own store.",
+    ),
+    Setting(
+        "store_data",
+        "SIXAIKA_STORE_DATA",
+        "",
+        "Graph Store Protocol endpoint where `build --store` loads the release; empty: derived "
+        "from SIXAIKA_STORE (`.../query` to `.../store`, `.../sparql` to `.../data`).",
+    ),
+    Setting(
+        "query_timeout",
+        "SIXAIKA_QUERY_TIMEOUT",
+        "30",
+        "Seconds a SPARQL query may run; a request may ask for less with `timeout=`.",
+    ),
+    Setting(
+        "query_max_length",
+        "SIXAIKA_QUERY_MAX_LENGTH",
+        "100000",
+        "Longest SPARQL query accepted, in characters.",
+    ),
+    Setting(
+        "query_max_result_mb",
+        "SIXAIKA_QUERY_MAX_RESULT_MB",
+        "50",
+        "Largest SPARQL result served, in megabytes as serialized.",
+    ),
+    Setting(
+        "query_memory_mb",
+        "SIXAIKA_QUERY_MEMORY_MB",
+        "2048",
+        "Memory (address space) each query worker process may use, in megabytes.",
+    ),
+    Setting(
+        "query_workers",
+        "SIXAIKA_QUERY_WORKERS",
+        "2",
+        "Query worker processes per web worker (each runs one query at a time).",
+    ),
+    Setting(
+        "query_services",
+        "SIXAIKA_QUERY_SERVICES",
+        "",
+        "Space-separated endpoint IRIs that queries may call with SERVICE; empty: SERVICE refused.",
+    ),
+)
+
+
+_QUERY_NUMBERS = (
+    "query_timeout",
+    "query_max_length",
+    "query_max_result_mb",
+    "query_memory_mb",
+    "query_workers",
 )
 
 
@@ -61,7 +143,19 @@ class Settings:
     keep_releases: str = "3"
     host: str = "127.0.0.1"
     port: str = "8000"
+    build_workers: str = "auto"
     workers: str = "2"
+    cache_entries: str = "4096"
+    max_age: str = "300"
+    access_log: str = ""
+    store: str = ""
+    store_data: str = ""
+    query_timeout: str = "30"
+    query_max_length: str = "100000"
+    query_max_result_mb: str = "50"
+    query_memory_mb: str = "2048"
+    query_workers: str = "2"
+    query_services: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:
@@ -76,10 +170,18 @@ class Settings:
     def check(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
             raise ValueError(f"SIXAIKA_BASE must be an absolute IRI ending in '/': {self.base!r}")
-        for setting in ("keep_releases", "port", "workers"):
+        for setting in ("keep_releases", "port", "workers", *_QUERY_NUMBERS):
             value = getattr(self, setting)
             if not value.isdigit() or int(value) < 1:
                 raise ValueError(f"SIXAIKA_{setting.upper()} must be a positive integer: {value!r}")
+        for setting in ("store", "store_data", "query_services"):
+            for url in getattr(self, setting).split():
+                if not url.startswith(("http://", "https://")):
+                    raise ValueError(f"SIXAIKA_{setting.upper()} must hold http(s) URLs: {url!r}")
+        for setting in ("cache_entries", "max_age"):
+            value = getattr(self, setting)
+            if not value.isdigit():
+                raise ValueError(f"SIXAIKA_{setting.upper()} must be 0 or more: {value!r}")
 
     # Derived places -----------------------------------------------------------------
     @property

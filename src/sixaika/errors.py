@@ -28,3 +28,6 @@ class InputError(Exception):
         self.where = where
         self.message = message
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # raised in a build worker, re-raised in the parent
+        return (InputError, (self.where, self.message))

@@ -44,6 +44,12 @@ class Report:
     problems: list[Problem]
     graph: rdflib.Graph
 
+    @staticmethod
+    def sort_key(problem: Problem) -> tuple:
+        """Violations first, then by file and line, as a person reads them."""
+        severity = SEVERITY_ORDER.get(problem.severity, 3)
+        return (severity, *_file_and_line(problem.where), problem.resource)
+
     @property
     def violations(self) -> int:
         return sum(p.severity == "Violation" for p in self.problems)
@@ -122,10 +128,7 @@ def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> 
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
-    problems = sorted(
-        _problems(results, shapes, sources, settings, lang),
-        key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), *_file_and_line(p.where), p.resource),
-    )
+    problems = sorted(_problems(results, shapes, sources, settings, lang), key=Report.sort_key)
     return Report(conforms=bool(conforms), problems=problems, graph=results)
 
 
