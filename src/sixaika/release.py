@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import gzip
 import hashlib
 import json
 import os
@@ -32,10 +33,12 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .context import Context
-from .jsonld import compact
+from .jsonld import Compactor
 from .sources import DATASETS, Sources
+from .validate import load_shapes
 
 CURRENT = "current"
+CONTEXT_FILE, SHAPES_FILE = "context.jsonld", "shapes.ttl"  # published beside the dumps
 DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON-LD)
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
     "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
@@ -81,6 +84,15 @@ class Release:
     def dump_path(self, name: str) -> Path:
         return self.path / "dumps" / name
 
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        """The JSON-LD context as published with this release (rebased to its base)."""
+        return json.loads((self.path / CONTEXT_FILE).read_text(encoding="utf-8"))
+
+    @property
+    def shapes_path(self) -> Path:
+        return self.path / SHAPES_FILE
+
 
 def new_release_id(now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
@@ -101,6 +113,7 @@ def write_release(
     _write_store(sources, building / "store")
     progress("writing the dumps")
     datasets = _write_dumps(sources, settings, building / "dumps")
+    write_web_files(settings, building, datasets)
     manifest = {
         "id": release_id,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -139,20 +152,44 @@ def _write_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str
         for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
             target = folder / f"{name}.{ext}"
             if rdf_format is None:
-                document = compact(triples, context)
+                document = Compactor(context).document(triples)
                 target.write_text(
                     json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
                 )
             else:
                 ox.serialize(triples, str(target), format=rdf_format, prefixes=_prefixes(settings))
-            files[ext] = {
-                "name": target.name,
-                "media_type": media_type,
-                "bytes": target.stat().st_size,
-                "sha256": _sha256(target),
-            }
+            files[ext] = file_entry(target, media_type)
         datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}
     return datasets
+
+
+def write_web_files(settings: Settings, folder: Path, datasets: dict[str, Any]) -> None:
+    """What the web server publishes besides the store: gzip dumps, the context, the shapes.
+
+    They live in the release so that the server never reads a source file.
+    """
+    for dataset in datasets.values():
+        for entry in dataset["files"].values():
+            entry["gzip"] = gzip_file(folder / "dumps" / entry["name"])
+    context = json.dumps(Context.load(settings).document, ensure_ascii=False, indent=2)
+    (folder / CONTEXT_FILE).write_text(context, encoding="utf-8")
+    (folder / SHAPES_FILE).write_text(
+        load_shapes(settings).serialize(format="turtle"), encoding="utf-8"
+    )
+
+
+def gzip_file(path: Path) -> dict[str, Any]:
+    """Write ``path.gz`` beside ``path``; its name, size and checksum for the manifest."""
+    target = path.with_name(path.name + ".gz")
+    with path.open("rb") as src, gzip.GzipFile(target, "wb", compresslevel=6, mtime=0) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return file_entry(target)
+
+
+def file_entry(path: Path, media_type: str | None = None) -> dict[str, Any]:
+    """A file as the manifest lists it: name, (media type,) size and SHA-256."""
+    entry = {"name": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+    return {**entry, "media_type": media_type} if media_type else entry
 
 
 def _subject_key(triple: ox.Triple) -> tuple[str, str]:

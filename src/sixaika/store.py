@@ -22,6 +22,7 @@ from abc import ABC, abstractmethod
 
 import pyoxigraph as ox
 
+from .config import Settings
 from .release import Release
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -96,3 +97,10 @@ class RemoteRepo(Repo):
     def construct(self, query: str) -> list[ox.Triple]:
         body = self._post(query, "application/n-triples")
         return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def open_repo(settings: Settings, release: Release) -> Repo:
+    """The release's own store, or the remote store ``build --store`` loaded it into."""
+    if settings.store:
+        return RemoteRepo(settings.store, release.id, timeout=float(settings.query_timeout))
+    return OxigraphRepo.open(release)

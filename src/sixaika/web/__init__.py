@@ -9,8 +9,9 @@ from flask import Flask
 
 from ..config import Settings
 from ..release import Release
-from ..store import OxigraphRepo, Repo
-from . import http
+from ..store import Repo, open_repo
+from . import catalog, dumps, home, http, linkeddata, represent, sparql, vocab, void
+from .cache import ResponseCache
 
 
 def create_app(
@@ -22,8 +23,14 @@ def create_app(
     if repo is None:
         if release is None:
             raise RuntimeError("no release to serve: run `sixaika build` first")
-        repo = OxigraphRepo.open(release)
+        repo = open_repo(settings, release)
     app = Flask(__name__)
     app.config.update(SIXAIKA_SETTINGS=settings, SIXAIKA_RELEASE=release, SIXAIKA_REPO=repo)
     http.init_app(app)
+    represent.init_app(app, represent.Site(settings, repo, release))
+    for blueprint in (home.bp, linkeddata.bp, catalog.bp, void.bp, dumps.bp, vocab.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(sparql.blueprint)
+    # Outermost: replays cached responses before Flask routes anything.
+    app.wsgi_app = ResponseCache(app.wsgi_app, int(settings.cache_entries))
     return app

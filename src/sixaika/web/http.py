@@ -47,9 +47,10 @@ def error_response(error: HTTPException) -> Response:
             mimetype="text/html",
         )
     response.status_code = code
+    headers = dict(error.get_headers())  # a list of pairs: look names up in a dict
     for header in ("Allow", "Retry-After"):
-        if header in error.get_headers():
-            response.headers[header] = dict(error.get_headers())[header]
+        if header in headers:
+            response.headers[header] = headers[header]
     return response
 
 

@@ -1,0 +1,66 @@
+"""The query engine interface: a ``Job`` in, an ``Answer`` (or ``QueryError``) out.
+
+Two backends implement it: ``pool.PoolEngine`` runs queries on the release's embedded
+store in worker processes, ``remote.RemoteEngine`` hands them to a SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from ..config import Settings
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds every query runs within (from the settings)."""
+
+    timeout: float  # seconds
+    max_length: int  # characters of query text
+    max_result_bytes: int
+    memory_mb: int  # address space of a worker process
+    workers: int
+    services: frozenset[str]  # SERVICE endpoints a query may call
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            timeout=float(settings.query_timeout),
+            max_length=int(settings.query_max_length),
+            max_result_bytes=int(settings.query_max_result_mb) * 1_000_000,
+            memory_mb=int(settings.query_memory_mb),
+            workers=int(settings.query_workers),
+            services=frozenset(settings.query_services.split()),
+        )
+
+    def timeout_for(self, asked: float | None) -> float:
+        """A request may lower the time limit, never raise it."""
+        return self.timeout if asked is None else min(asked, self.timeout)
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    accept: str  # the client's Accept header: the result format is chosen by it
+    timeout: float
+    max_bytes: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = True  # False when the query names its dataset (FROM)
+
+
+@dataclass(frozen=True)
+class Answer:
+    content_type: str
+    body: bytes
+
+
+class Engine(ABC):
+    @abstractmethod
+    def run(self, job: Job) -> Answer:
+        """The results, or ``QueryError`` with the status to answer."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release processes or connections (the engine is not used afterwards)."""

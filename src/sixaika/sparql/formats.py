@@ -1,0 +1,129 @@
+"""Result formats: which media type answers a request, and serialization within a limit.
+
+>>> negotiate("text/csv", SOLUTIONS).media_type
+'text/csv'
+>>> negotiate("", GRAPH).media_type, negotiate("*/*", SOLUTIONS).media_type
+('text/turtle', 'application/sparql-results+json')
+>>> negotiate("text/csv", GRAPH) is None
+True
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from . import too_large
+
+SOLUTIONS, GRAPH = "solutions", "graph"  # SELECT/ASK results; CONSTRUCT/DESCRIBE results
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    kind: str  # SOLUTIONS or GRAPH
+    oxigraph: ox.QueryResultsFormat | ox.RdfFormat
+    aliases: tuple[str, ...] = ()  # other media types clients send for it
+
+    @property
+    def content_type(self) -> str:
+        # text/* defaults to ASCII without a charset; the others are UTF-8 by definition.
+        text = self.media_type.startswith("text/")
+        return f"{self.media_type}; charset=utf-8" if text else self.media_type
+
+
+# The first of each kind answers when the client accepts anything.
+FORMATS = (
+    Format(
+        "application/sparql-results+json",
+        SOLUTIONS,
+        ox.QueryResultsFormat.JSON,
+        ("application/json", "text/javascript", "application/javascript"),
+    ),
+    Format(
+        "application/sparql-results+xml",
+        SOLUTIONS,
+        ox.QueryResultsFormat.XML,
+        ("application/xml", "text/xml"),
+    ),
+    Format("text/csv", SOLUTIONS, ox.QueryResultsFormat.CSV),
+    Format("text/tab-separated-values", SOLUTIONS, ox.QueryResultsFormat.TSV),
+    Format(
+        "text/turtle", GRAPH, ox.RdfFormat.TURTLE, ("application/x-turtle", "application/turtle")
+    ),
+    Format("application/ld+json", GRAPH, ox.RdfFormat.JSON_LD, ("application/json",)),
+    Format("application/rdf+xml", GRAPH, ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
+    Format("application/n-triples", GRAPH, ox.RdfFormat.N_TRIPLES, ("text/plain",)),
+)
+
+# Names for a ``format`` parameter (as Fuseki and Virtuoso read it, and SPARQLWrapper sends
+# it) or ``--format``: each stands for an Accept header, for both kinds of result.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json, application/ld+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "n3": "text/turtle",  # Turtle is N3 too
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
+
+
+def accept_for(name: str) -> str | None:
+    """The Accept header a format name (or one of our media types) stands for; None if unknown."""
+    if name in FORMAT_NAMES:
+        return FORMAT_NAMES[name]
+    return name if any(name == f.media_type for f in FORMATS) else None
+
+
+def offered(kind: str) -> list[str]:
+    return [f.media_type for f in FORMATS if f.kind == kind]
+
+
+def negotiate(accept: str, kind: str) -> Format | None:
+    """The format for ``Accept`` (absent or ``*/*``: the kind's first), or None (406)."""
+    if not accept.strip():
+        accept = "*/*"
+    choices = [f for f in FORMATS if f.kind == kind]
+    names = [f.media_type for f in choices] + [a for f in choices for a in f.aliases]
+    best = parse_accept_header(accept, MIMEAccept).best_match(names)
+    return next((f for f in choices if best == f.media_type or best in f.aliases), None)
+
+
+def kind_of(results: object) -> str:
+    return GRAPH if isinstance(results, ox.QueryTriples) else SOLUTIONS
+
+
+class _Bounded(io.RawIOBase):
+    """A byte buffer that stops the serializer (and so the query) past ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.buffer, self.limit = bytearray(), limit
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.buffer += data
+        if len(self.buffer) > self.limit:
+            raise too_large(self.limit)
+        return len(data)
+
+
+def serialize(results: object, fmt: Format, limit: int, prefixes: dict[str, str]) -> bytes:
+    """``results`` of ``Store.query`` (or parsed) in ``fmt``; ``QueryError`` past ``limit``."""
+    out = _Bounded(limit)
+    if isinstance(results, ox.QueryTriples | list):
+        ox.serialize(results, out, fmt.oxigraph, prefixes=prefixes)
+    else:
+        results.serialize(out, fmt.oxigraph)  # type: ignore[attr-defined]
+    return bytes(out.buffer)

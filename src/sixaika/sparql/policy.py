@@ -1,0 +1,130 @@
+"""What a query may do here, read off its tokens before anything runs it.
+
+The query engine's own parser runs only inside a worker process (it can crash on hostile
+input), so the web process reads a query with this small lexer instead: comments, strings
+and IRIs are skipped as whole tokens, so a keyword inside them never counts.
+
+>>> info = read('PREFIX ex: <http://e/> SELECT * FROM <http://e/g> { ?s ex:p "SERVICE" }')
+>>> info.form, info.has_dataset, info.services
+('SELECT', True, ())
+>>> read("ask { SERVICE SILENT <http://e/sparql> { ?s ?p ?o } }").services
+('http://e/sparql',)
+>>> read("PREFIX e: <http://e/> SELECT * { SERVICE e:sparql {} SERVICE ?where {} }").services
+('http://e/sparql', '?where')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from . import QueryError
+
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+UPDATE_OPERATIONS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<comment>#[^\n\r]*)",
+            r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+            r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")",
+            rf"(?P<iri><(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)",
+            r"(?P<var>[?$]\w+)",
+            r"(?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w.%:-]|\\.)*|_:[\w.-]+)",
+            r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+            r"(?P<word>[A-Za-z_]\w*)",
+        )
+    )
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # iri, var, pname, lang or word (comments and strings are dropped)
+    text: str
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    form: str  # the first keyword after the prologue: SELECT, ASK, INSERT, ... or ""
+    has_dataset: bool  # FROM or FROM NAMED: the query names its own dataset
+    services: tuple[str, ...]  # SERVICE endpoints as absolute IRIs, or "?var"
+
+
+def tokens(query: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup or ""
+        if kind not in ("comment", "string"):
+            yield Token(kind, match.group())
+
+
+def read(query: str) -> QueryInfo:
+    """The facts that decide whether a query may run, without parsing its algebra."""
+    form, has_dataset, services = "", False, []
+    base, prefixes = "", {}
+    stream = list(tokens(query))
+    for i, token in enumerate(stream):
+        keyword = token.text.upper() if token.kind == "word" else ""
+        following = stream[i + 1 : i + 3]
+        if keyword == "BASE" and following and following[0].kind == "iri":
+            base = _iri(following[0].text, base)
+        elif keyword == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
+            prefixes[following[0].text[:-1]] = _iri(following[1].text, base)
+        elif keyword and not form and keyword not in ("BASE", "PREFIX"):
+            form = keyword
+        has_dataset = has_dataset or keyword == "FROM"
+        if keyword == "SERVICE":
+            services.append(_endpoint(stream[i + 1 :], base, prefixes))
+    return QueryInfo(form, has_dataset, tuple(services))
+
+
+def check(query: str, max_length: int, allowed_services: frozenset[str]) -> QueryInfo:
+    """Refuse (``QueryError``) what a read-only endpoint must not run."""
+    if len(query) > max_length:
+        raise QueryError(
+            413, f"The query has {len(query)} characters; this endpoint accepts {max_length}."
+        )
+    info = read(query)
+    if info.form in UPDATE_OPERATIONS:
+        raise QueryError(
+            403, f"SPARQL Update ({info.form}) is not allowed: this endpoint is read-only."
+        )
+    for endpoint in info.services:
+        if endpoint not in allowed_services:
+            allowed = " ".join(f"<{s}>" for s in sorted(allowed_services)) or "none"
+            raise QueryError(
+                400,
+                f"SERVICE {_shown(endpoint)} is not allowed: this endpoint sends no request to "
+                f"other endpoints except those its operator lists (allowed: {allowed}).",
+            )
+    return info
+
+
+def _endpoint(after: list[Token], base: str, prefixes: dict[str, str]) -> str:
+    if after and after[0].kind == "word" and after[0].text.upper() == "SILENT":
+        after = after[1:]
+    if not after:
+        return ""
+    token = after[0]
+    if token.kind == "iri":
+        return _iri(token.text, base)
+    if token.kind == "pname":
+        prefix, _, local = token.text.rstrip(".").partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else token.text
+    return token.text  # a variable: never on an allow-list
+
+
+def _iri(token: str, base: str) -> str:
+    """An IRIREF token's IRI: escapes decoded, resolved against BASE."""
+    iri = re.sub(_UCHAR, lambda m: chr(int(m.group()[2:], 16)), token[1:-1])
+    return urljoin(base, iri) if base else iri
+
+
+def _shown(endpoint: str) -> str:
+    return f"<{endpoint}>" if "://" in endpoint else endpoint or "(no endpoint)"

@@ -1,0 +1,188 @@
+"""The embedded backend: a supervised pool of query worker processes.
+
+Each request takes an idle worker, sends it the job and waits at most the job's time
+limit. A worker that runs past it is killed (504); one that dies (a crash, or its memory
+limit) is reaped (503); either way the answer goes out at once and a replacement starts in
+the background, while every other request goes on with the other workers. Workers are
+started with ``spawn``: a fresh interpreter, single-threaded (which ``unshare`` needs),
+sharing nothing with a web process that may run threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import signal
+import threading
+import time
+from multiprocessing.process import BaseProcess
+
+from . import QueryError, too_slow
+from .engine import Answer, Engine, Job, Limits
+from .worker import WorkerOptions, main
+
+START_TIMEOUT = 60.0  # seconds for a new worker to open the store
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+class Worker:
+    """One worker process and our end of its pipe."""
+
+    def __init__(self, options: WorkerOptions):
+        self.memory_mb = options.memory_mb
+        self.conn, child = _CONTEXT.Pipe()
+        self.process: BaseProcess = _CONTEXT.Process(
+            target=main, args=(child, options), name="sixaika-query", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.isolated = self._handshake()
+
+    def _handshake(self) -> bool:
+        """Wait for ``ready``; True if the worker has no network."""
+        if not self.conn.poll(START_TIMEOUT):
+            self.kill()
+            raise RuntimeError(f"a query worker did not start within {START_TIMEOUT:g} s")
+        try:
+            status, detail = self.conn.recv()
+        except EOFError:
+            hint = (
+                f"; is SIXAIKA_QUERY_MEMORY_MB={self.memory_mb} too low?" if self.memory_mb else ""
+            )
+            raise RuntimeError(
+                f"a query worker died while starting ({self.death()}{hint})"
+            ) from None
+        if status != "ready":
+            self.kill()
+            raise RuntimeError(detail)
+        return detail
+
+    def ask(self, job: Job, deadline: float) -> tuple:
+        """The worker's reply; ``QueryError`` 504/503 if it ran out of time or died."""
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise too_slow(job.timeout)
+            return self.conn.recv()
+        except (EOFError, OSError):
+            memory = (
+                f"more than the {self.memory_mb} MB a query may use, or " if self.memory_mb else ""
+            )
+            raise QueryError(
+                503,
+                f"The query stopped the query engine ({self.death()}): it needs {memory}it "
+                "hits a fault in the engine. Other queries are not affected.",
+            ) from None
+
+    def death(self) -> str:
+        self.process.join(1.0)
+        code = self.process.exitcode
+        if code is None:
+            return "no answer"
+        return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+
+    def kill(self) -> None:
+        """SIGKILL, without waiting: freeing a large heap can take a while."""
+        if self.process.is_alive():
+            self.process.kill()
+
+    def reap(self) -> None:
+        self.process.join(10.0)
+        self.conn.close()
+
+
+class PoolEngine(Engine):
+    def __init__(self, options: WorkerOptions, limits: Limits):
+        self.options, self.size = options, limits.workers
+        self._idle: queue.Queue[Worker | str] = queue.Queue()  # str: why a start failed
+        self._lock = threading.Lock()
+        self._workers: set[Worker] = set()  # alive or being replaced
+        self._slots = 0  # workers started or starting, at most ``size``
+        self._closed = False
+
+    def run(self, job: Job) -> Answer:
+        deadline = time.monotonic() + job.timeout
+        worker = self._take(deadline)
+        try:
+            reply = worker.ask(job, deadline)
+        except BaseException:
+            self._replace(worker)
+            raise
+        self._idle.put(worker)
+        if reply[0] == "error":
+            raise QueryError(reply[1], reply[2])
+        return reply[1]
+
+    def warm_up(self) -> None:
+        """Start the workers now rather than on the first query."""
+        self._fill()
+
+    @property
+    def isolated(self) -> bool:
+        """True when every live worker has no network."""
+        with self._lock:
+            return bool(self._workers) and all(w.isolated for w in self._workers)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.kill()
+            worker.reap()
+
+    def _take(self, deadline: float) -> Worker:
+        self._fill()
+        while True:
+            try:
+                item = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryError(
+                    503,
+                    f"All {self.size} query workers are busy; try again in a moment.",
+                    retry_after=5,
+                ) from None
+            if isinstance(item, str):
+                raise QueryError(503, f"The query engine could not start: {item}.")
+            if item.process.is_alive():
+                return item
+            self._replace(item)  # died while idle
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill now; reap and start a successor in the background (the slot stays taken)."""
+        worker.kill()
+
+        def successor() -> None:
+            worker.reap()
+            with self._lock:
+                self._workers.discard(worker)
+            self._start_one()
+
+        threading.Thread(target=successor, name="sixaika-replace", daemon=True).start()
+
+    def _fill(self) -> None:
+        with self._lock:
+            missing = 0 if self._closed else self.size - self._slots
+            self._slots += missing
+        for _ in range(missing):  # in the background: a request never waits for a spawn
+            threading.Thread(target=self._start_one, name="sixaika-start", daemon=True).start()
+
+    def _start_one(self) -> None:
+        if self._closed:
+            return
+        try:
+            worker = Worker(self.options)
+        except Exception as e:
+            with self._lock:
+                self._slots -= 1  # the next request tries again
+            self._idle.put(str(e))
+            return
+        with self._lock:
+            closed = self._closed
+            if not closed:
+                self._workers.add(worker)
+        if closed:
+            worker.kill()
+            worker.reap()
+        else:
+            self._idle.put(worker)

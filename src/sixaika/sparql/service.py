@@ -1,0 +1,87 @@
+"""The SPARQL service of one app (or one CLI run): limits, policy, backend, description.
+
+``Service.open`` picks the backend: a remote store when the repo is one, else the
+release's embedded store behind the worker pool. Everything a query goes through before
+and after the engine is here, so the web endpoint and the CLI behave the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from ..config import Settings
+from ..release import TURTLE_PREFIXES, Release
+from ..store import RemoteRepo, Repo
+from . import QueryError, policy
+from .description import describe
+from .engine import Answer, Engine, Job, Limits
+from .examples import Example, examples
+from .pool import PoolEngine
+from .protocol import QueryRequest
+from .remote import RemoteEngine
+from .worker import WorkerOptions
+
+
+@dataclass
+class Service:
+    settings: Settings
+    release: Release | None
+    limits: Limits
+    engine: Engine
+    examples: list[Example] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, settings: Settings, repo: Repo | None, release: Release | None) -> Service:
+        limits = Limits.from_settings(settings)
+        return cls(settings, release, limits, _engine(settings, repo, release, limits),
+                   examples(settings))  # fmt: skip
+
+    def run(self, asked: QueryRequest, accept: str) -> Answer:
+        """Check the query against the policy, then run it within the limits."""
+        return self.engine.run(self.job(asked, accept))
+
+    def job(self, asked: QueryRequest, accept: str) -> Job:
+        info = policy.check(asked.query, self.limits.max_length, self.limits.services)
+        return Job(
+            query=asked.query,
+            accept=accept,
+            timeout=self.limits.timeout_for(asked.timeout),
+            max_bytes=self.limits.max_result_bytes,
+            default_graphs=asked.default_graphs,
+            named_graphs=asked.named_graphs,
+            union_default_graph=not info.has_dataset,
+        )
+
+    @cached_property
+    def description(self) -> list[ox.Triple]:
+        return describe(self.settings, self.release, self.limits)
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+class _NoStore(Engine):
+    """No release to query: every query answers 503 with the reason."""
+
+    def run(self, job: Job) -> Answer:
+        raise QueryError(503, "There is no release to query yet: run `sixaika build`.")
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _engine(settings: Settings, repo: Repo | None, release: Release | None, limits: Limits):
+    if isinstance(repo, RemoteRepo):
+        return RemoteEngine(repo.endpoint)
+    if release is None:
+        return _NoStore()
+    options = WorkerOptions(
+        store_path=str(release.path / "store"),
+        memory_mb=limits.memory_mb,
+        network=bool(limits.services),
+        prefixes={"sixaika": settings.vocab, **TURTLE_PREFIXES},
+    )
+    return PoolEngine(options, limits)

@@ -1,0 +1,140 @@
+"""Caches: a release never changes, so nothing served from it is computed twice.
+
+Two layers, both per worker process and bounded:
+
+- ``LRU`` memoises representations (a project's Turtle, its HTML in Finnish, ...) and the
+  descriptions they are made from, keyed by what they depend on.
+- ``ResponseCache`` sits in front of Flask as WSGI middleware and replays a whole response
+  that a view marked cacheable (``mark_cacheable``): on the hot path a request costs a
+  dictionary lookup, not a trip through routing, negotiation and templates. Such views
+  vary only on ``Accept`` and ``Accept-Language``, which are part of the key. Conditional
+  and range requests go through to Flask, which answers them (304) with the same ETag.
+
+>>> lru = LRU(2)
+>>> lru.get_or_compute("a", lambda: 1), lru.get_or_compute("b", lambda: 2)
+(1, 2)
+>>> lru.get_or_compute("a", lambda: 99)  # remembered
+1
+>>> _ = lru.get_or_compute("c", lambda: 3)  # evicts "b", the least recently used
+>>> lru.get("b") is None
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from flask import request
+
+CACHEABLE = "sixaika.cacheable"  # WSGI environ flag a view sets
+_PASS_THROUGH = (  # requests Flask must answer itself
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+MAX_CACHED_BODY = 4 << 20  # bigger responses (none but dumps, which stream) are not kept
+
+
+class LRU:
+    """A thread-safe least-recently-used map of bounded size (0 keeps nothing)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value for ``key``, computed on a miss. ``None`` is never kept: requests
+        for IRIs that do not exist cannot push the pages that do out of the cache."""
+        # Computed outside the lock: two threads may compute the same value once each,
+        # which is cheaper than making every other request wait.
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def mark_cacheable() -> None:
+    """Let ``ResponseCache`` keep this request's response (it varies on Accept* only)."""
+    request.environ[CACHEABLE] = True
+
+
+class ResponseCache:
+    """WSGI middleware replaying responses of GET requests that views marked cacheable."""
+
+    def __init__(self, app: Callable, entries: int):
+        self.app = app
+        self.entries = LRU(entries)
+
+    @staticmethod
+    def key(environ: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(
+            environ.get(name, "")
+            for name in (
+                "SCRIPT_NAME",
+                "PATH_INFO",
+                "QUERY_STRING",
+                "HTTP_ACCEPT",
+                "HTTP_ACCEPT_LANGUAGE",
+            )
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or any(h in environ for h in _PASS_THROUGH):
+            return self.app(environ, start_response)
+        key = self.key(environ)
+        hit = self.entries.get(key)
+        if hit is not None:
+            status, headers, body = hit
+            start_response(status, headers)
+            return [b"" if method == "HEAD" else body]
+        if method == "HEAD":
+            return self.app(environ, start_response)
+        return self._fill(key, environ, start_response)
+
+    def _fill(self, key: tuple, environ: dict[str, Any], start_response: Callable):
+        seen: dict[str, Any] = {}
+
+        def capture(status: str, headers: list, exc_info=None):
+            seen.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        if not environ.get(CACHEABLE) or not seen:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if len(body) <= MAX_CACHED_BODY and seen["status"][:3] in ("200", "303"):
+            self.entries.put(key, (seen["status"], list(seen["headers"]), body))
+        return [body]

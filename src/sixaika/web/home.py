@@ -1,0 +1,151 @@
+"""``/``: what this is, the datasets, where to start, and the data as pictures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from typing import Any
+
+from flask import Blueprint, request
+from werkzeug.wrappers import Response
+
+from ..describe import DCT, labels
+from . import i18n
+from .catalog import datasets
+from .charts import bar_chart, timeline, year_histogram
+from .conneg import PAGE
+from .linkeddata import members_of, named
+from .represent import memo, page_renderer, send, site
+
+bp = Blueprint("home", __name__)
+
+DCAT = "http://www.w3.org/ns/dcat#"
+TIMELINE_LIMIT = 60  # beyond this many projects, a histogram of start years instead
+EXAMPLE_QUERIES = {  # shown as links into the SPARQL endpoint
+    "by_focus_area": "SELECT ?focusArea (COUNT(?p) AS ?projects) WHERE {{ ?p a <{v}Project> ; "
+    "<{v}focusArea> ?focusArea }} GROUP BY ?focusArea ORDER BY DESC(?projects)",
+    "by_fund": "SELECT ?fund (COUNT(?p) AS ?projects) WHERE {{ ?p a <{v}Project> ; "
+    "<{v}fund> ?fund }} GROUP BY ?fund",
+}
+
+
+@bp.get("/")
+def home() -> Response:
+    return send("home", PAGE, page_renderer("home.html", _data), None, request.path)
+
+
+def _counts(pattern: str) -> list[tuple[str, int]]:
+    """Projects (?p) per value of ?c in ``pattern``.
+
+    Written selective part first and without ``?p a Project``: Oxigraph follows the
+    written order, and that join alone costs seconds at 100k projects.
+    """
+    projects = site().settings.id_base + "project/"
+    query = (
+        f"SELECT ?c (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {pattern} "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?c'
+    )
+    return [(r["c"].value, int(r["n"].value)) for r in site().repo.select(query)]
+
+
+def _facts() -> dict[str, Any]:
+    """The numbers behind the pictures, once per release (all reads through ``Repo``)."""
+    v = site().settings.vocab
+    return {
+        "focus_area": _counts(f"?p <{v}focusArea> ?c"),
+        "fund": _counts(f"?p <{v}fund> ?c"),
+        # A project is in a city when its lead or a partner is located there.
+        "city": _counts(f"?c a <{v}City> . ?o <{DCT}spatial> ?c . ?p <{v}lead>|<{v}partner> ?o"),
+    }
+
+
+def _spans() -> dict[str, tuple[dt.date, dt.date]]:
+    """Each project's span: its earliest start and latest end (sources may disagree)."""
+    projects = site().settings.id_base + "project/"
+    rows = site().repo.select(
+        f"SELECT ?p ?s ?e WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
+        f"OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }}'
+    )
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    for row in rows:
+        start = _date(row["s"].value)
+        end = _date(row["e"].value) if "e" in row else start
+        if start and end:
+            old = spans.get(row["p"].value, (start, end))
+            spans[row["p"].value] = (min(old[0], start), max(old[1], end))
+    return spans
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _start_years() -> list[tuple[int, int]]:
+    """(year, projects that start that year), a project counted at its earliest start."""
+    projects = site().settings.id_base + "project/"
+    rows = site().repo.select(
+        f"SELECT ?y (COUNT(?p) AS ?n) WHERE {{ {{ SELECT ?p (MIN(?s) AS ?first) WHERE {{ "
+        f"?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?p }} '
+        f"BIND(YEAR(?first) AS ?y) }} GROUP BY ?y"
+    )
+    return [(int(r["y"].value), int(r["n"].value)) for r in rows if "y" in r]
+
+
+def _history(lang: str):
+    """A timeline of the projects; when they are too many, projects by start year."""
+    projects = members_of(site().settings.id_base + "project/")
+    if len(projects) <= TIMELINE_LIMIT:
+        spans = memo("home-spans", _spans)
+        if not spans:
+            return None
+        links = {link.iri: link for link in named(sorted(spans), lang)}
+        items = [(links[p].text, links[p].href, s, e) for p, (s, e) in spans.items()]
+        return ("timeline", timeline(items))
+    years = memo("home-years", _start_years)
+    return ("by_start_year", year_histogram(years)) if years else None
+
+
+def _data(lang: str) -> dict[str, Any]:
+    facts = memo("home-facts", _facts)
+    names = site().names()
+    concepts = sorted({c for key in ("focus_area", "fund", "city") for c, _ in facts[key]})
+    names.learn(memo(("labels", tuple(concepts)), lambda: labels(site().repo, concepts)))
+
+    def bars(key: str):
+        return bar_chart([(names.label(c, lang)[0], n, names.href(c)) for c, n in facts[key]])
+
+    charts = [(i18n.text(f"by_{key}", lang), bars(key)) for key in ("focus_area", "fund", "city")]
+    base = site().settings.id_base
+    counts = {k: len(members_of(base + k + "/")) for k in ("project", "organisation", "scheme")}
+    examples = named(members_of(base + "project/")[:5], lang)
+    return {
+        "counts": counts,
+        "datasets": datasets(lang),
+        "charts": charts,
+        "history": _history(lang),
+        "examples": examples,
+        "queries": _queries(),
+        "json": {
+            "counts": counts,
+            "datasets": {d["name"]: d["triples"] for d in datasets(lang)},
+            "charts": {
+                key: {names.label(c, lang)[0]: n for c, n in facts[key]}
+                for key in ("focus_area", "fund", "city")
+            },
+            "sparql": request.script_root + "/sparql",
+            "catalog": request.script_root + "/catalog",
+        },
+    }
+
+
+def _queries() -> list[tuple[str, str]]:
+    v = site().settings.vocab
+    return [
+        (key, f"{request.script_root}/sparql?" + urllib.parse.urlencode({"query": q.format(v=v)}))
+        for key, q in EXAMPLE_QUERIES.items()
+    ]

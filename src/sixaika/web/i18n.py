@@ -1,0 +1,281 @@
+"""The pages' own words in Finnish, English and Swedish, and the reader's language.
+
+The data's labels come from the data (and the ontology's from the ontology); this module
+holds only what neither has: the interface, labels for terms of reused vocabularies
+(``dct:title`` has no Finnish label anywhere we may fetch from), and headings for links
+read backwards ("Projects it leads").
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+LANGUAGES = ("fi", "en", "sv")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"fi": "suomi", "en": "English", "sv": "svenska"}
+
+
+def reader_language() -> str:
+    """``?lang=`` if it names one of ours, else the best of ``Accept-Language``."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def fallback_order(lang: str) -> tuple[str, ...]:
+    """Languages to try for a text, the reader's first; '' is a text without a tag."""
+    return (lang, *(x for x in ("en", "fi", "sv") if x != lang), "")
+
+
+def pick(texts: dict[str, str], lang: str) -> tuple[str, str] | None:
+    """(text, its language) in the reader's language or the nearest one we have."""
+    for candidate in fallback_order(lang):
+        if candidate in texts:
+            return texts[candidate], candidate
+    if texts:
+        tag = sorted(texts)[0]
+        return texts[tag], tag
+    return None
+
+
+# Interface texts: key -> (en, fi, sv).
+_UI: dict[str, tuple[str, str, str]] = {
+    "site": ("6Aika linked open data", "6Aika avoin linkitetty data", "6Aika länkade öppna data"),
+    "home": ("Home", "Etusivu", "Startsida"),
+    "projects": ("Projects", "Hankkeet", "Projekt"),
+    "organisations": ("Organisations", "Organisaatiot", "Organisationer"),
+    "concepts": ("Concepts", "Käsitteet", "Begrepp"),
+    "schemes": ("Concept schemes", "Käsitejärjestelmät", "Begreppssystem"),
+    "strategy": ("Strategy", "Strategia", "Strategi"),
+    "catalog": ("Data catalogue", "Datakatalogi", "Datakatalog"),
+    "sparql": ("SPARQL endpoint", "SPARQL-rajapinta", "SPARQL-gränssnitt"),
+    "ontology": ("Ontology", "Ontologia", "Ontologi"),
+    "shapes": ("Shapes", "Muodot", "Former"),
+    "dumps": ("Downloads", "Lataukset", "Nedladdningar"),
+    "void": (
+        "Dataset statistics (VoID)",
+        "Aineiston tilastot (VoID)",
+        "Datamängdens statistik (VoID)",
+    ),
+    "language": ("Language", "Kieli", "Språk"),
+    "formats": ("This page as data", "Tämä sivu datana", "Denna sida som data"),
+    "identifier": ("Identifier", "Tunniste", "Identifierare"),
+    "facts": ("Facts", "Tiedot", "Uppgifter"),
+    "linked_from": ("Linked from", "Viittaukset tähän", "Länkar hit"),
+    "linked_as": ("Linked as “{0}” from", "Viitattu ominaisuudella ”{0}”", "Länkad som ”{0}” från"),
+    "participation": (
+        "Projects of the organisations above",
+        "Yllä lueteltujen organisaatioiden hankkeet",
+        "Projekt för organisationerna ovan",
+    ),
+    "via": ("via {0}", "kautta: {0}", "via {0}"),
+    "cut": (
+        "Showing {0} of {1} links; the SPARQL endpoint has them all.",
+        "Näytetään {0}/{1} viittausta; SPARQL-rajapinnasta löytyvät kaikki.",
+        "Visar {0} av {1} länkar; SPARQL-gränssnittet har alla.",
+    ),
+    "yes": ("yes", "kyllä", "ja"),
+    "no": ("no", "ei", "nej"),
+    "approximately": ("approximately", "noin", "cirka"),
+    "page": ("Page {0} of {1}", "Sivu {0}/{1}", "Sida {0} av {1}"),
+    "previous": ("Previous", "Edellinen", "Föregående"),
+    "next": ("Next", "Seuraava", "Nästa"),
+    "count": ("{0} in all", "Yhteensä {0}", "Totalt {0}"),
+    "not_found": ("Not found", "Ei löytynyt", "Hittades inte"),
+    "about": (
+        "Descriptions of the projects of 6Aika, the Six City Strategy of Helsinki, Espoo, "
+        "Vantaa, Tampere, Turku and Oulu (EU structural funds 2014–2020), as linked open "
+        "data. Every fact names its source. Every resource has a permanent address that "
+        "answers in HTML, Turtle, JSON-LD, RDF/XML and N-Triples.",
+        "Kuuden suurimman kaupungin (Helsinki, Espoo, Vantaa, Tampere, Turku ja Oulu) "
+        "6Aika-strategian hankkeiden kuvaukset avoimena linkitettynä datana "
+        "(EU:n rakennerahastokausi 2014–2020). Jokaisella tiedolla on lähde. Jokaisella "
+        "resurssilla on pysyvä osoite, joka vastaa HTML-, Turtle-, JSON-LD-, RDF/XML- ja "
+        "N-Triples-muodoissa.",
+        "Beskrivningar av projekten i 6Aika, sexstadsstrategin för Helsingfors, Esbo, "
+        "Vanda, Tammerfors, Åbo och Uleåborg (EU:s strukturfonder 2014–2020), som länkade "
+        "öppna data. Varje uppgift anger sin källa. Varje resurs har en permanent adress "
+        "som svarar i HTML, Turtle, JSON-LD, RDF/XML och N-Triples.",
+    ),
+    "datasets": ("Datasets", "Aineistot", "Datamängder"),
+    "triples": ("triples", "kolmikkoa", "tripplar"),
+    "examples": ("Try these", "Kokeile näitä", "Prova dessa"),
+    "timeline": ("Projects over time", "Hankkeet aikajanalla", "Projekten över tid"),
+    "by_focus_area": (
+        "Projects by focus area",
+        "Hankkeet painopistealueittain",
+        "Projekt per fokusområde",
+    ),
+    "by_fund": ("Projects by fund", "Hankkeet rahastoittain", "Projekt per fond"),
+    "by_city": ("Projects by city", "Hankkeet kaupungeittain", "Projekt per stad"),
+    "by_start_year": (
+        "Projects by start year",
+        "Hankkeet aloitusvuoden mukaan",
+        "Projekt per startår",
+    ),
+    "chart_count": ("{0}: {1} projects", "{0}: {1} hanketta", "{0}: {1} projekt"),
+    "sparql_intro": (
+        "Ask your own questions in SPARQL 1.1:",
+        "Kysy omia kysymyksiäsi SPARQL 1.1 -kielellä:",
+        "Ställ egna frågor i SPARQL 1.1:",
+    ),
+    "download": ("Download", "Lataa", "Ladda ner"),
+    "size": ("Size", "Koko", "Storlek"),
+    "format": ("Format", "Muoto", "Format"),
+    "file": ("File", "Tiedosto", "Fil"),
+    "classes": ("Classes", "Luokat", "Klasser"),
+    "properties": ("Properties", "Ominaisuudet", "Egenskaper"),
+    "domain": ("Domain", "Määrittelyjoukko", "Domän"),
+    "range": ("Range", "Arvojoukko", "Värdemängd"),
+    "alignments": ("Alignments", "Vastaavuudet", "Motsvarigheter"),
+    "used": ("Used", "Käytössä", "Används"),
+    "times": ("{0} times", "{0} kertaa", "{0} gånger"),
+    "targets": ("Applies to", "Koskee", "Gäller"),
+    "severity": ("Severity", "Vakavuus", "Allvarlighetsgrad"),
+    "rule": ("Rule", "Sääntö", "Regel"),
+    "version": ("Version", "Versio", "Version"),
+}
+
+
+def text(key: str, lang: str, *args: object) -> str:
+    en, fi, sv = _UI[key]
+    return {"fi": fi, "sv": sv}.get(lang, en).format(*args)
+
+
+# Labels of reused terms: compact name -> (en, fi, sv).
+TERM_LABELS: dict[str, tuple[str, str, str]] = {
+    "rdf:type": ("type", "tyyppi", "typ"),
+    "rdf:value": ("text", "teksti", "text"),
+    "rdfs:label": ("label", "nimi", "namn"),
+    "rdfs:comment": ("comment", "selite", "kommentar"),
+    "rdfs:isDefinedBy": ("defined by", "määritelty sanastossa", "definierad av"),
+    "rdfs:subClassOf": ("subclass of", "yläluokka", "underklass till"),
+    "rdfs:subPropertyOf": ("subproperty of", "yläominaisuus", "underegenskap till"),
+    "rdfs:domain": ("domain", "määrittelyjoukko", "domän"),
+    "rdfs:range": ("range", "arvojoukko", "värdemängd"),
+    "dct:title": ("title", "nimi", "titel"),
+    "dct:alternative": ("other name", "muu nimi", "annat namn"),
+    "dct:description": ("description", "kuvaus", "beskrivning"),
+    "dct:identifier": ("identifier", "tunniste", "identifierare"),
+    "dct:source": ("source", "lähde", "källa"),
+    "dct:issued": ("issued", "julkaistu", "utgiven"),
+    "dct:modified": ("modified", "muutettu", "ändrad"),
+    "dct:created": ("created", "luotu", "skapad"),
+    "dct:dateAccepted": ("accepted", "hyväksytty", "godkänd"),
+    "dct:spatial": ("place", "paikka", "plats"),
+    "dct:temporal": ("period", "ajanjakso", "period"),
+    "dct:type": ("kind", "laji", "slag"),
+    "dct:license": ("licence", "lisenssi", "licens"),
+    "dct:creator": ("creator", "tekijä", "upphovsperson"),
+    "dct:publisher": ("publisher", "julkaisija", "utgivare"),
+    "dcat:startDate": ("start", "alkaa", "början"),
+    "dcat:endDate": ("end", "päättyy", "slut"),
+    "dcat:contactPoint": ("contact", "yhteyshenkilö", "kontakt"),
+    "dcat:hadRole": ("role", "rooli", "roll"),
+    "adms:identifier": ("identifier", "tunniste", "identifierare"),
+    "skos:prefLabel": ("name", "nimi", "namn"),
+    "skos:altLabel": ("also called", "myös", "även kallad"),
+    "skos:definition": ("definition", "määritelmä", "definition"),
+    "skos:notation": ("code", "koodi", "kod"),
+    "skos:inScheme": ("in scheme", "käsitejärjestelmä", "i begreppssystem"),
+    "skos:topConceptOf": ("top concept of", "yläkäsite järjestelmässä", "toppbegrepp i"),
+    "skos:hasTopConcept": ("top concepts", "yläkäsitteet", "toppbegrepp"),
+    "skos:broader": ("broader", "laajempi käsite", "överordnat begrepp"),
+    "skos:exactMatch": ("same as", "sama kuin", "samma som"),
+    "skos:closeMatch": ("close to", "lähes sama kuin", "nära"),
+    "org:unitOf": ("unit of", "yksikkö organisaatiossa", "enhet i"),
+    "org:hasUnit": ("units", "yksiköt", "enheter"),
+    "foaf:homepage": ("home page", "kotisivu", "webbplats"),
+    "owl:sameAs": ("same as", "sama kuin", "samma som"),
+    "prov:qualifiedAttribution": ("organisations", "toteuttajat", "organisationer"),
+    "prov:agent": ("organisation", "organisaatio", "organisation"),
+    "vcard:fn": ("name", "nimi", "namn"),
+    "vcard:role": ("role", "rooli", "roll"),
+    "vcard:organization-name": ("organisation", "organisaatio", "organisation"),
+    "vcard:hasTelephone": ("telephone", "puhelin", "telefon"),
+    "vcard:hasEmail": ("e-mail", "sähköposti", "e-post"),
+    "schema:value": ("amount", "määrä", "belopp"),
+    "owl:versionInfo": ("version", "versio", "version"),
+    "owl:versionIRI": ("version IRI", "version IRI", "versions-IRI"),
+    "owl:equivalentClass": ("same class as", "sama luokka kuin", "samma klass som"),
+    "owl:equivalentProperty": ("same property as", "sama ominaisuus kuin", "samma egenskap som"),
+    "owl:inverseOf": ("inverse of", "käänteinen ominaisuudelle", "invers till"),
+    "skos:relatedMatch": ("related to", "liittyy", "relaterad till"),
+    "vann:preferredNamespacePrefix": (
+        "preferred prefix",
+        "suositeltu etuliite",
+        "föredraget prefix",
+    ),
+    "vann:preferredNamespaceUri": ("namespace", "nimiavaruus", "namnrymd"),
+    "schema:currency": ("currency", "valuutta", "valuta"),
+    # classes
+    "skos:Concept": ("concept", "käsite", "begrepp"),
+    "skos:ConceptScheme": ("concept scheme", "käsitejärjestelmä", "begreppssystem"),
+    "org:Organization": ("organisation", "organisaatio", "organisation"),
+    "org:FormalOrganization": ("organisation", "organisaatio", "organisation"),
+    "org:OrganizationalUnit": ("organisational unit", "organisaatioyksikkö", "organisationsenhet"),
+    "adms:Identifier": ("identifier", "tunniste", "identifierare"),
+    "prov:Attribution": ("participation", "osallistuminen", "deltagande"),
+    "dct:PeriodOfTime": ("period", "ajanjakso", "period"),
+    "schema:MonetaryAmount": ("amount of money", "rahamäärä", "penningbelopp"),
+    "vcard:Individual": ("contact person", "yhteyshenkilö", "kontaktperson"),
+    "owl:Ontology": ("ontology", "ontologia", "ontologi"),
+    "owl:Class": ("class", "luokka", "klass"),
+    "owl:ObjectProperty": ("property", "ominaisuus", "egenskap"),
+    "owl:DatatypeProperty": ("property", "ominaisuus", "egenskap"),
+}
+
+# Headings for links read backwards (object page lists subjects): compact name -> texts.
+INVERSE_LABELS: dict[str, tuple[str, str, str]] = {
+    "sixaika:lead": (
+        "Projects it leads",
+        "Hankkeet, joiden päätoteuttaja",
+        "Projekt som den leder",
+    ),
+    "sixaika:partner": (
+        "Projects it is a partner in",
+        "Hankkeet, joissa osatoteuttajana",
+        "Projekt där den är partner",
+    ),
+    "sixaika:strategy": ("Projects of this strategy", "Strategian hankkeet", "Strategins projekt"),
+    "sixaika:focusArea": (
+        "Projects in this focus area",
+        "Painopistealueen hankkeet",
+        "Projekt inom fokusområdet",
+    ),
+    "sixaika:fund": ("Funded projects", "Rahoitetut hankkeet", "Finansierade projekt"),
+    "sixaika:priorityAxis": ("Projects", "Hankkeet", "Projekt"),
+    "sixaika:specificObjective": ("Projects", "Hankkeet", "Projekt"),
+    "sixaika:responsibleAuthority": (
+        "Projects it is the responsible authority for",
+        "Hankkeet, joiden vastuuviranomainen",
+        "Projekt där den är ansvarig myndighet",
+    ),
+    "sixaika:fundingAuthority": (
+        "Funding authority of",
+        "Rahoittajaviranomainen",
+        "Finansierande myndighet för",
+    ),
+    "sixaika:approvedBy": ("Approved", "Hyväksynyt", "Har godkänt"),
+    "sixaika:city": ("Strategies of the city", "Kaupungin strategiat", "Stadens strategier"),
+    "sixaika:programme": ("Strategies", "Strategiat", "Strategier"),
+    "dct:spatial": ("Organisations here", "Organisaatiot", "Organisationer här"),
+    "skos:inScheme": ("Concepts", "Käsitteet", "Begrepp"),
+    "skos:hasTopConcept": ("In the scheme", "Käsitejärjestelmä", "I begreppssystemet"),
+    "skos:topConceptOf": ("Top concepts", "Yläkäsitteet", "Toppbegrepp"),
+    "skos:broader": ("Narrower concepts", "Suppeammat käsitteet", "Underordnade begrepp"),
+    "org:unitOf": ("Units", "Yksiköt", "Enheter"),
+    "org:hasUnit": ("Part of", "Osa organisaatiota", "Del av"),
+    "dct:type": ("Used as a kind by", "Lajina", "Används som slag av"),
+}
+
+
+def term_label(compact: str, lang: str) -> str | None:
+    texts = TERM_LABELS.get(compact)
+    return None if texts is None else texts[{"fi": 1, "sv": 2}.get(lang, 0)]
+
+
+def inverse_label(compact: str, lang: str) -> str | None:
+    texts = INVERSE_LABELS.get(compact)
+    return None if texts is None else texts[{"fi": 1, "sv": 2}.get(lang, 0)]

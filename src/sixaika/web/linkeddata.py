@@ -1,0 +1,169 @@
+"""``/id/...`` and ``/doc/...``: every resource of the release, dereferenceable.
+
+``/id/{type}/{local}`` names the thing and answers 303 See Other to ``/doc/{type}/{local}``,
+the document about it, which speaks Turtle, JSON-LD, RDF/XML, N-Triples and HTML by
+``Accept`` or by extension. ``/doc/{type}/`` lists the resources of a type, paged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from ..describe import Description, describe, exists, labels, members
+from .cache import mark_cacheable
+from .conneg import PAGE, split_extension
+from .present import Link, Names, Presenter, ResourcePage
+from .represent import alternates, memo, page_renderer, send, send_rdf, site
+
+bp = Blueprint("linkeddata", __name__)
+
+# Local parts are EURA codes and ASCII slugs (DESIGN.md): anything else is no IRI of ours,
+# and never reaches a query (no '..', no '<', '>' or quotes).
+LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
+PAGE_SIZE = 100
+SORT_BY_LABEL = 2000  # up to this many resources, lists are in label order
+
+
+def _check_local(local: str) -> str:
+    if not LOCAL.match(local) or ".." in local:
+        abort(404)
+    return local
+
+
+@bp.get("/id/<path:local>")
+def thing(local: str) -> Response:
+    """303 to the document about the thing (or the list, for ``/id/{type}/``)."""
+    listing = local.endswith("/")
+    _check_local(local.rstrip("/"))
+    iri = site().settings.id_base + local
+    if not (
+        members_of(iri)
+        if listing
+        else memo(("exists", iri), lambda: exists(site().repo, iri) or None)
+    ):
+        abort(404)
+    mark_cacheable()
+    return redirect(f"{request.script_root}/doc/{local}", code=303)
+
+
+@bp.get("/doc/<path:local>")
+def document(local: str) -> Response:
+    if local.endswith("/"):
+        return listing(_check_local(local.rstrip("/")))
+    local, ext = split_extension(local)
+    iri = site().settings.id_base + _check_local(local)
+    found = description(iri)
+    if found is None:
+        abort(404)
+    path = f"{request.script_root}/doc/{local}"
+    return send_rdf(f"doc:{iri}", path, ext, lambda: found.triples, _html(found, path))
+
+
+def description(iri: str) -> Description | None:
+    return memo(("describe", iri), lambda: describe(site().repo, iri, site().settings.vocab))
+
+
+def _html(found: Description, path: str):
+    def html(triples: list, lang: str) -> str:
+        names = site().names()
+        page = Presenter(triples, names, lang).resource_page(found.iri, found.inbound_total)
+        schema = schema_org(page, names)
+        return render_template(
+            "resource.html", page=page, schema=schema, alternates=alternates(path)
+        )
+
+    return html
+
+
+# Lists ---------------------------------------------------------------------------
+
+
+def members_of(prefix: str) -> list[str]:
+    return memo(("members", prefix), lambda: members(site().repo, prefix) or None) or []
+
+
+def named(iris: list[str], lang: str, sort: bool = False) -> list[Link]:
+    """Links to ``iris`` by their labels (in label order when ``sort``)."""
+    names = site().names()
+    names.learn(memo(("labels", tuple(iris)), lambda: labels(site().repo, iris)))
+    links = [names.link(iri, lang) for iri in iris]
+    return sorted(links, key=lambda link: (link.text.casefold(), link.iri)) if sort else links
+
+
+def listing(prefix_local: str) -> Response:
+    """A page of the resources of one type: by label when few, by IRI (code) when many."""
+    prefix = site().settings.id_base + prefix_local + "/"
+    found = members_of(prefix)
+    if not found:
+        abort(404)
+    page = request.args.get("page", "1")
+    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        abort(404)
+    number = int(page)
+    window = slice((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+
+    def data(lang: str) -> dict[str, Any]:
+        if len(found) <= SORT_BY_LABEL:
+            links = named(found, lang, sort=True)[window]
+        else:  # sorting 100k labels would fetch them all; codes sort as well
+            links = named(found[window], lang)
+        return {
+            "prefix": prefix_local,
+            "items": links,
+            "page": number,
+            "pages": pages,
+            "total": len(found),
+            "json": {
+                "type": prefix_local,
+                "total": len(found),
+                "page": number,
+                "pages": pages,
+                "items": [{"id": x.iri, "label": x.text, "href": x.href} for x in links],
+                "next": f"?page={number + 1}" if number < pages else None,
+                "prev": f"?page={number - 1}" if number > 1 else None,
+            },
+        }
+
+    return send(
+        f"list:{prefix}:{number}", PAGE, page_renderer("list.html", data), None, request.path
+    )
+
+
+# schema.org for search engines ---------------------------------------------------
+
+SCHEMA_TYPES = {
+    "sixaika:Project": "Project",
+    "sixaika:Strategy": "CreativeWork",
+    "org:Organization": "Organization",
+    "org:FormalOrganization": "Organization",
+    "org:OrganizationalUnit": "Organization",
+    "skos:Concept": "DefinedTerm",
+    "skos:ConceptScheme": "DefinedTermSet",
+}
+
+
+def schema_org(page: ResourcePage, names: Names) -> dict[str, Any]:
+    """A small schema.org description of the page's resource (names, dates, links)."""
+    kinds = [SCHEMA_TYPES.get(names.compact(t.iri)) for t in page.node.types]
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": next((k for k in kinds if k), "Thing"),
+        "@id": page.iri,
+        "url": page.iri,
+        "name": page.title,
+    }
+    if page.summary:
+        document["description"] = page.summary
+    for row in page.node.rows:
+        compact = names.compact(row.property.iri)
+        if compact == "dct:identifier":
+            document["identifier"] = row.values[0].text
+        elif compact in ("skos:exactMatch", "owl:sameAs", "skos:closeMatch", "foaf:homepage"):
+            document.setdefault("sameAs", []).extend(v.link.iri for v in row.values if v.link)
+    return document

@@ -1,0 +1,395 @@
+"""Presenting RDF to people: labels in the reader's language, dates and money as people
+write them, links by name, blank nodes as nested cards. Used by every HTML page.
+
+>>> import pyoxigraph as ox
+>>> format_literal(ox.Literal("2015-02-01", datatype=ox.NamedNode(XSD + "date")), "fi")
+'1.2.2015'
+>>> format_literal(ox.Literal("2015-02-01", datatype=ox.NamedNode(XSD + "date")), "en")
+'1 February 2015'
+>>> format_money("1571429", "EUR", "en"), format_money("1571429.5", "EUR", "fi")
+('€1,571,429', '1\\xa0571\\xa0429,50\\xa0€')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+from ..describe import LABEL_PROPERTIES, RDF_TYPE
+from . import i18n
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OWL_UNION = "http://www.w3.org/2002/07/owl#unionOf"
+_MONTHS = {
+    "en": "January February March April May June July August September October November "
+    "December".split(),
+    "sv": "januari februari mars april maj juni juli augusti september oktober november "
+    "december".split(),
+}
+_CURRENCY_SIGNS = {"EUR": "€"}
+_LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+# Values --------------------------------------------------------------------------
+
+
+def format_date(value: str, lang: str) -> str:
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    if lang == "fi":
+        return f"{day.day}.{day.month}.{day.year}"
+    return f"{day.day} {_MONTHS.get(lang, _MONTHS['en'])[day.month - 1]} {day.year}"
+
+
+def format_number(value: str, lang: str, decimals: int | None = None) -> str:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    if decimals is None:
+        decimals = 0 if number == number.to_integral_value() else 2
+    text = f"{number:,.{decimals}f}"
+    if lang in ("fi", "sv"):  # 1 234 567,89 with no-break spaces
+        text = text.replace(",", "\xa0").replace(".", ",")
+    return text
+
+
+def format_money(value: str, currency: str, lang: str) -> str:
+    amount = format_number(value, lang)
+    sign = _CURRENCY_SIGNS.get(currency, currency)
+    if lang in ("fi", "sv"):
+        return f"{amount}\xa0{sign}"
+    return f"{sign}{amount}" if len(sign) == 1 else f"{sign}\xa0{amount}"
+
+
+def format_literal(literal: ox.Literal, lang: str) -> str:
+    datatype = literal.datatype.value if literal.datatype else ""
+    if datatype == XSD + "date":
+        return format_date(literal.value, lang)
+    if datatype == XSD + "dateTime":
+        return f"{format_date(literal.value, lang)} {literal.value[11:16]}"
+    if datatype == XSD + "boolean":
+        return i18n.text("yes" if literal.value in ("true", "1") else "no", lang)
+    if datatype in (XSD + "decimal", XSD + "integer", XSD + "double", XSD + "float"):
+        return format_number(literal.value, lang)
+    return literal.value
+
+
+# Names ---------------------------------------------------------------------------
+
+
+@dataclass
+class Names:
+    """How IRIs are shown and linked: labels by language, compact names, local links."""
+
+    base: str
+    script_root: str
+    prefixes: dict[str, str]  # prefix -> namespace
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # IRI -> lang -> label
+
+    def learn(self, triples: Iterable[ox.Triple]) -> None:
+        """Take the labels the triples state (the best label property wins per language)."""
+        rank = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
+        found: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        for t in triples:
+            r = rank.get(t.predicate.value)
+            if r is not None and isinstance(t.subject, ox.NamedNode):
+                lang = (t.object.language or "") if isinstance(t.object, ox.Literal) else ""
+                best = found[t.subject.value].get(lang)
+                if best is None or r < best[0]:
+                    found[t.subject.value][lang] = (r, t.object.value)
+        for iri, texts in found.items():
+            # A new dict, not an update: the vocabulary's label dicts are shared.
+            self.labels[iri] = {**self.labels.get(iri, {}), **{k: v for k, (_, v) in texts.items()}}
+
+    def compact(self, iri: str) -> str:
+        for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        if iri.startswith(self.base):
+            return iri[len(self.base) :]
+        return iri
+
+    def label(self, iri: str, lang: str) -> tuple[str, str | None]:
+        """(label, its language or None), falling back to the IRI's compact form."""
+        found = i18n.pick(self.labels.get(iri, {}), lang)
+        if found:
+            return found[0], found[1] or None
+        known = i18n.term_label(self.compact(iri), lang)
+        return (known, lang) if known else (self.compact(iri), None)
+
+    def href(self, iri: str) -> str | None:
+        """Where a link to ``iri`` goes: our own pages by path, others as they are."""
+        if iri.startswith(self.base):
+            path = iri[len(self.base) :]
+            if path.startswith("id/"):
+                path = "doc/" + path[3:]  # straight to the page, saving the 303 round trip
+            return f"{self.script_root}/{path}"
+        return iri if iri.startswith(_LINKABLE_SCHEMES) else None
+
+    def link(self, iri: str, lang: str) -> Link:
+        text, text_lang = self.label(iri, lang)
+        if text == iri:  # an address with no name: show it without its scheme, shortened
+            text = iri.split("://", 1)[-1]
+            text = text if len(text) <= 72 else text[:71] + "…"
+        return Link(iri, self.href(iri), text, text_lang)
+
+
+@dataclass(frozen=True)
+class Link:
+    iri: str
+    href: str | None
+    text: str
+    lang: str | None
+
+
+# Page model ----------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    text: str = ""
+    lang: str | None = None
+    link: Link | None = None
+    node: Node | None = None
+    choices: list[Link] | None = None  # an OWL union: any one of these
+
+
+@dataclass
+class Row:
+    property: Link
+    values: list[Value]
+
+
+@dataclass
+class Node:
+    headline: str | None
+    types: list[Link]
+    rows: list[Row]
+    compact: bool = False  # small enough to show on one line
+
+
+@dataclass
+class Section:
+    heading: str
+    links: list[Link]
+    notes: dict[str, str] = field(default_factory=dict)  # IRI -> small print after the link
+
+
+@dataclass
+class ResourcePage:
+    iri: str
+    title: str
+    title_lang: str | None
+    summary: str | None
+    summary_lang: str | None
+    node: Node
+    sections: list[Section]
+    cut: str | None
+
+
+# Properties shown first, in this order; the rest follow by label, sources last.
+ORDER = (
+    "dct:identifier adms:identifier skos:notation dct:alternative skos:altLabel "
+    "sixaika:strategy sixaika:focusArea sixaika:fund sixaika:priorityAxis "
+    "sixaika:specificObjective sixaika:programme dct:temporal sixaika:lead sixaika:partner "
+    "prov:qualifiedAttribution sixaika:responsibleAuthority sixaika:budget dcat:contactPoint "
+    "sixaika:statement"
+).split()
+LAST = ("dct:source",)
+TITLE_PROPERTIES = set(LABEL_PROPERTIES[:3])
+SUMMARY_PROPERTIES = (
+    "http://purl.org/dc/terms/description",
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+)
+PARTICIPATION = ("sixaika:lead", "sixaika:partner")
+COMPACT_KINDS = {"prov:Attribution", "adms:Identifier"}
+
+
+class Presenter:
+    """Turns a description (or any graph) into a page model for one reader's language."""
+
+    def __init__(self, triples: Iterable[ox.Triple], names: Names, lang: str):
+        self.names, self.lang = names, lang
+        self.triples = list(triples)
+        self.names.learn(self.triples)
+        self.by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+        for t in self.triples:
+            self.by_subject[t.subject].append(t)
+
+    # nodes
+    def node(
+        self, subject: ox.NamedNode | ox.BlankNode, skip: set[str] = frozenset(), depth: int = 0
+    ) -> Node:
+        triples = self.by_subject.get(subject, [])
+        types = [t.object.value for t in triples if t.predicate.value == RDF_TYPE]
+        headline, used = self._headline(triples, types)
+        grouped: dict[str, list[ox.Term]] = defaultdict(list)
+        for t in triples:
+            p = t.predicate.value
+            if p != RDF_TYPE and p not in used and p not in skip:
+                grouped[p].append(t.object)
+        rows = [
+            Row(self.names.link(p, self.lang), self._values(objects, depth))
+            for p, objects in sorted(grouped.items(), key=lambda item: self._order(item[0]))
+        ]
+        compact = any(self.names.compact(t) in COMPACT_KINDS for t in types)
+        return Node(headline, [self.names.link(t, self.lang) for t in types], rows, compact)
+
+    def _order(self, predicate: str) -> tuple[int, int, str]:
+        compact = self.names.compact(predicate)
+        if compact in ORDER:
+            return (0, ORDER.index(compact), "")
+        group = 2 if compact in LAST else 1
+        return (group, 0, self.names.label(predicate, self.lang)[0].casefold())
+
+    def _values(self, objects: list[ox.Term], depth: int) -> list[Value]:
+        values = [self._value(o, depth) for o in objects]
+        # Texts in the reader's language first, then everything by text: stable pages.
+        return sorted(
+            values,
+            key=lambda v: (not v.link and v.lang not in (self.lang, None), v.text.casefold()),
+        )
+
+    def _value(self, term: ox.Term, depth: int) -> Value:
+        if isinstance(term, ox.Literal):
+            return Value(format_literal(term, self.lang), term.language or None)
+        if isinstance(term, ox.BlankNode):
+            members = self._union(term)
+            if members is not None:
+                choices = [self.names.link(m, self.lang) for m in members]
+                return Value(" / ".join(c.text for c in choices), choices=choices)
+            if depth >= 4:  # the sources nest three deep; a cycle would recurse forever
+                return Value("…")
+            nested = self.node(term, depth=depth + 1)
+            first = nested.rows[0].values[0].text if nested.rows and nested.rows[0].values else ""
+            return Value(nested.headline or first, node=nested)
+        link = self.names.link(term.value, self.lang)
+        return Value(link.text, link.lang, link=link)
+
+    def _union(self, node: ox.BlankNode) -> list[str] | None:
+        """The classes of an ``owl:unionOf`` list (domains of shared properties)."""
+        union = next(
+            (t.object for t in self.by_subject.get(node, []) if t.predicate.value == OWL_UNION),
+            None,
+        )
+        members, seen = [], set()
+        while isinstance(union, ox.BlankNode) and union not in seen:
+            seen.add(union)
+            step = {t.predicate.value: t.object for t in self.by_subject.get(union, [])}
+            if RDF + "first" in step:
+                members.append(step[RDF + "first"].value)
+            union = step.get(RDF + "rest")
+        return members if members else None
+
+    def _headline(self, triples: list[ox.Triple], types: list[str]) -> tuple[str | None, set[str]]:
+        """A nested amount or period in one line, and the properties that line says."""
+        by = {self.names.compact(t.predicate.value): t for t in triples}
+        kinds = {self.names.compact(t) for t in types}
+        if "schema:MonetaryAmount" in kinds and "schema:value" in by:
+            currency = by["schema:currency"].object.value if "schema:currency" in by else ""
+            text = format_money(by["schema:value"].object.value, currency, self.lang)
+            approximate = by.get("sixaika:approximate")
+            if approximate is not None and approximate.object.value == "true":
+                text = f"{i18n.text('approximately', self.lang)} {text}"
+            shown = ("schema:value", "schema:currency", "sixaika:approximate")
+        elif "dct:PeriodOfTime" in kinds:
+            ends = [by.get("dcat:startDate"), by.get("dcat:endDate")]
+            text = " – ".join(format_literal(t.object, self.lang) if t else "…" for t in ends)
+            shown = ("dcat:startDate", "dcat:endDate")
+        else:
+            return None, set()
+        return text, {by[c].predicate.value for c in shown if c in by}
+
+    # the resource page
+    def resource_page(self, iri: str, inbound_total: int = 0) -> ResourcePage:
+        """The page of ``iri``: heading, summary, facts, and what links to it."""
+        subject = ox.NamedNode(iri)
+        title, title_lang = self.names.label(iri, self.lang)
+        summary = self.text_of(subject, SUMMARY_PROPERTIES)
+        node = self.node(subject)
+        node.rows = [self._other_languages(row, title, summary) for row in node.rows]
+        node.rows = [row for row in node.rows if row.values]
+        sections, cut = self._inbound(iri, inbound_total)
+        return ResourcePage(
+            iri,
+            title,
+            title_lang,
+            summary[0] if summary else None,
+            summary[1] if summary else None,
+            node,
+            sections,
+            cut,
+        )
+
+    def text_of(self, subject: ox.NamedNode, properties: tuple[str, ...]) -> tuple[str, str] | None:
+        """The first of ``properties`` that has a text, in the reader's language if it can."""
+        for p in properties:
+            texts = {
+                (t.object.language or ""): t.object.value
+                for t in self.by_subject.get(subject, [])
+                if t.predicate.value == p and isinstance(t.object, ox.Literal)
+            }
+            found = i18n.pick(texts, self.lang)
+            if found:
+                return found
+        return None
+
+    def _other_languages(self, row: Row, title: str, summary) -> Row:
+        """Title and summary rows keep only what the heading and lead do not show."""
+        shown = {title, summary[0] if summary else None}
+        if row.property.iri in TITLE_PROPERTIES or row.property.iri in SUMMARY_PROPERTIES:
+            row.values = [v for v in row.values if v.node or v.link or v.text not in shown]
+        return row
+
+    def _inbound(self, iri: str, inbound_total: int) -> tuple[list[Section], str | None]:
+        incoming: dict[str, list[str]] = defaultdict(list)
+        for t in self.triples:
+            if t.object == ox.NamedNode(iri) and t.subject != ox.NamedNode(iri):
+                incoming[t.predicate.value].append(t.subject.value)
+        neighbours = {s for subjects in incoming.values() for s in subjects}
+        sections = [
+            Section(self._inverse_heading(p), self._links(subjects))
+            for p, subjects in sorted(incoming.items(), key=lambda i: self._order(i[0]))
+        ]
+        if through := self._participation(iri, neighbours):
+            sections.append(through)
+        cut = None
+        shown = sum(len(s) for s in incoming.values())
+        if inbound_total > shown:
+            cut = i18n.text("cut", self.lang, shown, inbound_total)
+        return sections, cut
+
+    def _participation(self, iri: str, neighbours: set[str]) -> Section | None:
+        notes: dict[str, list[str]] = defaultdict(list)
+        for t in self.triples:
+            role = self.names.compact(t.predicate.value)
+            if role in PARTICIPATION and t.object.value in neighbours and t.subject.value != iri:
+                via = self.names.label(t.object.value, self.lang)[0]
+                what = self.names.label(t.predicate.value, self.lang)[0]
+                notes[t.subject.value].append(f"{what}: {via}")
+        if not notes:
+            return None
+        section = Section(i18n.text("participation", self.lang), self._links(notes))
+        section.notes = {k: "; ".join(sorted(set(v))) for k, v in notes.items()}
+        return section
+
+    def _inverse_heading(self, predicate: str) -> str:
+        compact = self.names.compact(predicate)
+        known = i18n.inverse_label(compact, self.lang)
+        if known:
+            return known
+        return i18n.text("linked_as", self.lang, self.names.label(predicate, self.lang)[0])
+
+    def _links(self, iris: Iterable[str]) -> list[Link]:
+        links = {iri: self.names.link(iri, self.lang) for iri in iris}
+        return sorted(links.values(), key=lambda link: link.text.casefold())

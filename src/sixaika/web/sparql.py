@@ -1,0 +1,202 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, the service description, the UI.
+
+The HTTP side only: reading the request is ``sparql.protocol``, what may run is
+``sparql.policy``, running it is the service's engine (worker processes or a remote store).
+Browsers that ask for HTML get pages: the query UI (YASGUI, from ``node_modules`` when the
+set-up installed it, else a plain form) and results as a table, neither needing JavaScript
+to work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
+from flask.sansio.blueprints import BlueprintSetupState
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
+
+from ..sparql import QueryError, protocol
+from ..sparql.description import render
+from ..sparql.formats import FORMATS, GRAPH, accept_for, negotiate, offered
+from ..sparql.service import Service
+from . import http
+
+blueprint = Blueprint("sparql", __name__)
+YASGUI = Path("node_modules/@zazuko/yasgui/build")  # under the project root, from npm
+PAGE_ACCEPT = "application/sparql-results+json, text/turtle"  # what a results page shows
+MAX_ROWS_SHOWN = 1000
+
+
+@blueprint.record_once
+def _open_service(state: BlueprintSetupState) -> None:
+    app: Flask = state.app
+    config = app.config
+    app.extensions["sixaika.sparql"] = Service.open(
+        config["SIXAIKA_SETTINGS"], config["SIXAIKA_REPO"], config["SIXAIKA_RELEASE"]
+    )
+
+
+def service(app: Flask | None = None) -> Service:
+    return (app or current_app).extensions["sixaika.sparql"]
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Any:
+    try:
+        asked = protocol.parse(request, max_body=4 * service().limits.max_length + 4096)
+    except QueryError as e:
+        raise _http_error(e) from None
+    if asked is None:
+        return _description()
+    if _wants_page():
+        return _results_page(asked)
+    tag = _etag()
+    if tag and request.if_none_match.contains(tag):
+        return Response(status=304, headers=_cache_headers(tag))
+    try:
+        answer = service().run(asked, _accept())
+    except QueryError as e:
+        raise _http_error(e) from None
+    return Response(answer.body, content_type=answer.content_type, headers=_cache_headers(tag))
+
+
+@blueprint.route("/sparql/ui/<path:name>")
+def yasgui_file(name: str) -> Response:
+    """YASGUI's files as npm installed them (never from a CDN, never in git)."""
+    folder = _yasgui_folder()
+    if folder is None:
+        abort(404)
+    return send_from_directory(folder, name, max_age=86400)
+
+
+@blueprint.after_request
+def _preflight(response: Response) -> Response:
+    # Browsers ask before POSTing application/sparql-query from another site.
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+# Service description and UI --------------------------------------------------------------
+
+
+def _description() -> Any:
+    if _wants_page():
+        return _page()
+    fmt = negotiate(_accept(), GRAPH)
+    if fmt is None:
+        abort(406, f"The service description comes as: {', '.join(offered(GRAPH))}, text/html.")
+    body = render(service().description, fmt)
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _page(query: str = "", **results: Any) -> str:
+    svc = service()
+    return render_template(
+        "sparql.html",
+        query=query or svc.examples[0].query,
+        examples=svc.examples,
+        limits=svc.limits,
+        examples_data=[{"title": e.title["en"], "query": e.query} for e in svc.examples],
+        yasgui=_yasgui_folder() is not None,
+        results_shown=bool(results),
+        **results,
+    )
+
+
+def _results_page(asked: protocol.QueryRequest) -> Any:
+    try:
+        answer = service().run(asked, PAGE_ACCEPT)
+    except QueryError as e:
+        return _page(asked.query, error=e.message), e.status
+    if not answer.content_type.startswith("application/sparql-results+json"):
+        return _page(asked.query, text=answer.body.decode("utf-8", "replace"))
+    results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(results, ox.QueryBoolean):
+        return _page(asked.query, boolean=bool(results))
+    variables = [v.value for v in results.variables]
+    shown = itertools.islice(results, MAX_ROWS_SHOWN + 1)  # one more tells there are more
+    rows = [[_cell(solution[v]) for v in variables] for solution in shown]
+    more = len(rows) > MAX_ROWS_SHOWN
+    return _page(asked.query, variables=variables, rows=rows[:MAX_ROWS_SHOWN], more=more)
+
+
+def _yasgui_folder() -> Path | None:
+    folder = (service().settings.root_path / YASGUI).resolve()
+    return folder if (folder / "yasgui.min.js").is_file() else None
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _accept() -> str:
+    """``Accept``, unless a ``format`` parameter (as Fuseki and Virtuoso read it) says."""
+    named = accept_for(request.values.get("format", ""))
+    return named or request.headers.get("Accept", "")
+
+
+def _wants_page() -> bool:
+    """A browser: it prefers HTML to every format we serve (never for ``*/*`` alone)."""
+    if accept_for(request.values.get("format", "")):
+        return False
+    offered = [f.media_type for f in FORMATS] + ["text/html"]
+    return request.accept_mimetypes.best_match(offered) == "text/html"
+
+
+def _etag() -> str | None:
+    """GETs of an immutable release are cacheable: the tag covers all they depend on."""
+    if request.method != "GET":
+        return None
+    key = "\n".join((http.repo().version, request.query_string.decode(), _accept()))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _cache_headers(tag: str | None) -> dict[str, str]:
+    headers = {"Vary": "Accept"}
+    if tag:
+        headers["ETag"] = f'"{tag}"'
+        headers["Cache-Control"] = f"public, max-age={service().settings.max_age}"
+    else:
+        headers["Cache-Control"] = "no-store"
+    return headers
+
+
+def _http_error(error: QueryError) -> HTTPException:
+    if error.status == 503:
+        return ServiceUnavailable(error.message, retry_after=error.retry_after)
+    exception = default_exceptions.get(error.status, default_exceptions[500])
+    return exception(error.message)
+
+
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> dict[str, str]:
+    """A result term as a table cell: IRIs link (ours dereference), literals show their tag."""
+    if term is None:
+        return {"text": ""}
+    if isinstance(term, ox.NamedNode):
+        return {"text": term.value, "href": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"text": f"_:{term.value}"}
+    note = f"@{term.language}" if term.language else _short_datatype(term.datatype.value)
+    return {"text": term.value, "note": note}
+
+
+def _short_datatype(datatype: str) -> str:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    if datatype == xsd + "string":
+        return ""
+    return "xsd:" + datatype[len(xsd) :] if datatype.startswith(xsd) else f"<{datatype}>"

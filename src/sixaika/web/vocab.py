@@ -1,0 +1,189 @@
+"""The vocabulary as pages: ``/def/6aika`` (and ``/ontology``), ``/shapes``, ``/context.jsonld``.
+
+The ontology page documents each class and property under an anchor named like its hash
+IRI (``/def/6aika#Project``), so every term's IRI lands on its own entry in a browser;
+the RDF formats are the ontology graph itself. The shapes page does the same for the
+SHACL shapes of the release, told by their messages in the reader's language.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from ..describe import RDF_TYPE
+from . import i18n
+from .present import Link, Node, Presenter
+from .represent import alternates, finish, memo, send_rdf, site, tagged
+from .void import totals
+
+bp = Blueprint("vocab", __name__)
+
+OWL = "http://www.w3.org/2002/07/owl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SH = "http://www.w3.org/ns/shacl#"
+CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
+SHOWN_APART = {RDFS + "label", RDFS + "comment", RDF_TYPE, RDFS + "isDefinedBy"}
+
+
+@dataclass
+class Entry:
+    """One documented term or shape: an anchor, a name, words, and its other facts."""
+
+    anchor: str
+    iri: str
+    title: str
+    comment: str | None
+    node: Node
+    extra: list[str] = field(default_factory=list)  # small print (usage, severity, ...)
+    links: list[Link] = field(default_factory=list)
+
+
+# Ontology ------------------------------------------------------------------------
+
+
+def ontology_iri() -> str:
+    return site().settings.base + "def/6aika"
+
+
+def ontology_triples() -> list[ox.Triple]:
+    graph = site().settings.graph("ontology")
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return memo("ontology", lambda: site().repo.construct(query))
+
+
+def usage() -> dict[str, int]:
+    """How often the data uses each term, as property (triples) or as class (instances)."""
+    found = totals()
+    return {**found.properties, **found.classes}
+
+
+@bp.get("/def/6aika", defaults={"ext": None})
+@bp.get("/def/6aika.<ext>")
+def ontology(ext: str | None) -> Response:
+    path = f"{request.script_root}/def/6aika"
+
+    def html(triples: list[ox.Triple], lang: str) -> str:
+        presenter = Presenter(triples, site().names(), lang)
+        head = presenter.resource_page(ontology_iri())
+        classes, properties = _terms(presenter, triples, lang)
+        return render_template(
+            "vocab.html",
+            page=head,
+            classes=classes,
+            properties=properties,
+            alternates=alternates(path),
+        )
+
+    return send_rdf("ontology", path, ext, ontology_triples, html)
+
+
+@bp.get("/def/6aika/<version>")
+def ontology_version(version: str) -> Response:
+    """A version IRI of the ontology: the current version is the only one served."""
+    wanted = ox.NamedNode(f"{ontology_iri()}/{version}") if version.isprintable() else None
+    if wanted is None or not any(t.object == wanted for t in ontology_triples()):
+        abort(404)
+    return redirect(f"{request.script_root}/def/6aika", code=303)
+
+
+@bp.get("/ontology", defaults={"ext": None})
+@bp.get("/ontology.<ext>")
+def ontology_alias(ext: str | None) -> Response:
+    suffix = f".{ext}" if ext else ""
+    return redirect(f"{request.script_root}/def/6aika{suffix}", code=301)
+
+
+def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str):
+    vocab = site().settings.vocab
+    counts = usage()
+    kinds: dict[str, set[str]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(vocab):
+            kinds.setdefault(t.subject.value, set())
+            if t.predicate.value == RDF_TYPE:
+                kinds[t.subject.value].add(t.object.value)
+    classes, properties = [], []
+    for iri, types in sorted(kinds.items()):
+        entry = _entry(presenter, iri, iri[len(vocab) :], lang)
+        used = counts.get(iri, 0)
+        entry.extra.append(f"{i18n.text('used', lang)}: {i18n.text('times', lang, used)}")
+        if used:
+            entry.links.append(
+                Link(iri, _usage_query(iri, bool(types & CLASS_TYPES)), "SPARQL", None)
+            )
+        (classes if types & CLASS_TYPES else properties).append(entry)
+    return classes, properties
+
+
+def _entry(presenter: Presenter, iri: str, anchor: str, lang: str) -> Entry:
+    title, _ = presenter.names.label(iri, lang)
+    comment = presenter.text_of(ox.NamedNode(iri), (RDFS + "comment", SH + "message"))
+    comment = comment[0] if comment else None
+    node = presenter.node(ox.NamedNode(iri), skip=SHOWN_APART | {SH + "message"})
+    return Entry(anchor, iri, title, comment, node)
+
+
+def _usage_query(iri: str, is_class: bool) -> str:
+    pattern = f"?s a <{iri}>" if is_class else f"?s <{iri}> ?o"
+    query = f"SELECT * WHERE {{ {pattern} }} LIMIT 100"
+    return f"{request.script_root}/sparql?" + urllib.parse.urlencode({"query": query})
+
+
+# Shapes --------------------------------------------------------------------------
+
+
+def shapes_triples() -> list[ox.Triple]:
+    def load() -> list[ox.Triple]:
+        path = site().release.shapes_path
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        return [q.triple for q in quads]
+
+    return memo("shapes", load)
+
+
+@bp.get("/shapes", defaults={"ext": None})
+@bp.get("/shapes.<ext>")
+def shapes(ext: str | None) -> Response:
+    path = f"{request.script_root}/shapes"
+
+    def html(triples: list[ox.Triple], lang: str) -> str:
+        presenter = Presenter(triples, site().names(), lang)
+        return render_template(
+            "shapes.html",
+            node_shapes=_shapes(presenter, triples, lang, SH + "NodeShape"),
+            property_shapes=_shapes(presenter, triples, lang, SH + "PropertyShape"),
+            alternates=alternates(path),
+        )
+
+    return send_rdf("shapes", path, ext, shapes_triples, html)
+
+
+def _shapes(presenter: Presenter, triples: list[ox.Triple], lang: str, kind: str) -> list[Entry]:
+    named = sorted(
+        t.subject.value
+        for t in triples
+        if t.predicate.value == RDF_TYPE
+        and t.object.value == kind
+        and isinstance(t.subject, ox.NamedNode)
+    )
+    entries = []
+    for iri in named:
+        entry = _entry(presenter, iri, iri.rsplit("#", 1)[-1], lang)
+        entry.title = iri.rsplit("#", 1)[-1]
+        entries.append(entry)
+    return entries
+
+
+@bp.get("/context.jsonld")
+def context() -> Response:
+    """The JSON-LD context the published JSON-LD refers to (local: no remote fetch)."""
+    body, etag = memo(
+        "context", lambda: tagged(json.dumps(site().context, ensure_ascii=False, indent=2).encode())
+    )
+    return finish(Response(body, content_type="application/ld+json"), etag)

@@ -1,0 +1,35 @@
+"""``/.well-known/void``: the VoID description (sizes, partitions, vocabularies, dumps)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from werkzeug.wrappers import Response
+
+from ..metadata import Counts, counts, void
+from .present import Presenter
+from .represent import alternates, memo, send_rdf, site
+
+bp = Blueprint("void", __name__)
+
+
+def totals() -> Counts:
+    """Counts over the whole data, shared by VoID and the ontology page."""
+    return memo("counts", lambda: counts(site().repo))
+
+
+def void_triples() -> list:
+    s = site()
+    return memo("void", lambda: void(s.settings, s.release.manifest, s.repo, totals()))
+
+
+@bp.get("/.well-known/void", defaults={"ext": None})
+@bp.get("/.well-known/void.<ext>")
+def void_document(ext: str | None) -> Response:
+    path = f"{request.script_root}/.well-known/void"
+    root = site().settings.base + ".well-known/void#dataset"
+
+    def html(triples: list, lang: str) -> str:
+        page = Presenter(triples, site().names(), lang).resource_page(root)
+        return render_template("resource.html", page=page, schema=None, alternates=alternates(path))
+
+    return send_rdf("void", path, ext, void_triples, html)

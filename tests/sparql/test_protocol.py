@@ -1,0 +1,392 @@
+"""The SPARQL 1.1 Protocol query operation, case by case as the W3C protocol tests name them.
+
+Every query case of the W3C test suite (sparql11 ``protocol/manifest.ttl``) that applies to a
+read-only endpoint, plus the update cases, which a read-only endpoint must refuse.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from .conftest import BASE, ID
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/6aika#Project> }} ORDER BY ?p"
+GRAPH = {name: f"{BASE}graph/{name}" for name in ("projects", "concepts", "ontology")}
+TRIPLES = {"projects": 138, "concepts": 27, "ontology": 6}
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/sparql-results+json"
+
+
+def count(response) -> int:
+    assert response.status_code == 200, response.data
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+def values(response, var: str = "p") -> list[str]:
+    assert response.status_code == 200, response.data
+    return [b[var]["value"] for b in json.loads(response.data)["results"]["bindings"]]
+
+
+# query_get, query_post_form, query_post_direct -----------------------------------------
+
+
+def test_query_get(sparql_client):
+    response = sparql_client.get("/sparql", query_string={"query": COUNT})
+    assert response.mimetype == JSON
+    assert count(response) == sum(TRIPLES.values())  # default graph: the union
+
+
+def test_query_post_form(sparql_client):
+    response = sparql_client.post("/sparql", data={"query": PROJECTS})
+    assert values(response) == [f"{ID}project/p{i}" for i in range(1, 7)]
+
+
+def test_query_post_direct(sparql_client):
+    response = sparql_client.post(
+        "/sparql", data=PROJECTS.encode(), content_type="application/sparql-query"
+    )
+    assert len(values(response)) == 6
+
+
+def test_query_post_direct_utf8_charset(sparql_client):
+    query = 'ASK { ?p <http://purl.org/dc/terms/title> "Synteettinen hanke 1"@fi }'
+    response = sparql_client.post(
+        "/sparql", data=query.encode(), content_type="application/sparql-query; charset=UTF-8"
+    )
+    assert json.loads(response.data)["boolean"] is True
+
+
+def test_non_ascii_query_text(sparql_client):
+    query = 'SELECT ?p WHERE { ?p <http://www.w3.org/2004/02/skos/core#prefLabel> "ESR"@fi }'
+    response = sparql_client.get("/sparql", query_string={"query": query})
+    assert values(response) == [f"{ID}concept/fund/esf"]
+
+
+# Dataset parameters ----------------------------------------------------------------------
+
+
+def test_query_dataset_default_graph(sparql_client):
+    params = {"query": COUNT, "default-graph-uri": GRAPH["concepts"]}
+    assert count(sparql_client.get("/sparql", query_string=params)) == TRIPLES["concepts"]
+
+
+def test_query_dataset_default_graphs_get(sparql_client):
+    params = [("query", COUNT), ("default-graph-uri", GRAPH["concepts"]),
+              ("default-graph-uri", GRAPH["ontology"])]  # fmt: skip
+    response = sparql_client.get("/sparql", query_string=params)
+    assert count(response) == TRIPLES["concepts"] + TRIPLES["ontology"]
+
+
+def test_query_dataset_default_graphs_post(sparql_client):
+    data = [("query", COUNT), ("default-graph-uri", GRAPH["concepts"]),
+            ("default-graph-uri", GRAPH["ontology"])]  # fmt: skip
+    response = sparql_client.post("/sparql", data=MultiDict(data), content_type=FORM)
+    assert count(response) == TRIPLES["concepts"] + TRIPLES["ontology"]
+
+
+NAMED = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def test_query_dataset_named_graphs_get(sparql_client):
+    params = [("query", NAMED), ("named-graph-uri", GRAPH["ontology"]),
+              ("named-graph-uri", GRAPH["concepts"])]  # fmt: skip
+    response = sparql_client.get("/sparql", query_string=params)
+    assert values(response, "g") == [GRAPH["concepts"], GRAPH["ontology"]]
+
+
+def test_query_dataset_named_graphs_post(sparql_client):
+    data = [("query", NAMED), ("named-graph-uri", GRAPH["ontology"])]
+    assert values(sparql_client.post("/sparql", data=MultiDict(data)), "g") == [GRAPH["ontology"]]
+
+
+def test_query_dataset_full(sparql_client):
+    query = (
+        "SELECT (COUNT(*) AS ?n) ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } "
+        "GROUP BY ?g"
+    )
+    params = [("query", query), ("default-graph-uri", GRAPH["ontology"]),
+              ("named-graph-uri", GRAPH["concepts"])]  # fmt: skip
+    bindings = json.loads(sparql_client.get("/sparql", query_string=params).data)
+    counts = {
+        b.get("g", {}).get("value"): int(b["n"]["value"]) for b in bindings["results"]["bindings"]
+    }
+    assert counts == {None: TRIPLES["ontology"], GRAPH["concepts"]: TRIPLES["concepts"]}
+
+
+def test_query_multiple_dataset_protocol_overrides_from(sparql_client):
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH['projects']}> WHERE {{ ?s ?p ?o }}"
+    assert count(sparql_client.get("/sparql", query_string={"query": query})) == 138
+    params = {"query": query, "default-graph-uri": GRAPH["ontology"]}
+    assert count(sparql_client.get("/sparql", query_string=params)) == TRIPLES["ontology"]
+
+
+def test_from_named_alone_leaves_the_default_graph_empty(sparql_client):
+    query = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH['ontology']}> WHERE {{ ?s ?p ?o }}"
+    assert count(sparql_client.get("/sparql", query_string={"query": query})) == 0
+
+
+def test_dataset_parameter_must_be_an_iri(sparql_client):
+    params = {"query": COUNT, "default-graph-uri": "not an iri"}
+    response = sparql_client.get("/sparql", query_string=params)
+    assert response.status_code == 400
+    assert "default-graph-uri" in response.get_json()["message"]
+
+
+# Content types -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        (JSON, JSON),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", JSON),
+        ("*/*", JSON),
+        (None, JSON),
+        ("text/html;q=0.5, text/csv", "text/csv"),
+    ],
+)
+def test_query_content_type_select(sparql_client, accept, media_type):
+    headers = {"Accept": accept} if accept else {}
+    response = sparql_client.get("/sparql", query_string={"query": PROJECTS}, headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.headers["Vary"] == "Accept"
+    assert projects_in(response.data, media_type) == [f"{ID}project/p{i}" for i in range(1, 7)]
+
+
+def projects_in(body: bytes, media_type: str) -> list[str]:
+    if media_type in ("text/csv", "text/tab-separated-values"):  # pyoxigraph reads neither
+        delimiter = "," if media_type == "text/csv" else "\t"
+        header, *rows = csv.reader(io.StringIO(body.decode()), delimiter=delimiter)
+        assert header == (["p"] if delimiter == "," else ["?p"])
+        return [row[0].strip("<>") for row in rows]
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
+    return [s["p"].value for s in ox.parse_query_results(body, format=fmt)]
+
+
+def test_select_csv_is_plain_csv(sparql_client):
+    response = sparql_client.get(
+        "/sparql", query_string={"query": PROJECTS}, headers={"Accept": "text/csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.data.decode())))
+    assert rows[0] == ["p"] and rows[1] == [f"{ID}project/p1"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("accept", [JSON, "application/sparql-results+xml"])
+def test_query_content_type_ask(sparql_client, accept):
+    query = f"ASK {{ <{ID}project/p1> ?p ?o }}"
+    response = sparql_client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": accept}
+    )
+    assert response.mimetype == accept
+    fmt = ox.QueryResultsFormat.from_media_type(accept)
+    assert bool(ox.parse_query_results(response.data, format=fmt)) is True
+
+
+RDF_FORMATS = [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+]
+
+
+def graph_answer(client, query: str, accept: str, rdf_format: ox.RdfFormat) -> list[ox.Triple]:
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    return [q.triple for q in ox.parse(response.data, format=rdf_format)]
+
+
+@pytest.mark.parametrize("accept, rdf_format", RDF_FORMATS)
+def test_query_content_type_construct(sparql_client, accept, rdf_format):
+    query = f"CONSTRUCT WHERE {{ <{ID}project/p3> ?p ?o }}"
+    triples = graph_answer(sparql_client, query, accept, rdf_format)
+    assert len(triples) == 11 and {t.subject.value for t in triples} == {f"{ID}project/p3"}
+
+
+@pytest.mark.parametrize("accept, rdf_format", RDF_FORMATS)
+def test_query_content_type_describe(sparql_client, accept, rdf_format):
+    triples = graph_answer(sparql_client, f"DESCRIBE <{ID}organisation/oulu>", accept, rdf_format)
+    labels = [t.object.value for t in triples if t.predicate.value.endswith("prefLabel")]
+    assert labels == ["Synteettinen Oulun kaupunki"]
+
+
+def test_construct_is_turtle_when_anything_goes(sparql_client):
+    query = f"CONSTRUCT WHERE {{ <{ID}project/p3> ?p ?o }}"
+    for headers in ({}, {"Accept": "*/*"}):
+        response = sparql_client.get("/sparql", query_string={"query": query}, headers=headers)
+        assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+def test_format_parameter_overrides_accept(sparql_client):
+    params = {"query": PROJECTS, "format": "csv"}
+    response = sparql_client.get("/sparql", query_string=params, headers={"Accept": JSON})
+    assert response.mimetype == "text/csv"
+
+
+def test_406_for_a_format_the_endpoint_cannot_serve(sparql_client):
+    response = sparql_client.get(
+        "/sparql", query_string={"query": PROJECTS}, headers={"Accept": "image/png"}
+    )
+    assert response.status_code == 406
+    assert "text/csv" in response.get_data(as_text=True)
+    construct = {"query": f"CONSTRUCT WHERE {{ <{ID}project/p3> ?p ?o }}"}
+    response = sparql_client.get("/sparql", query_string=construct, headers={"Accept": "text/csv"})
+    assert response.status_code == 406
+
+
+# bad_* cases ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_bad_query_method(sparql_client, method):
+    response = sparql_client.open("/sparql", method=method, query_string={"query": COUNT})
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_bad_multiple_queries(sparql_client):
+    params = [("query", COUNT), ("query", PROJECTS)]
+    response = sparql_client.get("/sparql", query_string=params)
+    assert response.status_code == 400
+    assert "2 queries" in response.get_json()["message"]
+    response = sparql_client.post("/sparql", data=MultiDict(params))
+    assert response.status_code == 400
+
+
+def test_bad_query_wrong_media_type(sparql_client):
+    response = sparql_client.post("/sparql", data=COUNT, content_type="text/plain")
+    assert response.status_code == 415
+    assert "application/sparql-query" in response.get_json()["message"]
+
+
+def test_bad_query_missing_form_type(sparql_client):
+    body = "query=" + COUNT.replace(" ", "+")
+    response = sparql_client.post("/sparql", data=body.encode(), content_type="")
+    assert response.status_code == 415
+
+
+def test_bad_query_missing_direct_type(sparql_client):
+    response = sparql_client.post("/sparql", data=COUNT.encode(), content_type="")
+    assert response.status_code == 415
+
+
+def test_bad_query_non_utf8(sparql_client):
+    response = sparql_client.post(
+        "/sparql",
+        data=COUNT.encode("utf-16"),
+        content_type="application/sparql-query; charset=UTF-16",
+    )
+    assert response.status_code == 415
+
+
+def test_bad_query_invalid_utf8_bytes(sparql_client):
+    response = sparql_client.post(
+        "/sparql", data=b"SELECT * { ?s ?p '\xff' }", content_type="application/sparql-query"
+    )
+    assert response.status_code == 400
+
+
+def test_bad_query_syntax(sparql_client):
+    response = sparql_client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    message = response.get_json()["message"]
+    assert message.startswith("Syntax error in the query: error at 1:25: expected")  # the parser's
+
+
+def test_bad_query_missing_query_in_form(sparql_client):
+    response = sparql_client.post("/sparql", data={"default-graph-uri": GRAPH["ontology"]})
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "No query given."
+
+
+def test_direct_post_with_a_query_in_the_url_too(sparql_client):
+    response = sparql_client.post(
+        "/sparql?query=ASK{}", data=COUNT.encode(), content_type="application/sparql-query"
+    )
+    assert response.status_code == 400
+
+
+# Updates: refused, and nothing changes ------------------------------------------------------
+
+UPDATES = [
+    f'INSERT DATA {{ GRAPH <{GRAPH["projects"]}> {{ <{ID}x> <{ID}y> "z" }} }}',
+    f"DELETE WHERE {{ <{ID}project/p1> ?p ?o }}",
+    f"LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <{GRAPH['projects']}>",
+    "CLEAR ALL",
+    f"DROP GRAPH <{GRAPH['projects']}>",
+    f"PREFIX ex: <http://e/> WITH <{GRAPH['projects']}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+]
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_updates_are_refused_everywhere(sparql_client, update):
+    attempts = [
+        sparql_client.get("/sparql", query_string={"update": update}),  # bad_update_get
+        sparql_client.post("/sparql", data={"update": update}),
+        sparql_client.post("/sparql", data=update, content_type="application/sparql-update"),
+        sparql_client.get("/sparql", query_string={"query": update}),  # an update as a query
+        sparql_client.post("/sparql", data=update, content_type="application/sparql-query"),
+    ]
+    for response in attempts:
+        assert response.status_code == 403, response.data
+        assert "read-only" in response.get_json()["message"]
+    total = sum(TRIPLES.values())
+    assert count(sparql_client.get("/sparql", query_string={"query": COUNT})) == total
+
+
+# Limits, caching, CORS ---------------------------------------------------------------------------
+
+
+def test_query_too_long(sparql_client, sparql_settings):
+    limit = int(sparql_settings.query_max_length)
+    query = "ASK {}" + " " * limit
+    response = sparql_client.post("/sparql", data={"query": query})
+    assert response.status_code == 413
+    assert str(limit) in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("timeout", ["soon", "0", "-1", "nan"])
+def test_timeout_parameter_must_be_positive_seconds(sparql_client, timeout):
+    response = sparql_client.get("/sparql", query_string={"query": COUNT, "timeout": timeout})
+    assert response.status_code == 400
+
+
+def test_get_is_cacheable_with_an_etag(sparql_client):
+    first = sparql_client.get("/sparql", query_string={"query": COUNT})
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    etag = first.headers["ETag"]
+    again = sparql_client.get(
+        "/sparql", query_string={"query": COUNT}, headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+    other = sparql_client.get(
+        "/sparql", query_string={"query": COUNT}, headers={"Accept": "text/csv"}
+    )
+    assert other.headers["ETag"] != etag  # the tag covers Accept (Vary: Accept)
+    post = sparql_client.post("/sparql", data={"query": COUNT})
+    assert "ETag" not in post.headers and post.headers["Cache-Control"] == "no-store"
+
+
+def test_cors(sparql_client):
+    response = sparql_client.get("/sparql", query_string={"query": COUNT})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = sparql_client.options(
+        "/sparql",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+    )  # fmt: skip
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]

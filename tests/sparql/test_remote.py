@@ -1,0 +1,212 @@
+"""The remote store backend against a real ``oxigraph serve`` on 127.0.0.1 (PyPI ``oxigraph``).
+
+The tests start the server themselves on a free port and stop it after: the release goes in
+through the Graph Store Protocol (what ``sixaika build --store`` does), then the store
+interface, ``/sparql`` and ``sixaika query`` read it back over the SPARQL 1.1 Protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sixaika.cli import main
+from sixaika.gsp import data_endpoint, upload
+from sixaika.store import OxigraphRepo, RemoteRepo
+from sixaika.web.sparql import service
+
+from .conftest import BASE, ID, open_app, settings_for
+from .test_isolation import RUNAWAY, Listener
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def oxigraph_command() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        if os.environ.get("CI"):
+            pytest.fail("`oxigraph` (PyPI oxigraph) is not installed: .ci/run installs it")
+        pytest.skip("`oxigraph` (PyPI oxigraph) is not installed")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class OxigraphServer:
+    def __init__(self, folder: Path):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [oxigraph_command(), "serve", "--location", str(folder), "--bind",
+             f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "10"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
+                return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not come up")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def loaded(oxigraph, sparql_release, tmp_path_factory):
+    """The synthetic release loaded into the server; settings that read from it."""
+    settings = settings_for(tmp_path_factory.mktemp("remote"), store=f"{oxigraph.url}/query")
+    upload(sparql_release, settings)  # checks the store's counts against the manifest
+    return settings
+
+
+@pytest.fixture(scope="module")
+def remote_app(loaded, sparql_release):
+    app = open_app(loaded, sparql_release)
+    yield app
+    service(app).close()
+
+
+def test_graph_store_endpoint_is_derived_or_set(loaded):
+    assert data_endpoint(loaded).endswith("/store")
+    fuseki = settings_for(Path("/tmp"), store="http://h:3030/ds/sparql")
+    assert data_endpoint(fuseki) == "http://h:3030/ds/data"
+
+
+def test_remote_repo_reads_what_the_embedded_one_does(loaded, sparql_release):
+    remote = RemoteRepo(loaded.store, sparql_release.id)
+    local = OxigraphRepo.open(sparql_release)
+    query = "SELECT ?s ?o WHERE { ?s <http://purl.org/dc/terms/identifier> ?o } ORDER BY ?s"
+    assert remote.select(query) == local.select(query)
+    assert remote.ask(f"ASK {{ <{ID}project/p1> ?p ?o }}") is True
+    construct = f"CONSTRUCT WHERE {{ <{ID}project/p1> ?p ?o }}"
+    assert len(remote.construct(construct)) == len(local.construct(construct)) == 13
+
+
+def test_app_reads_from_the_remote_store(remote_app):
+    from sixaika.sparql.remote import RemoteEngine
+
+    assert isinstance(service(remote_app).engine, RemoteEngine)
+    client = remote_app.test_client()
+    response = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+    assert response.status_code == 200
+    assert response.get_json()["results"]["bindings"][0]["n"]["value"] == "171"
+    params = {
+        "query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+        "default-graph-uri": BASE + "graph/ontology",
+    }
+    assert (
+        client.get("/sparql", query_string=params).get_json()["results"]["bindings"][0]["n"][
+            "value"
+        ]
+        == "6"
+    )
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/csv", "application/sparql-results+xml", "text/tab-separated-values"]
+)
+def test_remote_select_formats(remote_app, accept):
+    query = f"SELECT ?p WHERE {{ ?p a <{BASE}def/6aika#Project> }} ORDER BY ?p"
+    response = remote_app.test_client().get(
+        "/sparql", query_string={"query": query}, headers={"Accept": accept}
+    )
+    assert response.status_code == 200 and response.mimetype == accept
+    assert f"{ID}project/p1".encode() in response.data
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml"])
+def test_remote_construct_formats(remote_app, accept):
+    query = f"CONSTRUCT WHERE {{ <{ID}project/p1> ?p ?o }}"
+    response = remote_app.test_client().get(
+        "/sparql", query_string={"query": query}, headers={"Accept": accept}
+    )
+    assert response.status_code == 200 and response.mimetype == accept
+    assert b"Synthetic project 1" in response.data
+
+
+def test_remote_errors(remote_app):
+    client = remote_app.test_client()
+    broken = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p }"})
+    assert broken.status_code == 400 and broken.get_json()["message"]  # the store's own message
+    refused = client.post("/sparql", data={"query": "CLEAR ALL"})
+    assert refused.status_code == 403
+    count = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+    assert count.get_json()["results"]["bindings"][0]["n"]["value"] == "171"  # nothing changed
+    started = time.monotonic()
+    runaway = client.get("/sparql", query_string={"query": RUNAWAY, "timeout": "1"})
+    assert runaway.status_code == 504 and time.monotonic() - started < 1 + 1
+
+
+def test_remote_service_makes_no_connection(remote_app):
+    """``oxigraph serve`` would follow SERVICE: the policy stops it before the store sees it."""
+    listener = Listener()
+    try:
+        query = f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        response = remote_app.test_client().get("/sparql", query_string={"query": query})
+        assert response.status_code == 400
+        time.sleep(0.2)
+        assert listener.requests == []
+    finally:
+        listener.close()
+
+
+def test_query_command_with_a_remote_store(loaded, capsys):
+    code = main(["--base", BASE, "--root", loaded.root, "--releases", loaded.releases,
+                 "--store", loaded.store, "query", "ASK { ?s a ?type }"])  # fmt: skip
+    assert code == 0 and capsys.readouterr().out == "true\n"
+
+
+@pytest.fixture
+def mini(tmp_path, monkeypatch) -> Path:
+    """The pipeline tests' mini project, built from its own folder."""
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", tmp_path, dirs_exist_ok=True)
+    shutil.copy(ROOT / "ontology" / "context.jsonld", tmp_path / "ontology")
+    monkeypatch.chdir(tmp_path)
+    for name in ("SIXAIKA_ROOT", "SIXAIKA_RELEASES", "SIXAIKA_BASE", "SIXAIKA_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_build_store_loads_the_release(oxigraph, mini, capsys):
+    """``sixaika build --store URL`` on the pipeline's mini project, into the same server."""
+    assert main(["build", "--quiet", "--store", f"{oxigraph.url}/query"]) == 0, capsys.readouterr()
+    manifest = json.loads((mini / "var/releases/current/manifest.json").read_text())
+    remote = RemoteRepo(f"{oxigraph.url}/query")
+    for facts in manifest["datasets"].values():
+        query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{facts['graph']}> {{ ?s ?p ?o }} }}"
+        assert int(remote.select(query)[0]["n"].value) == facts["triples"]
+
+
+def test_build_store_reports_an_unreachable_store(mini, capsys):
+    code = main(["build", "--quiet", "--store", f"http://127.0.0.1:{free_port()}/query"])
+    assert code == 2 and "refused" in capsys.readouterr().err

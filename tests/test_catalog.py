@@ -1,0 +1,140 @@
+"""The catalog (DCAT-AP 3, checked with the official shapes), VoID and the dumps."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyshacl import validate
+from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
+
+ROOT = Path(__file__).resolve().parents[1]
+DCAT_AP = ROOT.parent / "shared" / "dcat-ap"
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+
+
+def official_shapes(*names: str) -> rdflib.Graph:
+    """The DCAT-AP 3.0.1 shapes as ``shared/dcat-ap/SOURCE.md`` says to load them.
+
+    Upstream defect: a few ``sh:property`` links point to shapes 3.0.1 no longer defines
+    (no ``sh:path``); pyshacl refuses such a graph, so those links are dropped.
+    """
+    if not DCAT_AP.is_dir():
+        pytest.skip(f"the official DCAT-AP shapes are not here ({DCAT_AP})")
+    graph = rdflib.Graph()
+    for name in names:
+        graph.parse(DCAT_AP / name, format="turtle")
+    for shape, prop in list(graph.subject_objects(SH.property)):
+        if (prop, SH.path, None) not in graph:
+            graph.remove((shape, SH.property, prop))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def catalog(app) -> rdflib.Graph:
+    response = app.test_client().get("/catalog", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    return rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+
+
+@pytest.mark.parametrize(
+    "files, inference",
+    [
+        (("dcat-ap-SHACL.ttl",), "none"),
+        (("ranges.ttl",), "rdfs"),  # ranges.ttl is meant to run with RDFS inference
+        (("dcat-ap-SHACL.ttl", "ranges.ttl"), "rdfs"),
+    ],
+)
+def test_catalog_passes_the_official_dcat_ap_shapes(catalog, files, inference):
+    conforms, results, text = validate(
+        catalog, shacl_graph=official_shapes(*files), inference=inference, allow_warnings=True
+    )
+    violations = list(results.subjects(SH.resultSeverity, SH.Violation))
+    assert conforms and not violations, text
+
+
+def test_catalog_lists_datasets_distributions_and_the_service(catalog, bundled_release):
+    catalogs = list(catalog.subjects(RDF.type, DCAT.Catalog))
+    assert len(catalogs) == 1
+    datasets = set(catalog.objects(catalogs[0], DCAT.dataset))
+    assert len(datasets) == 3  # projects, concepts, ontology (avoindata.fi wants dcat:dataset)
+    service = catalog.value(catalogs[0], DCAT.service)
+    assert (service, RDF.type, DCAT.DataService) in catalog
+    assert str(catalog.value(service, DCAT.endpointURL)).endswith("/sparql")
+    for dataset in datasets:
+        for prop in (
+            DCTERMS.title,
+            DCTERMS.description,
+            DCAT.theme,
+            DCAT.contactPoint,
+            DCAT.keyword,
+            DCTERMS.spatial,
+        ):
+            assert catalog.value(dataset, prop) is not None, (dataset, prop)
+        assert len(list(catalog.objects(dataset, DCAT.distribution))) == 3
+    files = {
+        f["name"]: f
+        for d in bundled_release.manifest["datasets"].values()
+        for f in d["files"].values()
+    }
+    for dist in catalog.subjects(RDF.type, DCAT.Distribution):
+        url = str(catalog.value(dist, DCAT.downloadURL))
+        name = url.rsplit("/", 1)[1]
+        assert int(catalog.value(dist, DCAT.byteSize)) == files[name]["bytes"]
+        checksum = catalog.value(dist, SPDX.checksum)
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == files[name]["sha256"]
+        assert str(catalog.value(dist, DCTERMS.format)).startswith(
+            "http://publications.europa.eu/resource/authority/file-type/"
+        )
+        assert str(catalog.value(dist, DCAT.mediaType)).startswith(
+            "http://www.iana.org/assignments/media-types/"
+        )
+
+
+def test_catalog_in_every_format(client):
+    for ext in ("ttl", "jsonld", "rdf", "nt", "html"):
+        assert client.get(f"/catalog.{ext}").status_code == 200
+    html = client.get("/catalog", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="projects"' in html and "/dumps/projects.ttl" in html
+
+
+def test_void(client, bundled_release):
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    root = rdflib.URIRef("http://localhost:8000/.well-known/void#dataset")
+    assert int(graph.value(root, VOID.triples)) == bundled_release.manifest["triples"]
+    assert int(graph.value(root, VOID.entities)) > 50
+    assert str(graph.value(root, VOID.sparqlEndpoint)) == "http://localhost:8000/sparql"
+    assert str(graph.value(root, VOID.uriSpace)) == "http://localhost:8000/id/"
+    assert len(list(graph.objects(root, VOID.subset))) == 3
+    assert len(list(graph.objects(root, VOID.classPartition))) > 5
+    assert len(list(graph.objects(root, VOID.propertyPartition))) > 10
+    assert rdflib.URIRef("http://purl.org/dc/terms/") in set(graph.objects(root, VOID.vocabulary))
+    assert len(list(graph.objects(None, VOID.dataDump))) == 9
+    assert list(graph.objects(root, VOID.exampleResource))
+
+
+def test_dumps_are_streamed_with_validators(client, bundled_release):
+    file = bundled_release.manifest["datasets"]["projects"]["files"]["ttl"]
+    plain = client.get("/dumps/projects.ttl")
+    assert plain.status_code == 200 and plain.mimetype == "text/turtle"
+    assert int(plain.headers["Content-Length"]) == file["bytes"]
+    assert hashlib.sha256(plain.data).hexdigest() == file["sha256"]
+    assert plain.headers["ETag"] and "Accept-Encoding" in plain.headers["Vary"]
+    again = client.get("/dumps/projects.ttl", headers={"If-None-Match": plain.headers["ETag"]})
+    assert again.status_code == 304
+    part = client.get("/dumps/projects.ttl", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.data == plain.data[:10]
+    zipped = client.get("/dumps/projects.ttl", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert gzip.decompress(zipped.data) == plain.data
+    as_file = client.get("/dumps/projects.ttl.gz")
+    assert as_file.mimetype == "application/gzip" and gzip.decompress(as_file.data) == plain.data
+    index = client.get("/dumps/", headers={"Accept": "application/json"}).json
+    assert {f["id"] for f in index["projects"]} == {
+        f"projects-{x}" for x in ("ttl", "nt", "jsonld")
+    }

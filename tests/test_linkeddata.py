@@ -1,0 +1,471 @@
+"""Dereferencing: every IRI of the bundled release answers, in every format, the same graph.
+
+Real HTTP semantics through Flask's test client: 303, conneg with q-values and wildcards,
+extensions, 304, 404, 406, CORS, HEAD, and no way out of the release.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from sixaika.store import RemoteRepo
+from sixaika.web import create_app
+
+RDF_FORMATS = {  # Accept -> rdflib parser
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"': "json-ld",
+}
+EXTENSIONS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
+CONTEXT_URL = "http://localhost:8000/context.jsonld"
+
+
+def parse(response, fmt: str, context: dict | None = None) -> rdflib.Graph:
+    data = response.get_data(as_text=True)
+    if fmt == "json-ld" and context is not None:
+        # The published context by value: the test makes no network request either.
+        document = json.loads(data)
+        if isinstance(document, dict) and document["@context"] == CONTEXT_URL:
+            document["@context"] = context["@context"]
+        data = json.dumps(document)
+    return rdflib.Graph().parse(data=data, format=fmt, publicID="http://localhost:8000/")
+
+
+@pytest.fixture(scope="module")
+def minted(bundled_release, bundled_settings) -> list[str]:
+    """Every IRI under the base that the release's store mentions."""
+    store = bundled_release.open_store()
+    found = set()
+    for quad in store:
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(bundled_settings.base):
+                found.add(term.value)
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def context(client_module) -> dict:
+    return json.loads(client_module.get("/context.jsonld").data)
+
+
+@pytest.fixture(scope="module")
+def client_module(app):
+    return app.test_client()
+
+
+def test_every_thing_redirects_then_answers_in_every_format(minted, client_module, context):
+    base = "http://localhost:8000/"
+    things = [i for i in minted if i.startswith(base + "id/")]
+    assert len(things) > 50  # projects, organisations, concepts, schemes, the strategy
+    for iri in things:
+        local = iri[len(base) + 3 :]
+        seen = client_module.get(f"/id/{local}", headers={"Accept": "text/turtle"})
+        assert seen.status_code == 303, iri
+        assert seen.headers["Location"].endswith(f"/doc/{local}")
+        graphs = []
+        for accept, fmt in RDF_FORMATS.items():
+            response = client_module.get(f"/doc/{local}", headers={"Accept": accept})
+            assert response.status_code == 200, (iri, accept)
+            assert response.headers["Vary"] == "Accept, Accept-Language"
+            graphs.append(parse(response, fmt, context))
+        for ext, fmt in EXTENSIONS.items():
+            graphs.append(parse(client_module.get(f"/doc/{local}.{ext}"), fmt, context))
+        assert len(graphs[0]) > 0 and (rdflib.URIRef(iri), None, None) in graphs[0]
+        for other in graphs[1:]:
+            assert isomorphic(graphs[0], other), iri
+        html = client_module.get(f"/doc/{local}", headers={"Accept": "text/html"})
+        assert html.status_code == 200 and html.content_type.startswith("text/html")
+        label = _label(graphs[0], iri)
+        assert label in html.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+
+
+def _label(graph: rdflib.Graph, iri: str) -> str:
+    for prop in (rdflib.SKOS.prefLabel, rdflib.DCTERMS.title, rdflib.RDFS.label):
+        labels = {lit.language: str(lit) for lit in graph.objects(rdflib.URIRef(iri), prop)}
+        for lang in ("en", "fi", "sv", None):
+            if lang in labels:
+                return labels[lang]
+    return iri
+
+
+def test_every_other_iri_dereferences(minted, client_module):
+    """Ontology terms (hash IRIs), the ontology and its version, named graphs."""
+    base = "http://localhost:8000/"
+    page = client_module.get("/def/6aika", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for iri in minted:
+        if iri.startswith(base + "id/"):
+            continue
+        document, _, fragment = iri.partition("#")
+        response = client_module.get("/" + document[len(base) :], headers={"Accept": "text/turtle"})
+        assert response.status_code in (200, 303), iri
+        if fragment and document == base + "def/6aika":
+            assert f'id="{fragment}"' in page, iri
+    for name in ("projects", "concepts", "ontology"):
+        assert client_module.get(f"/graph/{name}").status_code == 303
+
+
+def test_ontology_formats_are_the_ontology_graph(client_module, bundled_release, context):
+    store = bundled_release.open_store()
+    graph = "http://localhost:8000/graph/ontology"
+    expected = rdflib.Graph().parse(
+        data=ox.serialize(
+            [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))],
+            format=ox.RdfFormat.N_TRIPLES,
+        ),
+        format="nt",
+    )
+    for ext, fmt in EXTENSIONS.items():
+        assert isomorphic(parse(client_module.get(f"/def/6aika.{ext}"), fmt, context), expected)
+    assert client_module.get("/ontology").status_code == 301
+
+
+def test_shapes_page_has_an_anchor_for_every_named_shape(client_module):
+    turtle = client_module.get("/shapes.ttl")
+    assert turtle.status_code == 200
+    shapes = rdflib.Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    html = client_module.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
+    named = {
+        str(s).rsplit("#", 1)[1]
+        for s in shapes.subjects(rdflib.RDF.type, rdflib.SH.NodeShape)
+        if isinstance(s, rdflib.URIRef)
+    }
+    assert named and all(f'id="{n}"' in html for n in named)
+
+
+# Negotiation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("text/turtle", "text/turtle"),
+        ("text/html;q=0.5, application/rdf+xml", "application/rdf+xml"),
+        ("text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8", "text/html"),
+        ("*/*", "text/turtle"),
+        (None, "text/turtle"),
+        ("text/*", "text/turtle"),
+        ("application/*;q=0.9, text/html;q=0.1", "application/ld+json"),
+        ("application/n-triples;q=1, text/turtle;q=0.99", "application/n-triples"),
+        ("text/turtle;q=0, */*;q=0.1", "application/ld+json"),
+        ("application/json", "application/ld+json"),
+    ],
+)
+def test_negotiation(client, accept, expected):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/doc/project/a70202", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == expected
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_expanded_json_ld_only_when_asked_for(client):
+    compacted = json.loads(client.get("/doc/project/a70202.jsonld").data)
+    assert compacted["@context"] == "http://localhost:8000/context.jsonld"
+    keys = {k for node in compacted["@graph"] for k in node}
+    assert not [k for k in keys if k.startswith("http")]  # terms, not IRIs
+    assert {"title", "lead", "partner"} <= keys
+    expanded = json.loads(
+        client.get(
+            "/doc/project/a70202",
+            headers={
+                "Accept": 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"'
+            },
+        ).data
+    )
+    assert isinstance(expanded, list) and "@context" not in json.dumps(expanded)
+    assert "http://purl.org/dc/terms/title" in expanded[0] or any(
+        "http://purl.org/dc/terms/title" in node for node in expanded
+    )
+
+
+def test_406_lists_what_it_can_serve(client):
+    response = client.get("/doc/project/a70202", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "text/turtle" in response.get_data(as_text=True)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_404_for_unknown_resources_in_html_or_json(client):
+    html = client.get("/doc/project/no-such-project", headers={"Accept": "text/html"})
+    assert html.status_code == 404 and html.mimetype == "text/html"
+    data = client.get("/id/project/no-such-project", headers={"Accept": "application/json"})
+    assert data.status_code == 404 and data.json["status"] == 404
+    assert data.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/doc/project/a70202.exe").status_code == 404
+
+
+def test_link_header_and_alternates(client):
+    response = client.get("/doc/project/a70202", headers={"Accept": "text/html"})
+    link = response.headers["Link"]
+    assert '</doc/project/a70202.ttl>; rel="alternate"; type="text/turtle"' in link
+    html = response.get_data(as_text=True)
+    alternate = '<link rel="alternate" type="application/ld+json" href="/doc/project/a70202.jsonld"'
+    assert alternate in html
+    turtle = client.get("/doc/project/a70202", headers={"Accept": "text/turtle"})
+    assert turtle.headers["Content-Location"] == "/doc/project/a70202.ttl"
+
+
+# HTTP conduct -------------------------------------------------------------------
+
+
+def test_conditional_requests(client):
+    first = client.get("/doc/project/a70202.ttl")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert "public" in first.headers["Cache-Control"]
+    again = client.get("/doc/project/a70202.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+    since = client.get("/doc/project/a70202.ttl", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    other = client.get("/doc/project/a70202.nt", headers={"If-None-Match": etag})
+    assert other.status_code == 200  # another representation, another tag
+
+
+def test_head_everywhere_get_is(client):
+    for path in (
+        "/",
+        "/doc/project/a70202",
+        "/catalog",
+        "/.well-known/void",
+        "/dumps/",
+        "/dumps/projects.ttl",
+        "/def/6aika",
+        "/shapes",
+        "/context.jsonld",
+    ):
+        get = client.get(path)
+        head = client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.data == b""
+        assert head.headers["Content-Length"] == get.headers["Content-Length"]
+        assert head.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cached_responses_are_replayed_unchanged(client):
+    headers = {"Accept": "text/html", "Accept-Language": "fi"}
+    first = client.get("/doc/organisation/oulun-kaupunki", headers=headers)
+    second = client.get("/doc/organisation/oulun-kaupunki", headers=headers)
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert 'lang="fi"' in second.get_data(as_text=True)
+    english = client.get("/doc/organisation/oulun-kaupunki", headers={"Accept": "text/html"})
+    assert english.data != first.data  # the language is part of the key
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/../manifest.json",
+        "/dumps/..%2fmanifest.json",
+        "/dumps/%2e%2e/manifest.json",
+        "/dumps/%2e%2e%2fmanifest.json",
+        "/dumps/..%5cmanifest.json",
+        "/dumps/projects.ttl/../../manifest.json",
+        "/dumps/manifest.json",
+        "/dumps/store",
+        "/dumps/.",
+        "/doc/../../etc/passwd",
+        "/doc/..%2f..%2fetc%2fpasswd",
+        "/doc/project/%2e%2e/%2e%2e/manifest",
+        "/id/project/a70202%3E%20%3Fp%20%3Fo",
+        "/doc/project/a70202%22",
+        "/static/../manifest.json",
+        "/shapes/../manifest.json",
+    ],
+)
+def test_no_path_outside_the_release(client, path):
+    response = client.get(path)
+    assert response.status_code in (400, 404), path
+    body = response.get_data(as_text=True)
+    assert '"datasets"' not in body and "root:" not in body
+    assert "Traceback" not in body
+
+
+def test_errors_never_show_a_trace(app, monkeypatch):
+    from sixaika.web import represent
+
+    site = app.extensions["sixaika"]
+
+    def broken(*_args):
+        raise RuntimeError("boom: secret detail")
+
+    monkeypatch.setattr(site.repo, "construct", broken)
+    monkeypatch.setattr(represent.LRU, "get", lambda self, key: None)
+    client = app.test_client()
+    response = client.get("/doc/project/s21140", headers={"Accept": "text/html"})
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "boom" not in body and "Traceback" not in body
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+# What the pages say -------------------------------------------------------------
+
+
+def test_html_in_the_readers_language(client):
+    finnish = client.get(
+        "/doc/concept/fund/erdf",
+        headers={"Accept-Language": "fi-FI,fi;q=0.9", "Accept": "text/html"},
+    )
+    text = finnish.get_data(as_text=True)
+    assert '<html lang="fi">' in text and "Euroopan aluekehitysrahasto" in text
+    swedish = client.get("/doc/concept/fund/erdf?lang=sv", headers={"Accept": "text/html"})
+    assert '<html lang="sv">' in swedish.get_data(as_text=True)
+    fallback = client.get(
+        "/doc/concept/fund/erdf", headers={"Accept-Language": "de", "Accept": "text/html"}
+    )
+    assert '<html lang="en">' in fallback.get_data(as_text=True)
+
+
+def test_project_page_reads_well(client):
+    html = client.get("/doc/project/a70202", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<h1" in html and "Kuutoskaupunkien avoimet innovaatioalustat" in html
+    assert "1 February 2015 – 31 July 2018" in html  # dates for people
+    assert 'href="/doc/organisation/oulun-kaupunki"' in html  # links by label
+    assert ">City of Oulu<" in html
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    schema = json.loads(script.group(1))
+    assert schema["@type"] == "Project" and schema["@context"] == "https://schema.org"
+
+
+def test_money_for_people(client):
+    html = client.get("/doc/project/s21140?lang=fi", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    assert "1\xa0571\xa0429\xa0€" in html
+
+
+def test_organisation_lists_its_projects(client):
+    html = client.get("/doc/organisation/oulun-kaupunki", headers={"Accept": "text/html"})
+    text = html.get_data(as_text=True)
+    assert "Projects it leads" in text and 'href="/doc/project/a70202"' in text
+
+
+def test_city_lists_its_projects_through_organisations(client):
+    text = client.get("/doc/concept/city/oulu", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    assert "Projects of the organisations above" in text
+    assert 'href="/doc/project/a70202"' in text
+
+
+def test_values_are_escaped(client):
+    html = client.get("/doc/project/a70202?lang=%3Cscript%3E", headers={"Accept": "text/html"})
+    assert "<script>" not in html.get_data(as_text=True).replace(
+        '<script type="application/ld+json">', ""
+    )
+
+
+def test_list_pages(client):
+    page = client.get("/doc/project/", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'href="/doc/project/a70202"' in page.get_data(as_text=True)
+    listing = client.get("/doc/project/", headers={"Accept": "application/json"}).json
+    assert listing["total"] == len(listing["items"]) and listing["page"] == 1
+    assert client.get("/doc/project/?page=99").status_code == 404
+    assert client.get("/id/organisation/").status_code == 303
+
+
+def test_home_page(client):
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert html.count("<svg") >= 4  # the timeline and three bar charts
+    assert 'href="/sparql"' in html and 'href="/catalog"' in html
+    data = client.get("/", headers={"Accept": "application/json"}).json
+    assert data["counts"]["project"] > 10
+    assert sum(data["charts"]["fund"].values()) > 0
+
+
+def test_context_is_served_locally(client):
+    response = client.get("/context.jsonld")
+    assert response.mimetype == "application/ld+json"
+    assert "public" in response.headers["Cache-Control"] and response.headers["ETag"]
+    assert response.json["@context"]["title"]["@id"] == "dct:title"
+
+
+# The remote store backend ------------------------------------------------------------
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+@pytest.fixture(scope="module")
+def remote_client(bundled_settings, bundled_release):
+    """The same app reading through ``RemoteRepo`` from `oxigraph serve` on the same store."""
+    if not Path(OXIGRAPH).exists():
+        pytest.skip("no `oxigraph` command (pip install oxigraph)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            OXIGRAPH,
+            "serve-read-only",
+            "--location",
+            str(bundled_release.path / "store"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                RemoteRepo(endpoint).ask("ASK {}")
+                break
+            except OSError:
+                time.sleep(0.1)
+        repo = RemoteRepo(endpoint, bundled_release.id)
+        yield create_app(bundled_settings, repo=repo, release=bundled_release).test_client()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/doc/project/a70202",
+        "/doc/concept/city/oulu",
+        "/doc/organisation/oulun-kaupunki",
+        "/doc/project/",
+        "/catalog",
+        "/.well-known/void",
+        "/def/6aika",
+    ],
+)
+def test_pages_read_the_same_through_a_remote_store(client, remote_client, path):
+    for accept in ("text/html", "text/turtle"):
+        here = client.get(path, headers={"Accept": accept})
+        there = remote_client.get(path, headers={"Accept": accept})
+        assert here.status_code == there.status_code, (path, accept)
+        if accept == "text/turtle" and here.status_code == 200:
+            assert isomorphic(parse(here, "turtle"), parse(there, "turtle")), path
+        else:
+            assert here.data == there.data, (path, accept)
+
+
+def test_a_page_is_the_same_by_extension_or_by_accept(app):
+    """Representations are memoised per document: nothing in them may depend on the URL."""
+    for path in ("/catalog", "/doc/project/a70202", "/def/6aika"):
+        first, second = app.test_client(), app.test_client()
+        by_ext = first.get(path + ".html").data
+        by_accept = second.get(path, headers={"Accept": "text/html"}).data
+        assert by_ext == by_accept, path
+        assert f'href="{path}?lang=fi"'.encode() in by_ext
