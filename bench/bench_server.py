@@ -44,9 +44,9 @@ import pyoxigraph as ox
 
 from sixaika.config import Settings
 from sixaika.describe import own_query
+from sixaika.namespaces import PREFIXES
 from sixaika.release import (
     DUMP_FORMATS,
-    TURTLE_PREFIXES,
     _prefixes,
     file_entry,
     write_web_files,
@@ -63,7 +63,7 @@ FOCUS_AREAS = [
 ]
 FUNDS = ["erdf", "esf"]
 NS = {
-    **TURTLE_PREFIXES,
+    **PREFIXES,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "sixaika": BASE + "def/6aika#",
 }

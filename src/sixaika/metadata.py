@@ -17,11 +17,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from .config import Settings
-from .release import TURTLE_PREFIXES
+from .namespaces import PREFIXES
 from .store import Repo
 
 NS = {
-    **TURTLE_PREFIXES,
+    **PREFIXES,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "spdx": "http://spdx.org/rdf/terms#",
     "void": "http://rdfs.org/ns/void#",

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .context import Context
 from .jsonld import Compactor
+from .namespaces import PREFIXES
 from .sources import DATASETS, Sources
 from .validate import load_shapes
 
@@ -43,20 +44,6 @@ DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
     "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
     "jsonld": ("application/ld+json", None),
-}
-TURTLE_PREFIXES = {
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "adms": "http://www.w3.org/ns/adms#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
 }
 
 
@@ -197,7 +184,7 @@ def _subject_key(triple: ox.Triple) -> tuple[str, str]:
 
 
 def _prefixes(settings: Settings) -> dict[str, str]:
-    return {"sixaika": settings.vocab, **TURTLE_PREFIXES}
+    return {"sixaika": settings.vocab, **PREFIXES}
 
 
 def _sha256(path: Path) -> str:

@@ -18,6 +18,7 @@ from rdflib.namespace import SH
 from .config import Settings
 from .errors import InputError
 from .link import owners_of, where_defined
+from .namespaces import PREFIXES
 from .sources import Sources
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -192,24 +193,10 @@ def _short(term, settings: Settings) -> str:
     for prefix, short in ((settings.id_base, ""), (settings.vocab, "6aika:")):
         if text.startswith(prefix):
             return short + text[len(prefix) :]
-    for prefix, namespace in _PREFIXES.items():
+    for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace):
             return f"{prefix}:{text[len(namespace) :]}"
     return text
-
-
-_PREFIXES = {
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "adms": "http://www.w3.org/ns/adms#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
 
 
 def _first_line(error: Exception) -> str:

@@ -22,7 +22,8 @@ from flask import Flask, Response, abort, current_app, render_template, request
 from ..config import Settings
 from ..context import Context
 from ..jsonld import compact, expanded
-from ..release import TURTLE_PREFIXES, Release
+from ..namespaces import PREFIXES
+from ..release import Release
 from ..store import Repo
 from . import i18n
 from .cache import LRU, mark_cacheable
@@ -59,7 +60,7 @@ class Site:
     @cached_property
     def prefixes(self) -> dict[str, str]:
         vann = {"vann": "http://purl.org/vocab/vann/", "void": "http://rdfs.org/ns/void#"}
-        return {**TURTLE_PREFIXES, **vann, **Context(self.context).prefixes}
+        return {**PREFIXES, **vann, **Context(self.context).prefixes}
 
     @cached_property
     def vocabulary_labels(self) -> dict[str, dict[str, str]]:
