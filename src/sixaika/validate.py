@@ -49,7 +49,13 @@ class Report:
     def sort_key(problem: Problem) -> tuple:
         """Violations first, then by file and line, as a person reads them."""
         severity = SEVERITY_ORDER.get(problem.severity, 3)
-        return (severity, *_file_and_line(problem.where), problem.resource)
+        return (
+            severity,
+            *_file_and_line(problem.where),
+            problem.resource,
+            problem.path or "",
+            problem.message,
+        )
 
     @property
     def violations(self) -> int:
@@ -126,8 +132,14 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
 def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> Report:
     data = to_rdflib(sources.quads)
     shapes = load_shapes(settings)
+    # inplace: the graph was made for this validation only, so pyshacl need not copy it.
     conforms, results, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
     )
     problems = sorted(_problems(results, shapes, sources, settings, lang), key=Report.sort_key)
     return Report(conforms=bool(conforms), problems=problems, graph=results)
