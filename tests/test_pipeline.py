@@ -212,7 +212,7 @@ def test_crash_mid_build_leaves_release_and_is_cleaned_up(mini, capsys, monkeypa
         raise KeyboardInterrupt("power cut")
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr(release_module, "_write_dumps", crash)
+        patched.setattr(release_module, "file_entry", crash)  # after the store, mid-dumps
         main(["build", "--quiet"])
     leftovers = [p for p in releases.iterdir() if p.name.startswith(".building-")]
     assert leftovers  # the half-written release is beside, never in place of, the old one

@@ -25,7 +25,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 def expanded(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
     """Expanded JSON-LD node objects, one per subject, blank nodes used once embedded."""
-    raw = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+    return expanded_nodes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+
+
+def expanded_nodes(serialized: bytes) -> list[dict[str, Any]]:
+    """``expanded`` from pyoxigraph's JSON-LD output (of a store's graph, say)."""
+    raw = json.loads(serialized or b"[]")
     nodes: dict[str, dict[str, Any]] = {}
     for node in raw:
         merged = nodes.setdefault(node["@id"], {"@id": node["@id"]})
@@ -157,7 +162,11 @@ class Compactor:
         return self.terms.get((keyword, "alias"), keyword)
 
     def document(self, triples: Iterable[ox.Triple], context_ref: Any = None) -> dict[str, Any]:
-        nodes = [self.node(n) for n in expanded(triples)]
+        return self.document_of(expanded(triples), context_ref)
+
+    def document_of(self, nodes: list[dict[str, Any]], context_ref: Any = None) -> dict[str, Any]:
+        """The compact document of ``expanded`` node objects."""
+        nodes = [self.node(n) for n in nodes]
         document: dict[str, Any] = {"@context": context_ref or self.context}
         if len(nodes) == 1:
             document.update(nodes[0])

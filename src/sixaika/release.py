@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .context import Context
-from .jsonld import Compactor
+from .jsonld import Compactor, expanded_nodes
 from .namespaces import PREFIXES
 from .sources import DATASETS, Sources
 from .validate import load_shapes
@@ -96,10 +96,8 @@ def write_release(
     release_id = new_release_id()
     building = root / f".building-{release_id}"
     building.mkdir()
-    progress("writing the store")
-    _write_store(sources, building / "store")
-    progress("writing the dumps")
-    datasets = _write_dumps(sources, settings, building / "dumps")
+    progress("writing the store and the dumps")
+    datasets = _write_store_and_dumps(sources, settings, building)
     write_web_files(settings, building, datasets)
     manifest = {
         "id": release_id,
@@ -117,37 +115,37 @@ def write_release(
     return Release(final)
 
 
-def _write_store(sources: Sources, path: Path) -> None:
-    store = ox.Store(str(path))
+def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
+    """The store, then each dataset's dumps read back from it (deduplicated, by subject)."""
+    store = ox.Store(str(folder / "store"))
     store.bulk_extend(sources.quads)
-    store.optimize()
     store.flush()
-    del store
-    gc.collect()  # the store's files must be closed before the folder is renamed
-
-
-def _write_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
-    folder.mkdir()
-    context = Context.load(settings).terms
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for q in sources.quads:
-        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    (folder / "dumps").mkdir()
+    compactor = Compactor(Context.load(settings).terms)
     datasets = {}
     for name in DATASETS:
-        triples = sorted(set(by_graph.get(settings.graph(name), [])), key=_subject_key)
+        graph = ox.NamedNode(settings.graph(name))
         files = {}
         for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
-            target = folder / f"{name}.{ext}"
+            target = folder / "dumps" / f"{name}.{ext}"
             if rdf_format is None:
-                document = Compactor(context).document(triples)
+                nodes = expanded_nodes(store.dump(format=ox.RdfFormat.JSON_LD, from_graph=graph))
+                document = compactor.document_of(nodes)
                 target.write_text(
                     json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
                 )
-            else:
-                ox.serialize(triples, str(target), format=rdf_format, prefixes=_prefixes(settings))
+            else:  # written by the store itself: no Python object per triple
+                store.dump(str(target), rdf_format, from_graph=graph, prefixes=_prefixes(settings))
             files[ext] = file_entry(target, media_type)
-        datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}
+        datasets[name] = {"graph": graph.value, "triples": _count(store, graph), "files": files}
+    del store
+    gc.collect()  # the store's files must be closed before the folder is renamed
     return datasets
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    (row,) = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return int(row["n"].value)
 
 
 def write_web_files(settings: Settings, folder: Path, datasets: dict[str, Any]) -> None:
@@ -177,10 +175,6 @@ def file_entry(path: Path, media_type: str | None = None) -> dict[str, Any]:
     """A file as the manifest lists it: name, (media type,) size and SHA-256."""
     entry = {"name": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
     return {**entry, "media_type": media_type} if media_type else entry
-
-
-def _subject_key(triple: ox.Triple) -> tuple[str, str]:
-    return (triple.subject.value, triple.predicate.value)
 
 
 def _prefixes(settings: Settings) -> dict[str, str]:
