@@ -8,6 +8,7 @@ link, and take a screenshot (kept under the pytest temporary folder).
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -56,17 +57,11 @@ def _wait(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-@pytest.fixture(scope="module")
-def server(bundled_settings, bundled_release):
-    """The production command, on the bundled release, on a free port."""
+@contextlib.contextmanager
+def running_server(settings: dict[str, str], ready: str = "/"):
+    """`sixaika serve` (the production command) on a free port, with these settings."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "SIXAIKA_ROOT": bundled_settings.root,
-        "SIXAIKA_RELEASES": bundled_settings.releases,
-        "SIXAIKA_PORT": str(port),
-        "SIXAIKA_WORKERS": "1",
-    }
+    env = {**os.environ, **settings, "SIXAIKA_PORT": str(port), "SIXAIKA_WORKERS": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "sixaika.cli", "serve"],
         env=env,
@@ -75,11 +70,20 @@ def server(bundled_settings, bundled_release):
         start_new_session=True,
     )
     try:
-        _wait(f"http://127.0.0.1:{port}/")
+        _wait(f"http://127.0.0.1:{port}{ready}")
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(bundled_settings, bundled_release):
+    """The production command, on the bundled release."""
+    with running_server(
+        {"SIXAIKA_ROOT": bundled_settings.root, "SIXAIKA_RELEASES": bundled_settings.releases}
+    ) as url:
+        yield url
 
 
 class Browser:

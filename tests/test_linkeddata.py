@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from html import escape as html_escape
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +21,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from sixaika.sparql.examples import examples
 from sixaika.store import RemoteRepo
 from sixaika.web import create_app
 
@@ -384,6 +386,8 @@ def test_home_page(client):
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert html.count("<svg") >= 4  # the timeline and three bar charts
     assert 'href="/sparql"' in html and 'href="/catalog"' in html
+    for example in examples(client.application.config["SIXAIKA_SETTINGS"]):
+        assert f'href="{html_escape(example.url)}"' in html, example.slug  # each runs its query
     data = client.get("/", headers={"Accept": "application/json"}).json
     assert data["counts"]["project"] > 10
     assert sum(data["charts"]["fund"].values()) > 0

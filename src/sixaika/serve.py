@@ -7,7 +7,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
-from .web import create_app
+from .web import create_app, sparql
 
 
 class Server(BaseApplication):
@@ -32,7 +32,12 @@ class Server(BaseApplication):
 
     def load(self):
         # Each worker opens the release itself: stores are not shared across a fork.
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        # Start its query processes now rather than on the first query (0.3-1 s).
+        warm_up = getattr(sparql.service(app).engine, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+        return app
 
 
 def serve(settings: Settings, **options: Any) -> None:

@@ -13,7 +13,8 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..release import TURTLE_PREFIXES, Release
+from ..namespaces import PREFIXES
+from ..release import Release
 from ..store import RemoteRepo, Repo
 from . import QueryError, policy
 from .description import describe
@@ -36,8 +37,8 @@ class Service:
     @classmethod
     def open(cls, settings: Settings, repo: Repo | None, release: Release | None) -> Service:
         limits = Limits.from_settings(settings)
-        return cls(settings, release, limits, _engine(settings, repo, release, limits),
-                   examples(settings))  # fmt: skip
+        engine = _engine(settings, repo, release, limits)
+        return cls(settings, release, limits, engine, examples(settings))
 
     def run(self, asked: QueryRequest, accept: str) -> Answer:
         """Check the query against the policy, then run it within the limits."""
@@ -82,6 +83,6 @@ def _engine(settings: Settings, repo: Repo | None, release: Release | None, limi
         store_path=str(release.path / "store"),
         memory_mb=limits.memory_mb,
         network=bool(limits.services),
-        prefixes={"sixaika": settings.vocab, **TURTLE_PREFIXES},
+        prefixes={"sixaika": settings.vocab, **PREFIXES},
     )
     return PoolEngine(options, limits)

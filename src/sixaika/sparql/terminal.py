@@ -15,7 +15,8 @@ from typing import BinaryIO, TextIO
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..release import TURTLE_PREFIXES, Release
+from ..namespaces import PREFIXES
+from ..release import Release
 from ..store import RemoteRepo
 from . import QueryError
 from .examples import example
@@ -87,7 +88,7 @@ def run(settings: Settings, text: str, fmt: str | None, timeout: float | None,
         binary.write(answer.body)
         binary.flush()
     elif answer.content_type.startswith("application/sparql-results+json"):
-        out.write(table(answer.body, {"sixaika": settings.vocab, **TURTLE_PREFIXES}))
+        out.write(table(answer.body, {"sixaika": settings.vocab, **PREFIXES}))
     else:
         out.write(answer.body.decode("utf-8"))
 

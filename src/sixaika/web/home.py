@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 from typing import Any
 
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from ..describe import DCT, labels
+from ..sparql.examples import examples
 from . import i18n
 from .catalog import datasets
 from .charts import bar_chart, timeline, year_histogram
@@ -21,12 +21,6 @@ bp = Blueprint("home", __name__)
 
 DCAT = "http://www.w3.org/ns/dcat#"
 TIMELINE_LIMIT = 60  # beyond this many projects, a histogram of start years instead
-EXAMPLE_QUERIES = {  # shown as links into the SPARQL endpoint
-    "by_focus_area": "SELECT ?focusArea (COUNT(?p) AS ?projects) WHERE {{ ?p a <{v}Project> ; "
-    "<{v}focusArea> ?focusArea }} GROUP BY ?focusArea ORDER BY DESC(?projects)",
-    "by_fund": "SELECT ?fund (COUNT(?p) AS ?projects) WHERE {{ ?p a <{v}Project> ; "
-    "<{v}fund> ?fund }} GROUP BY ?fund",
-}
 
 
 @bp.get("/")
@@ -129,7 +123,7 @@ def _data(lang: str) -> dict[str, Any]:
         "charts": charts,
         "history": _history(lang),
         "examples": examples,
-        "queries": _queries(),
+        "queries": _queries(lang),
         "json": {
             "counts": counts,
             "datasets": {d["name"]: d["triples"] for d in datasets(lang)},
@@ -143,9 +137,9 @@ def _data(lang: str) -> dict[str, Any]:
     }
 
 
-def _queries() -> list[tuple[str, str]]:
-    v = site().settings.vocab
+def _queries(lang: str) -> list[tuple[str, str]]:
+    """The SPARQL endpoint's example queries, each a link that runs it."""
     return [
-        (key, f"{request.script_root}/sparql?" + urllib.parse.urlencode({"query": q.format(v=v)}))
-        for key, q in EXAMPLE_QUERIES.items()
+        (e.title.get(lang, e.title["en"]), request.script_root + e.url)
+        for e in examples(site().settings)
     ]
