@@ -390,3 +390,27 @@ def test_cors(sparql_client):
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_a_repeated_get_is_replayed_without_running_the_query(sparql_client, monkeypatch):
+    """The release is immutable: the same GET (query and Accept) is answered from memory."""
+    from urllib.parse import quote
+
+    from sixaika.web.sparql import service
+
+    runs = []
+    real_run = service(sparql_client.application).run
+    monkeypatch.setattr(service(sparql_client.application), "run",
+                        lambda *a: runs.append(a) or real_run(*a))
+    url = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # replay test")
+    first = sparql_client.get(url, headers={"Accept": "application/sparql-results+json"})
+    second = sparql_client.get(url, headers={"Accept": "application/sparql-results+json"})
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+    assert len(runs) == 1
+    other = sparql_client.get(url, headers={"Accept": "text/csv"})  # Accept is in the key
+    assert other.status_code == 200 and len(runs) == 2
+    for _ in range(2):
+        posted = sparql_client.post("/sparql", data={"query": "ASK {} # replay test"},
+                                    headers={"Accept": "application/sparql-results+json"})
+    assert posted.status_code == 200 and len(runs) == 4  # POST is never replayed

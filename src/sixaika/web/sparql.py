@@ -33,6 +33,7 @@ from ..sparql.description import render
 from ..sparql.formats import FORMATS, GRAPH, accept_for, negotiate, offered
 from ..sparql.service import Service
 from . import http
+from .cache import mark_cacheable
 
 blueprint = Blueprint("sparql", __name__)
 YASGUI = Path("node_modules/@zazuko/yasgui/build")  # under the project root, from npm
@@ -70,6 +71,8 @@ def endpoint() -> Any:
         answer = service().run(asked, _accept())
     except QueryError as e:
         raise _http_error(e) from None
+    if tag:  # a GET answer depends only on the release and the request: replay it
+        mark_cacheable()
     return Response(answer.body, content_type=answer.content_type, headers=_cache_headers(tag))
 
 
