@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -89,8 +90,9 @@ def test_no_release(tmp_path, capsys):
 
 def test_console_script(sparql_settings, sparql_release):
     """The installed command, in its own process (the workers are spawned from it)."""
+    command = str(Path(sys.executable).parent / "sixaika")  # the venv's, PATH or not
     done = subprocess.run(
-        [shutil.which("sixaika") or "sixaika", "--base", BASE, "--root", sparql_settings.root,
+        [command, "--base", BASE, "--root", sparql_settings.root,
          "--releases", sparql_settings.releases, "query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
