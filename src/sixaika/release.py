@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +34,7 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .context import Context
-from .jsonld import Compactor, expanded_nodes
+from .jsonld import Compactor
 from .namespaces import PREFIXES
 from .sources import DATASETS, Sources
 from .validate import load_shapes
@@ -116,31 +117,65 @@ def write_release(
 
 
 def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
-    """The store, then each dataset's dumps read back from it (deduplicated, by subject)."""
-    store = ox.Store(str(folder / "store"))
-    store.bulk_extend(sources.quads)
-    store.flush()
+    """The store and each dataset's dumps (with their gzip copies), two things at once.
+
+    Loading the store, its Turtle and N-Triples dumps and gzip run in Rust and zlib, which
+    release the GIL; so they go on in a thread while this one compacts the JSON-LD.
+    """
     (folder / "dumps").mkdir()
-    compactor = Compactor(Context.load(settings).terms)
+    store = ox.Store(str(folder / "store"))
+    nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
+    with ThreadPoolExecutor(1) as side:
+        store_side = side.submit(_load_and_dump, store, nquads, settings, folder)
+        jsonld = _write_jsonld_dumps(sources, settings, folder)
+        files = store_side.result()  # re-raises what failed in the thread
     datasets = {}
     for name in DATASETS:
         graph = ox.NamedNode(settings.graph(name))
-        files = {}
-        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
-            target = folder / "dumps" / f"{name}.{ext}"
-            if rdf_format is None:
-                nodes = expanded_nodes(store.dump(format=ox.RdfFormat.JSON_LD, from_graph=graph))
-                document = compactor.document_of(nodes)
-                target.write_text(
-                    json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
-                )
-            else:  # written by the store itself: no Python object per triple
-                store.dump(str(target), rdf_format, from_graph=graph, prefixes=_prefixes(settings))
-            files[ext] = file_entry(target, media_type)
-        datasets[name] = {"graph": graph.value, "triples": _count(store, graph), "files": files}
+        datasets[name] = {
+            "graph": graph.value,
+            "triples": _count(store, graph),
+            "files": {**files[name], "jsonld": jsonld[name]},
+        }
     del store
     gc.collect()  # the store's files must be closed before the folder is renamed
     return datasets
+
+
+def _load_and_dump(
+    store: ox.Store, nquads: bytes, settings: Settings, folder: Path
+) -> dict[str, dict[str, Any]]:
+    """Load the store, then write Turtle and N-Triples from it: no Python object per triple."""
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    files: dict[str, dict[str, Any]] = {}
+    for name in DATASETS:
+        graph = ox.NamedNode(settings.graph(name))
+        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
+            if rdf_format is not None:
+                target = folder / "dumps" / f"{name}.{ext}"
+                store.dump(str(target), rdf_format, from_graph=graph, prefixes=_prefixes(settings))
+                files.setdefault(name, {})[ext] = _with_gzip(target, media_type)
+    return files
+
+
+def _write_jsonld_dumps(
+    sources: Sources, settings: Settings, folder: Path
+) -> dict[str, dict[str, Any]]:
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in sources.quads:
+        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    compactor, entries = Compactor(Context.load(settings).terms), {}
+    for name in DATASETS:
+        target = folder / "dumps" / f"{name}.jsonld"
+        document = compactor.document(by_graph.get(settings.graph(name), []))
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        entries[name] = _with_gzip(target, DUMP_FORMATS["jsonld"][0])
+    return entries
+
+
+def _with_gzip(path: Path, media_type: str) -> dict[str, Any]:
+    return {**file_entry(path, media_type), "gzip": gzip_file(path)}
 
 
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
@@ -155,7 +190,8 @@ def write_web_files(settings: Settings, folder: Path, datasets: dict[str, Any]) 
     """
     for dataset in datasets.values():
         for entry in dataset["files"].values():
-            entry["gzip"] = gzip_file(folder / "dumps" / entry["name"])
+            if "gzip" not in entry:
+                entry["gzip"] = gzip_file(folder / "dumps" / entry["name"])
     context = json.dumps(Context.load(settings).document, ensure_ascii=False, indent=2)
     (folder / CONTEXT_FILE).write_text(context, encoding="utf-8")
     (folder / SHAPES_FILE).write_text(
