@@ -473,3 +473,17 @@ def test_a_page_is_the_same_by_extension_or_by_accept(app):
         by_accept = second.get(path, headers={"Accept": "text/html"}).data
         assert by_ext == by_accept, path
         assert f'href="{path}?lang=fi"'.encode() in by_ext
+
+
+def test_ontology_version_iri(client):
+    """The version IRI answers 303 to the ontology; any other 'version' is a plain 404."""
+    assert client.get("/def/6aika/0.1.0").status_code == 303
+    for other in ("9.9.9", "a b", "<x>", "%20"):
+        assert client.get(f"/def/6aika/{other}").status_code == 404, other
+
+
+def test_query_results_link_only_safe_schemes(client):
+    query = 'SELECT ?x { BIND(IRI("javascript:alert(1)") AS ?x) }'
+    html = client.get("/sparql", query_string={"query": query},
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "javascript:alert(1)" in html and 'href="javascript:' not in html

@@ -76,7 +76,10 @@ def inbound_query(iri: str, limit: int = INBOUND_LIMIT) -> str:
 
 
 def inbound_count_query(iri: str) -> str:
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ ?in ?p <{iri}> FILTER(isIRI(?in)) }}"
+    """How many links ``inbound_query`` would give without its limit (self-links left out)."""
+    return (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?in ?p <{iri}> FILTER(isIRI(?in) && ?in != <{iri}>) }}"
+    )
 
 
 def participation_query(iri: str, vocab: str, limit: int) -> str:

@@ -26,7 +26,7 @@ from .config import Settings
 from .errors import Origin
 from .link import owners_of, where_defined
 from .sources import Sources, load_sources, source_files
-from .validate import Problem, Report, validate_sources
+from .validate import Problem, Report, file_and_line, to_ox, validate_sources
 
 # Below this much project data one process is quicker than starting a pool.
 PARALLEL_FROM_BYTES = 2_000_000
@@ -102,14 +102,15 @@ def _shard(task: tuple[Settings, list[Path], list[Path], str]) -> ShardResult:
         or b"",
         origins={s: o for s, o in sources.origins.items() if o.path in mine},
         files=sorted(mine),
-        problems=[p for p in report.problems if _path_of(p.where) in mine or not context],
+        problems=[
+            p for p in report.problems if Path(file_and_line(p.where)[0]) in mine or not context
+        ],
         report=report.graph.serialize(format="nt", encoding="utf-8"),
     )
 
 
-def _path_of(where: str) -> Path:
-    path, _, line = where.rpartition(":")
-    return Path(path if line.isdigit() else where)
+def _file_of(problem: Problem) -> Path:
+    return Path(file_and_line(problem.where)[0])
 
 
 def _owner_path(subject, owners: dict, sources: Sources) -> Path | None:
@@ -121,13 +122,7 @@ def _drop_results_of_others(graph: rdflib.Graph, is_mine: Callable) -> None:
     """Keep in the machine report only the results whose focus node is this shard's."""
     for report in list(graph.subjects(rdflib.RDF.type, SH.ValidationReport)):
         for result in list(graph.objects(report, SH.result)):
-            focus = graph.value(result, SH.focusNode)
-            node = (
-                ox.BlankNode(str(focus))
-                if isinstance(focus, rdflib.BNode)
-                else ox.NamedNode(str(focus))
-            )
-            if not is_mine(node):
+            if not is_mine(to_ox(graph.value(result, SH.focusNode))):
                 graph.remove((report, SH.result, result))
                 for triple in list(graph.cbd(result)):
                     graph.remove(triple)

@@ -51,7 +51,7 @@ class Report:
         severity = SEVERITY_ORDER.get(problem.severity, 3)
         return (
             severity,
-            *_file_and_line(problem.where),
+            *file_and_line(problem.where),
             problem.resource,
             problem.path or "",
             problem.message,
@@ -158,7 +158,7 @@ def _problems(
             severity = results.value(result, SH.resultSeverity)
             yield Problem(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                where=str(where_defined(_ox(focus), owners, sources)),
+                where=str(where_defined(to_ox(focus), owners, sources)),
                 resource=_resource(focus, owners, settings),
                 path=_short(path, settings) if path is not None else None,
                 value=_short(value, settings) if value is not None else None,
@@ -166,14 +166,14 @@ def _problems(
             )
 
 
-def _file_and_line(where: str) -> tuple[str, int]:
+def file_and_line(where: str) -> tuple[str, int]:
     path, _, line = where.rpartition(":")
     return (path, int(line)) if line.isdigit() else (where, 0)
 
 
 def _resource(focus, owners: dict, settings: Settings) -> str:
     """The focus node by name; a nested (blank) node by the resource that holds it."""
-    node, depth = _ox(focus), 0
+    node, depth = to_ox(focus), 0
     while isinstance(node, ox.BlankNode) and node in owners and depth < 10:
         node, depth = owners[node], depth + 1
     if isinstance(node, ox.BlankNode):
@@ -194,7 +194,7 @@ def _message(results: rdflib.Graph, shapes: rdflib.Graph, result, lang: str) -> 
     return str(messages[0]) if messages else "constraint not met"
 
 
-def _ox(term) -> ox.NamedNode | ox.BlankNode:
+def to_ox(term) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(str(term)) if isinstance(term, rdflib.BNode) else ox.NamedNode(str(term))
 
 

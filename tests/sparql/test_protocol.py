@@ -414,3 +414,22 @@ def test_a_repeated_get_is_replayed_without_running_the_query(sparql_client, mon
         posted = sparql_client.post("/sparql", data={"query": "ASK {} # replay test"},
                                     headers={"Accept": "application/sparql-results+json"})
     assert posted.status_code == 200 and len(runs) == 4  # POST is never replayed
+
+
+def test_a_body_without_length_is_bounded_too(sparql_client):
+    """A chunked body (no Content-Length) is cut off at the limit, not read whole."""
+    import io
+
+    body = b"ASK {} #" + b"x" * 5_000_000
+    stream = io.BytesIO(body)
+    response = sparql_client.post(
+        "/sparql", input_stream=stream, content_type="application/sparql-query",
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+        headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 413
+    assert stream.tell() < 1_000_000  # stopped reading near the limit
+    small = sparql_client.post(
+        "/sparql", input_stream=io.BytesIO(b"ASK {}"), content_type="application/sparql-query",
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+        headers={"Accept": "application/sparql-results+json"})
+    assert small.status_code == 200

@@ -58,6 +58,8 @@ def _post(request: Request, max_body: int) -> QueryRequest:
         raise QueryError(415, f"A query is sent in UTF-8, not in {charset}.")
     if (request.content_length or 0) > max_body:
         raise QueryError(413, f"The request body is larger than {max_body} bytes.")
+    # A chunked body has no Content-Length: werkzeug enforces the bound while reading.
+    request.max_content_length = max_body
     if mimetype == FORM:
         return _form(request)
     if "query" in request.args:

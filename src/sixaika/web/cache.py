@@ -38,14 +38,24 @@ _PASS_THROUGH = (  # requests Flask must answer itself
     "HTTP_IF_RANGE",
     "HTTP_RANGE",
 )
-MAX_CACHED_BODY = 4 << 20  # bigger responses (none but dumps, which stream) are not kept
+MAX_CACHED_BODY = 4 << 20  # bigger responses are passed on, not kept
+MAX_CACHED_BYTES = 256 << 20  # all kept responses of one worker together
 
 
 class LRU:
-    """A thread-safe least-recently-used map of bounded size (0 keeps nothing)."""
+    """A thread-safe least-recently-used map of bounded size (0 keeps nothing).
 
-    def __init__(self, size: int):
-        self.size = size
+    With ``weigh``, the values' total weight (bytes, say) is bounded by ``max_weight`` too.
+
+    >>> by_bytes = LRU(10, weigh=len, max_weight=5)
+    >>> by_bytes.put("a", b"abc"); by_bytes.put("b", b"de"); by_bytes.put("c", b"f")
+    >>> by_bytes.get("a") is None, by_bytes.get("c")
+    (True, b'f')
+    """
+
+    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None, max_weight: int = 0):
+        self.size, self.weigh, self.max_weight = size, weigh, max_weight
+        self.weight = 0
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -60,10 +70,19 @@ class LRU:
         if self.size <= 0:
             return
         with self._lock:
+            if key in self._items:
+                self.weight -= self._weight(self._items[key])
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self.weight += self._weight(value)
+            while len(self._items) > self.size or (
+                self.weigh and self.weight > self.max_weight and len(self._items) > 1
+            ):
+                _, evicted = self._items.popitem(last=False)
+                self.weight -= self._weight(evicted)
+
+    def _weight(self, value: Any) -> int:
+        return self.weigh(value) if self.weigh else 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value for ``key``, computed on a miss. ``None`` is never kept: requests
@@ -91,7 +110,7 @@ class ResponseCache:
 
     def __init__(self, app: Callable, entries: int):
         self.app = app
-        self.entries = LRU(entries)
+        self.entries = LRU(entries, weigh=lambda entry: len(entry[2]), max_weight=MAX_CACHED_BYTES)
 
     @staticmethod
     def key(environ: dict[str, Any]) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ _MONTHS = {
     "december".split(),
 }
 _CURRENCY_SIGNS = {"EUR": "€"}
-_LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
 # Values --------------------------------------------------------------------------
@@ -133,7 +133,7 @@ class Names:
             if path.startswith("id/"):
                 path = "doc/" + path[3:]  # straight to the page, saving the 303 round trip
             return f"{self.script_root}/{path}"
-        return iri if iri.startswith(_LINKABLE_SCHEMES) else None
+        return iri if iri.startswith(LINKABLE_SCHEMES) else None
 
     def link(self, iri: str, lang: str) -> Link:
         text, text_lang = self.label(iri, lang)

@@ -34,6 +34,7 @@ from ..sparql.formats import FORMATS, GRAPH, accept_for, negotiate, offered
 from ..sparql.service import Service
 from . import http
 from .cache import mark_cacheable
+from .present import LINKABLE_SCHEMES
 
 blueprint = Blueprint("sparql", __name__)
 YASGUI = Path("node_modules/@zazuko/yasgui/build")  # under the project root, from npm
@@ -190,8 +191,9 @@ def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> dict[str, st
     """A result term as a table cell: IRIs link (ours dereference), literals show their tag."""
     if term is None:
         return {"text": ""}
-    if isinstance(term, ox.NamedNode):
-        return {"text": term.value, "href": term.value}
+    if isinstance(term, ox.NamedNode):  # a query can make any IRI: link only safe schemes
+        href = term.value if term.value.startswith(LINKABLE_SCHEMES) else None
+        return {"text": term.value, "href": href} if href else {"text": term.value}
     if isinstance(term, ox.BlankNode):
         return {"text": f"_:{term.value}"}
     note = f"@{term.language}" if term.language else _short_datatype(term.datatype.value)
