@@ -21,7 +21,7 @@ from flask import Flask, Response, abort, current_app, render_template, request
 
 from ..config import Settings
 from ..context import Context
-from ..jsonld import compact, expanded
+from ..jsonld import Compactor, expanded
 from ..namespaces import PREFIXES
 from ..release import Release
 from ..store import Repo
@@ -56,6 +56,11 @@ class Site:
     def context(self) -> dict[str, Any]:
         """The published JSON-LD context; never read from the sources."""
         return self.release.context if self.release else {"@context": {}}
+
+    @cached_property
+    def compactor(self) -> Compactor:
+        """Compacts with the published context: pyld's output, made faster (jsonld.py)."""
+        return Compactor(self.context["@context"])
 
     @cached_property
     def prefixes(self) -> dict[str, str]:
@@ -200,7 +205,7 @@ def rdf_renderer(
 def compacted(triples: list[ox.Triple]) -> dict[str, Any]:
     """Compact JSON-LD pointing at the published context (a reference, not a copy)."""
     context_url = site().settings.base + "context.jsonld"
-    return compact(triples, site().context["@context"], context_ref=context_url)
+    return site().compactor.document(triples, context_ref=context_url)
 
 
 def page_renderer(template: str, data: Callable[[str], dict[str, Any]]) -> Render:
