@@ -47,7 +47,6 @@ from sixaika.describe import own_query
 from sixaika.namespaces import PREFIXES
 from sixaika.release import (
     DUMP_FORMATS,
-    _prefixes,
     file_entry,
     write_web_files,
 )
@@ -216,7 +215,7 @@ def write_release(count: int, releases: Path) -> Settings:
                 (ox.Triple(*t) for t in triples),
                 str(target),
                 format=rdf_format,
-                prefixes=_prefixes(settings),
+                prefixes=settings.prefixes,
             )
             files[ext] = file_entry(target, media_type)
         datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}

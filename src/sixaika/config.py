@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from .namespaces import PREFIXES
+
 # The ontology, the context and the shapes are written against this base; the build
 # rebases them when another base is configured (see ``Settings.rebase``).
 DEFAULT_BASE = "http://localhost:8000/"
@@ -211,6 +213,11 @@ class Settings:
     @property
     def releases_dir(self) -> Path:
         return self.root_path / self.releases
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes for Turtle and tables: ours (``sixaika``) and the reused vocabularies'."""
+        return {"sixaika": self.vocab, **PREFIXES}
 
     def graph(self, dataset: str) -> str:
         """IRI of the named graph that holds one dataset of the catalog."""

@@ -45,10 +45,6 @@ class Description:
     triples: list[ox.Triple]
     inbound_total: int  # links to the resource in the data; more than shown when cut
 
-    @property
-    def inbound_cut(self) -> bool:
-        return self.inbound_total > INBOUND_LIMIT
-
 
 def _values(name: str, iris: Iterable[str]) -> str:
     return f"VALUES ?{name} {{ {' '.join(f'<{i}>' for i in iris)} }}"

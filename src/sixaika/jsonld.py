@@ -20,7 +20,8 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from .context import Context
+from .namespaces import RDF_TYPE
 
 
 def expanded(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
@@ -113,11 +114,7 @@ class Compactor:
 
     def __init__(self, context: dict[str, Any]):
         self.context = context
-        self.prefixes = {
-            k: v
-            for k, v in context.items()
-            if isinstance(v, str) and not k.startswith("@") and v.endswith(("#", "/"))
-        }
+        self.prefixes = Context({"@context": context}).prefixes
         self.terms: dict[tuple[str, str], str] = {}  # (iri, kind) -> term
         self.vocab_terms: dict[str, str] = {}  # iri -> term usable for @type values
         for term, definition in context.items():

@@ -13,9 +13,8 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .errors import InputError, Origin
+from .namespaces import RDF_TYPE
 from .sources import Sources
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
 # SPARQL Service Description, which the catalog and the ontology itself are written in).

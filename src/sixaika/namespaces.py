@@ -4,6 +4,8 @@
 'http://purl.org/dc/terms/'
 """
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
 PREFIXES = {
     "dct": "http://purl.org/dc/terms/",
     "dcat": "http://www.w3.org/ns/dcat#",

@@ -35,7 +35,6 @@ import pyoxigraph as ox
 from .config import Settings
 from .context import Context
 from .jsonld import Compactor
-from .namespaces import PREFIXES
 from .sources import DATASETS, Sources
 from .validate import load_shapes
 
@@ -154,7 +153,7 @@ def _load_and_dump(
         for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
             if rdf_format is not None:
                 target = folder / "dumps" / f"{name}.{ext}"
-                store.dump(str(target), rdf_format, from_graph=graph, prefixes=_prefixes(settings))
+                store.dump(str(target), rdf_format, from_graph=graph, prefixes=settings.prefixes)
                 files.setdefault(name, {})[ext] = _with_gzip(target, media_type)
     return files
 
@@ -211,10 +210,6 @@ def file_entry(path: Path, media_type: str | None = None) -> dict[str, Any]:
     """A file as the manifest lists it: name, (media type,) size and SHA-256."""
     entry = {"name": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
     return {**entry, "media_type": media_type} if media_type else entry
-
-
-def _prefixes(settings: Settings) -> dict[str, str]:
-    return {"sixaika": settings.vocab, **PREFIXES}
 
 
 def _sha256(path: Path) -> str:

@@ -13,7 +13,6 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..namespaces import PREFIXES
 from ..release import Release
 from ..store import RemoteRepo, Repo
 from . import QueryError, policy
@@ -83,6 +82,6 @@ def _engine(settings: Settings, repo: Repo | None, release: Release | None, limi
         store_path=str(release.path / "store"),
         memory_mb=limits.memory_mb,
         network=bool(limits.services),
-        prefixes={"sixaika": settings.vocab, **PREFIXES},
+        prefixes=settings.prefixes,
     )
     return PoolEngine(options, limits)

@@ -15,7 +15,6 @@ from typing import BinaryIO, TextIO
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..namespaces import PREFIXES
 from ..release import Release
 from ..store import RemoteRepo
 from . import QueryError
@@ -88,7 +87,7 @@ def run(settings: Settings, text: str, fmt: str | None, timeout: float | None,
         binary.write(answer.body)
         binary.flush()
     elif answer.content_type.startswith("application/sparql-results+json"):
-        out.write(table(answer.body, {"sixaika": settings.vocab, **PREFIXES}))
+        out.write(table(answer.body, settings.prefixes))
     else:
         out.write(answer.body.decode("utf-8"))
 
