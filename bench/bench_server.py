@@ -47,7 +47,7 @@ from sixaika.describe import own_query
 from sixaika.namespaces import PREFIXES
 from sixaika.release import (
     DUMP_FORMATS,
-    file_entry,
+    dump_entry,
     write_web_files,
 )
 
@@ -217,12 +217,12 @@ def write_release(count: int, releases: Path) -> Settings:
                 format=rdf_format,
                 prefixes=settings.prefixes,
             )
-            files[ext] = file_entry(target, media_type)
+            files[ext] = dump_entry(target, media_type)
         datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}
     store.optimize()
     store.flush()
     del store
-    write_web_files(settings, folder, datasets)
+    write_web_files(settings, folder)
     manifest = {
         "id": "bench",
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

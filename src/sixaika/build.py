@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .config import Settings
 from .link import check_links
@@ -34,8 +37,33 @@ class Progress:
             print(f"[{elapsed:7.1f} s] {message}", file=self.stream or sys.stderr, flush=True)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, for work that makes millions of objects.
+
+    Loading and validating keep millions of long-lived objects (terms, triples, graph
+    indexes) and make few reference cycles. The collector would scan them all again and
+    again as they grow: a quarter of the time of a 10k-project shard. Reference counting
+    still frees what is dropped; the cycles left are collected once, at the end. Forked
+    shard workers inherit the pause.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
+
+
 def check(settings: Settings, progress: Progress, lang: str = "en") -> tuple[Sources, Report]:
     """Load, link and validate; raise ``InputError`` for unusable input."""
+    with cyclic_gc_paused():
+        return _check(settings, progress, lang)
+
+
+def _check(settings: Settings, progress: Progress, lang: str) -> tuple[Sources, Report]:
     sources, report = load_and_validate(
         settings, worker_count(settings.build_workers), lang, progress
     )
@@ -50,9 +78,10 @@ def build(
 ) -> tuple[Release, Report]:
     """Build and publish a release; raise ``InputError`` or ``BuildRefused`` otherwise."""
     progress = progress or Progress()
-    sources, report = check(settings, progress, lang)
-    if not report.conforms:
-        raise BuildRefused(report)
-    release = write_release(sources, settings, progress)
+    with cyclic_gc_paused():
+        sources, report = _check(settings, progress, lang)
+        if not report.conforms:
+            raise BuildRefused(report)
+        release = write_release(sources, settings, progress)
     progress(f"released {release.id}: {release.manifest['triples']} triples")
     return release, report

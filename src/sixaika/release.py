@@ -98,7 +98,7 @@ def write_release(
     building.mkdir()
     progress("writing the store and the dumps")
     datasets = _write_store_and_dumps(sources, settings, building)
-    write_web_files(settings, building, datasets)
+    write_web_files(settings, building)
     manifest = {
         "id": release_id,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -118,62 +118,72 @@ def write_release(
 def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
     """The store and each dataset's dumps (with their gzip copies), two things at once.
 
-    Loading the store, its Turtle and N-Triples dumps and gzip run in Rust and zlib, which
-    release the GIL; so they go on in a thread while this one compacts the JSON-LD.
+    Loading the store and gzip run in Rust and zlib, which release the GIL; so they go on
+    in a thread while this one writes the dumps from the quads in memory (quicker than
+    reading them back from the store).
     """
     (folder / "dumps").mkdir()
     store = ox.Store(str(folder / "store"))
     nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
     with ThreadPoolExecutor(1) as side:
-        store_side = side.submit(_load_and_dump, store, nquads, settings, folder)
-        jsonld = _write_jsonld_dumps(sources, settings, folder)
-        files = store_side.result()  # re-raises what failed in the thread
+        loaded = side.submit(_load, store, nquads)
+        del nquads
+        files = _write_dumps(sources, settings, folder, side)
+        loaded.result()  # re-raises what failed in the thread
     datasets = {}
     for name in DATASETS:
         graph = ox.NamedNode(settings.graph(name))
         datasets[name] = {
             "graph": graph.value,
             "triples": _count(store, graph),
-            "files": {**files[name], "jsonld": jsonld[name]},
+            "files": files[name],
         }
     del store
     gc.collect()  # the store's files must be closed before the folder is renamed
     return datasets
 
 
-def _load_and_dump(
-    store: ox.Store, nquads: bytes, settings: Settings, folder: Path
-) -> dict[str, dict[str, Any]]:
-    """Load the store, then write Turtle and N-Triples from it: no Python object per triple."""
+def _load(store: ox.Store, nquads: bytes) -> None:
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     store.flush()
-    files: dict[str, dict[str, Any]] = {}
-    for name in DATASETS:
-        graph = ox.NamedNode(settings.graph(name))
-        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
-            if rdf_format is not None:
-                target = folder / "dumps" / f"{name}.{ext}"
-                store.dump(str(target), rdf_format, from_graph=graph, prefixes=settings.prefixes)
-                files.setdefault(name, {})[ext] = _with_gzip(target, media_type)
-    return files
 
 
-def _write_jsonld_dumps(
-    sources: Sources, settings: Settings, folder: Path
+def _write_dumps(
+    sources: Sources, settings: Settings, folder: Path, side: ThreadPoolExecutor
 ) -> dict[str, dict[str, Any]]:
+    """Each dataset in each dump format; ``side`` gzips each file once it is written."""
     by_graph: dict[str, list[ox.Triple]] = {}
     for q in sources.quads:
         by_graph.setdefault(q.graph_name.value, []).append(q.triple)
-    compactor, entries = Compactor(Context.load(settings).terms), {}
+    compactor = Compactor(Context.load(settings).terms)
+    entries: dict[tuple[str, str], Any] = {}
     for name in DATASETS:
-        target = folder / "dumps" / f"{name}.jsonld"
-        document = compactor.document(by_graph.get(settings.graph(name), []))
-        target.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-        entries[name] = _with_gzip(target, DUMP_FORMATS["jsonld"][0])
-    return entries
+        triples = _subjects_together(by_graph.get(settings.graph(name), []))
+        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
+            target = folder / "dumps" / f"{name}.{ext}"
+            if rdf_format is None:
+                document = compactor.document(triples)
+                text = json.dumps(document, ensure_ascii=False, indent=1)
+                target.write_text(text, encoding="utf-8")
+            else:
+                ox.serialize(triples, str(target), rdf_format, prefixes=settings.prefixes)
+            entries[name, ext] = side.submit(dump_entry, target, media_type)
+    files: dict[str, dict[str, Any]] = {}
+    for (name, ext), entry in entries.items():
+        files.setdefault(name, {})[ext] = entry.result()
+    return files
 
 
-def _with_gzip(path: Path, media_type: str) -> dict[str, Any]:
+def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Each subject's triples side by side, in first-seen order: Turtle then names each once."""
+    groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        groups.setdefault(t.subject, []).append(t)
+    return [t for group in groups.values() for t in group]
+
+
+def dump_entry(path: Path, media_type: str) -> dict[str, Any]:
+    """A dump as the manifest lists it, with the gzip copy written beside it."""
     return {**file_entry(path, media_type), "gzip": gzip_file(path)}
 
 
@@ -182,15 +192,11 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(row["n"].value)
 
 
-def write_web_files(settings: Settings, folder: Path, datasets: dict[str, Any]) -> None:
-    """What the web server publishes besides the store: gzip dumps, the context, the shapes.
+def write_web_files(settings: Settings, folder: Path) -> None:
+    """What the web server publishes besides the store and the dumps: the context, the shapes.
 
     They live in the release so that the server never reads a source file.
     """
-    for dataset in datasets.values():
-        for entry in dataset["files"].values():
-            if "gzip" not in entry:
-                entry["gzip"] = gzip_file(folder / "dumps" / entry["name"])
     context = json.dumps(Context.load(settings).document, ensure_ascii=False, indent=2)
     (folder / CONTEXT_FILE).write_text(context, encoding="utf-8")
     (folder / SHAPES_FILE).write_text(
