@@ -224,6 +224,34 @@ def test_crash_mid_build_leaves_release_and_is_cleaned_up(mini, capsys, monkeypa
     assert not [p for p in releases.iterdir() if p.name.startswith(".building-")]
 
 
+def test_jsonld_compacted_in_a_forked_process_is_the_same(mini, capsys, monkeypatch):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    here = Release.current(Settings.from_env({}))
+    monkeypatch.setattr(release_module, "FORK_JSONLD_FROM_QUADS", 0)
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    assert run(capsys, "build", "--quiet")[0] == 0
+    forked = Release.current(Settings.from_env({}))
+    assert forked.id != here.id
+    for name in ("projects", "concepts", "ontology"):
+        assert (forked.dump_path(f"{name}.jsonld").read_bytes()
+                == here.dump_path(f"{name}.jsonld").read_bytes())
+        assert (forked.manifest["datasets"][name]["files"]["jsonld"]
+                == here.manifest["datasets"][name]["files"]["jsonld"])
+
+
+def test_forked_jsonld_failure_refuses_the_release(mini, capsys, monkeypatch):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    releases = mini / "var/releases"
+    before = tree_digest(releases)
+    monkeypatch.setattr(release_module, "FORK_JSONLD_FROM_QUADS", 0)
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    monkeypatch.setattr(release_module, "Compactor", None)  # the child inherits the fault
+    with pytest.raises(RuntimeError, match="the forked _write_jsonld_dumps failed: TypeError"):
+        main(["build", "--quiet"])
+    assert {k: v for k, v in tree_digest(releases).items()
+            if not k.startswith(".building-")} == before
+
+
 def test_old_releases_are_pruned(mini, capsys, monkeypatch):
     monkeypatch.setenv("SIXAIKA_KEEP_RELEASES", "2")
     for _ in range(3):

@@ -34,11 +34,14 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .context import Context
+from .forked import Forked
 from .jsonld import Compactor
+from .shards import worker_count
 from .sources import DATASETS, Sources
 from .validate import load_shapes
 
 CURRENT = "current"
+FORK_JSONLD_FROM_QUADS = 200_000  # below this, compacting the JSON-LD here is quicker than a fork
 CONTEXT_FILE, SHAPES_FILE = "context.jsonld", "shapes.ttl"  # published beside the dumps
 DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON-LD)
     "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
@@ -116,20 +119,31 @@ def write_release(
 
 
 def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
-    """The store and each dataset's dumps (with their gzip copies), two things at once.
+    """The store and each dataset's dumps (with their gzip copies), three things at once.
 
+    The JSON-LD is compacted in Python, so on big data in a forked process of its own.
     Loading the store and gzip run in Rust and zlib, which release the GIL; so they go on
-    in a thread while this one writes the dumps from the quads in memory (quicker than
-    reading them back from the store).
+    in a thread while this one writes Turtle and N-Triples from the quads in memory
+    (quicker than reading them back from the store).
     """
     (folder / "dumps").mkdir()
-    store = ox.Store(str(folder / "store"))
-    nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
-    with ThreadPoolExecutor(1) as side:
-        loaded = side.submit(_load, store, nquads)
-        del nquads
-        files = _write_dumps(sources, settings, folder, side)
-        loaded.result()  # re-raises what failed in the thread
+    by_graph = _triples_by_graph(sources, settings)
+    parallel = worker_count(settings.build_workers) > 1
+    fork = parallel and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
+    # Forked before this build starts a thread or opens the store: the child needs neither.
+    jsonld = Forked(_write_jsonld_dumps, by_graph, settings, folder, run_here=not fork)
+    try:
+        store = ox.Store(str(folder / "store"))
+        nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
+        with ThreadPoolExecutor(1) as side:
+            loaded = side.submit(_load, store, nquads)
+            del nquads
+            files = _write_rdf_dumps(by_graph, settings, folder, side)
+            loaded.result()  # re-raises what failed in the thread
+        for name, entry in jsonld.result().items():
+            files[name]["jsonld"] = entry
+    finally:
+        jsonld.stop()
     datasets = {}
     for name in DATASETS:
         graph = ox.NamedNode(settings.graph(name))
@@ -143,43 +157,54 @@ def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -
     return datasets
 
 
+def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox.Triple]]:
+    """Each dataset's triples, each subject's side by side (Turtle then names it once)."""
+    by_graph: dict[str, list[ox.Triple]] = {settings.graph(name): [] for name in DATASETS}
+    for q in sources.quads:
+        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    return {name: _subjects_together(by_graph[settings.graph(name)]) for name in DATASETS}
+
+
+def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
+    groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        groups.setdefault(t.subject, []).append(t)
+    return [t for group in groups.values() for t in group]
+
+
 def _load(store: ox.Store, nquads: bytes) -> None:
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     store.flush()
 
 
-def _write_dumps(
-    sources: Sources, settings: Settings, folder: Path, side: ThreadPoolExecutor
+def _write_rdf_dumps(
+    by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path, side: ThreadPoolExecutor
 ) -> dict[str, dict[str, Any]]:
-    """Each dataset in each dump format; ``side`` gzips each file once it is written."""
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for q in sources.quads:
-        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
-    compactor = Compactor(Context.load(settings).terms)
+    """Each dataset in Turtle and N-Triples; ``side`` gzips each file once it is written."""
     entries: dict[tuple[str, str], Any] = {}
-    for name in DATASETS:
-        triples = _subjects_together(by_graph.get(settings.graph(name), []))
+    for name, triples in by_graph.items():
         for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
-            target = folder / "dumps" / f"{name}.{ext}"
-            if rdf_format is None:
-                document = compactor.document(triples)
-                text = json.dumps(document, ensure_ascii=False, indent=1)
-                target.write_text(text, encoding="utf-8")
-            else:
+            if rdf_format is not None:
+                target = folder / "dumps" / f"{name}.{ext}"
                 ox.serialize(triples, str(target), rdf_format, prefixes=settings.prefixes)
-            entries[name, ext] = side.submit(dump_entry, target, media_type)
-    files: dict[str, dict[str, Any]] = {}
+                entries[name, ext] = side.submit(dump_entry, target, media_type)
+    files: dict[str, dict[str, Any]] = {name: {} for name in by_graph}
     for (name, ext), entry in entries.items():
-        files.setdefault(name, {})[ext] = entry.result()
+        files[name][ext] = entry.result()
     return files
 
 
-def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Each subject's triples side by side, in first-seen order: Turtle then names each once."""
-    groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
-    for t in triples:
-        groups.setdefault(t.subject, []).append(t)
-    return [t for group in groups.values() for t in group]
+def _write_jsonld_dumps(
+    by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path
+) -> dict[str, dict[str, Any]]:
+    """Each dataset compacted with the context, as the web serves it; with its gzip copy."""
+    compactor, entries = Compactor(Context.load(settings).terms), {}
+    for name, triples in by_graph.items():
+        target = folder / "dumps" / f"{name}.jsonld"
+        text = json.dumps(compactor.document(triples), ensure_ascii=False, indent=1)
+        target.write_text(text, encoding="utf-8")
+        entries[name] = dump_entry(target, DUMP_FORMATS["jsonld"][0])
+    return entries
 
 
 def dump_entry(path: Path, media_type: str) -> dict[str, Any]:
