@@ -27,20 +27,18 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
+from load import drive  # bench/load.py, beside this script
 
 from sixaika.config import Settings
 from sixaika.describe import own_query
@@ -274,85 +272,6 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-
-
-# Load ------------------------------------------------------------------------------
-
-
-def drive(port: int, paths: list[str], accept: str, clients: int, seconds: float) -> dict:
-    """req/s, p50 and p99 (ms) with ``clients`` keep-alive connections on ``paths``."""
-    if shutil.which("wrk"):
-        return _wrk(port, paths, accept, clients, seconds)
-    return _python_client(port, paths, accept, clients, seconds)
-
-
-def _wrk(port: int, paths: list[str], accept: str, clients: int, seconds: float) -> dict:
-    url = f"http://127.0.0.1:{port}"
-    common = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--latency"]
-    if len(paths) == 1:  # no script: a Lua call per request would cost wrk time of its own
-        command = [*common, "-H", f"Accept: {accept}", url + paths[0]]
-        return _wrk_figures(subprocess.run(command, capture_output=True, text=True, check=True))
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        listed = ", ".join(json.dumps(p) for p in paths[:20000])
-        script.write(
-            f"local paths = {{{listed}}}\n"
-            f"math.randomseed(os.time())\n"
-            f"request = function()\n"
-            f"local headers = {{['Accept'] = {json.dumps(accept)}}}\n"
-            f"  return wrk.format('GET', paths[math.random(#paths)], headers)\n"
-            f"end\n"
-        )
-    done = subprocess.run(
-        [*common, "-s", script.name, url], capture_output=True, text=True, check=True
-    )
-    os.unlink(script.name)
-    return _wrk_figures(done)
-
-
-def _wrk_figures(done: subprocess.CompletedProcess) -> dict:
-    out = done.stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
-        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
-        "errors": int(errors.group(1)) if errors else 0,
-    }
-
-
-def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
-def _python_client(port: int, paths: list[str], accept: str, clients: int, seconds: float):
-    latencies: list[float] = []
-    errors = [0]
-    stop_at = time.perf_counter() + seconds
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        while (now := time.perf_counter()) < stop_at:
-            connection.request("GET", random.choice(paths), headers={"Accept": accept})
-            response = connection.getresponse()
-            response.read()
-            errors[0] += response.status >= 400
-            mine.append(time.perf_counter() - now)
-        latencies.extend(mine)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    latencies.sort()
-    return {
-        "rps": len(latencies) / seconds,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p99": latencies[int(len(latencies) * 0.99)] * 1000,
-        "errors": errors[0],
-    }
 
 
 # The run ---------------------------------------------------------------------------

@@ -8,13 +8,16 @@ The data is SYNTHETIC (https://example.org/synthetic/, "Synthetic project N"), g
 with ``sixaika.sparql.synthetic`` straight as N-Quads (not through the YAML loader), about
 28 triples a project. Three servers answer the same HTTP requests on 127.0.0.1:
 
-- ours: ``sixaika serve`` (gunicorn, queries in the worker pool) on a store-only release;
+- ours: ``sixaika serve`` (gunicorn, queries in the worker pool) on a store-only release,
+  with its response cache off (a repeated GET would be replayed, not computed);
 - ``oxigraph serve-read-only --union-default-graph`` on that very store folder;
 - rdflib-endpoint (``pip install '.[bench]'``) on the same triples as N-Triples.
 
 All three run at once and each query of the mix goes to each server in turn, round after
 round (its constants varied per round), from one keep-alive client per server, so that all
 see the same machine load; the median latency is printed, with our ratio to each other.
+DESCRIBE throughput is driven by wrk when installed (C: the load costs the shared cores
+little), else by Python threads (``load.py``), on 5000 different projects.
 Targets (issue 4): heavy queries (group, filter, big CONSTRUCT) within 1.2x of oxigraph
 serve; light ones under 5 ms median; DESCRIBE throughput (4 clients) at least 5x
 rdflib-endpoint's.
@@ -34,11 +37,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
+
+from load import drive  # bench/load.py, beside this script
 
 from sixaika.config import Settings
 from sixaika.sparql import synthetic
@@ -170,8 +174,10 @@ def stop(process: subprocess.Popen) -> None:
 
 def ours(settings: Settings, folder: Path) -> tuple[list[str], str, dict]:
     port = free_port()
+    # No response cache: a repeated GET would be replayed, and every answer here is computed.
     env = {**os.environ, "SIXAIKA_BASE": BASE, "SIXAIKA_ROOT": settings.root,
-           "SIXAIKA_RELEASES": settings.releases, "SIXAIKA_PORT": str(port)}  # fmt: skip
+           "SIXAIKA_RELEASES": settings.releases, "SIXAIKA_PORT": str(port),
+           "SIXAIKA_CACHE_ENTRIES": "0"}  # fmt: skip
     return [tool("sixaika"), "serve"], f"http://127.0.0.1:{port}/sparql", env
 
 
@@ -248,22 +254,12 @@ def check_count(url: str, projects: int) -> None:
 
 def throughput(url: str, projects: int, seconds: float = THROUGHPUT_SECONDS) -> float:
     """DESCRIBE a project from CLIENTS keep-alive clients at once: requests per second."""
-    done = [0] * CLIENTS
-    stop_at = time.monotonic() + seconds
-
-    def client(i: int) -> None:
-        connection, k = Client(url), i
-        while time.monotonic() < stop_at:
-            k += CLIENTS
-            connection.query(MIX[0].text(k * 101, projects), TURTLE)
-            done[i] += 1
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / seconds
+    parts = urllib.parse.urlsplit(url)
+    paths = [
+        f"{parts.path}?{urllib.parse.urlencode({'query': MIX[0].text(k * 101, projects)})}"
+        for k in range(min(projects, 5000))
+    ]
+    return drive(parts.port, paths, TURTLE, CLIENTS, seconds)["rps"]
 
 
 def run_all(servers: dict, projects: int, folder: Path) -> dict[str, dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -89,6 +90,7 @@ def offered(kind: str) -> list[str]:
     return [f.media_type for f in FORMATS if f.kind == kind]
 
 
+@lru_cache(maxsize=512)  # clients send the same few Accept headers, query after query
 def negotiate(accept: str, kind: str) -> Format | None:
     """The format for ``Accept`` (absent or ``*/*``: the kind's first), or None (406)."""
     if not accept.strip():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from . import QueryError
@@ -27,15 +28,20 @@ UPDATE_OPERATIONS = frozenset(
 )
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_IRI_CHAR = r"[^<>\"{}|^`\\\x00-\x20]"
+# Each "(run of plain characters) (escape, run)*" pattern is unrolled so that the regex
+# engine takes plain characters in one step, not one alternation per character.
 _TOKEN = re.compile(
     "|".join(
         (
             r"(?P<comment>#[^\n\r]*)",
-            r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
-            r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")",
-            rf"(?P<iri><(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)",
+            r"(?P<string>'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+            r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+            r"|'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'"
+            r'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*")',
+            rf"(?P<iri><{_IRI_CHAR}*(?:(?:{_UCHAR}){_IRI_CHAR}*)*>)",
             r"(?P<var>[?$]\w+)",
-            r"(?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w.%:-]|\\.)*|_:[\w.-]+)",
+            r"(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.%:-]*(?:\\.[\w.%:-]*)*|_:[\w.-]+)",
             r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
             r"(?P<word>[A-Za-z_]\w*)",
         )
@@ -43,8 +49,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a query has dozens, made on every request
     kind: str  # iri, var, pname, lang or word (comments and strings are dropped)
     text: str
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from flask import (
     send_from_directory,
 )
 from flask.sansio.blueprints import BlueprintSetupState
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
+from werkzeug.http import parse_accept_header
 
 from ..sparql import QueryError, protocol
 from ..sparql.description import render
@@ -158,8 +161,13 @@ def _wants_page() -> bool:
     """A browser: it prefers HTML to every format we serve (never for ``*/*`` alone)."""
     if accept_for(request.values.get("format", "")):
         return False
+    return _prefers_html(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=512)  # clients send the same few Accept headers, query after query
+def _prefers_html(accept: str) -> bool:
     offered = [f.media_type for f in FORMATS] + ["text/html"]
-    return request.accept_mimetypes.best_match(offered) == "text/html"
+    return parse_accept_header(accept, MIMEAccept).best_match(offered) == "text/html"
 
 
 def _etag() -> str | None:
