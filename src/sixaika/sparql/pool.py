@@ -94,7 +94,8 @@ class Worker:
 class PoolEngine(Engine):
     def __init__(self, options: WorkerOptions, limits: Limits):
         self.options, self.size = options, limits.workers
-        self._idle: queue.Queue[Worker | str] = queue.Queue()  # str: why a start failed
+        # Last in, first out: the worker that answered last has the warmest caches.
+        self._idle: queue.LifoQueue[Worker | str] = queue.LifoQueue()  # str: why a start failed
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()  # alive or being replaced
         self._slots = 0  # workers started or starting, at most ``size``
