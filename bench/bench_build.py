@@ -7,8 +7,10 @@ The projects are SYNTHETIC (https://example.org/synthetic/ base, titled "Synthet
 N"), written in the real source format (YAML records, 1000 per file) beside the real
 ontology, shapes and concept schemes, so the whole pipeline runs: load -> link -> SHACL ->
 release (store + Turtle, N-Triples, JSON-LD dumps). Each size runs in a fresh process so
-that its peak memory is its own. "peak MB" is the build process's; "child MB" the largest of
-the processes it forks (validation shards, the JSON-LD writer), which run beside it.
+that its peak memory is its own. "peak MB" is the build process's resident peak; "child MB"
+the largest of the processes it forks (validation shards, the JSON-LD writer), which run
+beside it and share its memory copy-on-write: a child's resident size counts those shared
+pages too, so the two figures overlap rather than add up.
 
 Yardstick, measured in the same run: the time rdflib alone takes to parse the N-Triples
 that the build wrote (what any rdflib/pyshacl pipeline pays before validating anything).

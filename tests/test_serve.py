@@ -1,0 +1,57 @@
+"""`sixaika serve` follows the releases: what a build makes current is served, no restart."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+from sixaika.build import Progress, build
+from sixaika.config import Settings
+from sixaika.serve import watch_current_release
+
+from .live import running_server
+
+HERE = Path(__file__).parent
+
+
+def _mini(root: Path) -> dict[str, str]:
+    shutil.copytree(HERE / "fixtures" / "mini", root, dirs_exist_ok=True)
+    shutil.copy(HERE.parent / "ontology" / "context.jsonld", root / "ontology")
+    return {"SIXAIKA_ROOT": str(root)}
+
+
+def _title_served(url: str) -> str:
+    request = urllib.request.Request(url + "/doc/project/p1", headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        turtle = response.read().decode()
+    return "renamed" if "Renamed project" in turtle else "first"
+
+
+def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
+    env = _mini(tmp_path)
+    settings = Settings.from_env(env)
+    build(settings, Progress(quiet=True))
+    with running_server(env) as url:
+        assert _title_served(url) == "first"
+        p1 = tmp_path / "data/projects/p1.yaml"
+        p1.write_text(p1.read_text().replace("en: Example project", "en: Renamed project"))
+        build(settings, Progress(quiet=True))
+        deadline = time.monotonic() + 30
+        while _title_served(url) != "renamed" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _title_served(url) == "renamed"
+
+
+def test_watch_sees_the_first_release_and_each_new_one(tmp_path):
+    env = _mini(tmp_path)
+    settings = Settings.from_env(env)
+    seen: list[str | None] = []
+    watch_current_release(settings, seen.append, interval=0.05)
+    for _ in range(2):
+        release, _report = build(settings, Progress(quiet=True))
+        deadline = time.monotonic() + 5
+        while (not seen or seen[-1] != release.path.name) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert len(seen) == 2 and seen[-1] == release.path.name
