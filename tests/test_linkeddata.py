@@ -298,7 +298,7 @@ def test_no_path_outside_the_release(client, path):
     assert "Traceback" not in body
 
 
-def test_errors_never_show_a_trace(app, monkeypatch):
+def test_errors_never_show_a_trace_but_log_it(app, monkeypatch, caplog):
     from sixaika.web import represent
 
     site = app.extensions["sixaika"]
@@ -314,6 +314,9 @@ def test_errors_never_show_a_trace(app, monkeypatch):
     body = response.get_data(as_text=True)
     assert "boom" not in body and "Traceback" not in body
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "GET /doc/project/s21140 failed" in logged[-1].getMessage()
+    assert "boom: secret detail" in caplog.text  # the traceback, for the operator
 
 
 # What the pages say -------------------------------------------------------------

@@ -61,7 +61,13 @@ def _add_cors(response: Response) -> Response:
     return response
 
 
+def _internal_error(error: Exception) -> Response:
+    """The client gets a plain 500; the operator's log gets the traceback."""
+    current_app.logger.error("%s %s failed", request.method, request.path, exc_info=error)
+    return error_response(InternalServerError())
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, error_response)
-    app.register_error_handler(Exception, lambda e: error_response(InternalServerError()))
+    app.register_error_handler(Exception, _internal_error)
     app.after_request(_add_cors)
