@@ -433,3 +433,48 @@ def test_a_body_without_length_is_bounded_too(sparql_client):
         environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
         headers={"Accept": "application/sparql-results+json"})
     assert small.status_code == 200
+
+
+# The plain GET, answered before Flask ------------------------------------------------------
+
+
+PLAIN_CASES = [
+    (PROJECTS, "application/sparql-results+json"),
+    (PROJECTS, "text/csv"),
+    (f"DESCRIBE <{ID}project/s1>", "text/turtle"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", ""),
+    ("ASK { ?s ?p ?o }", "*/*"),
+    ("SELECT * { ?s ?p }", "application/sparql-results+json"),  # 400
+    (f"DESCRIBE <{ID}project/s1>", "text/csv"),  # 406
+    ("DROP ALL", ""),  # 403
+]
+
+
+@pytest.mark.parametrize(("query", "accept"), PLAIN_CASES)
+def test_plain_get_is_answered_as_the_full_view_answers(sparql_app, monkeypatch, query, accept):
+    from sixaika.web.sparql import PlainQueries
+
+    monkeypatch.setattr(sparql_app.wsgi_app.entries, "get", lambda key: None)  # no replays
+
+    def get() -> tuple[int, dict, bytes]:
+        response = sparql_app.test_client().get(
+            "/sparql", query_string={"query": query}, headers={"Accept": accept}
+        )
+        return response.status_code, dict(response.headers), response.data
+
+    fast = get()
+    monkeypatch.setattr(PlainQueries, "_plain_query", staticmethod(lambda environ: None))
+    assert get() == fast
+
+
+def test_a_plain_get_that_fails_runs_once(sparql_app, monkeypatch):
+    from sixaika.web.sparql import service
+
+    engine = service(sparql_app).engine
+    runs = []
+    monkeypatch.setattr(engine, "run", lambda job: runs.append(job) or real_run(job))
+    real_run = type(engine).run.__get__(engine)
+    response = sparql_app.test_client().get("/sparql", query_string={"query": "SELECT * { ?s }"})
+    assert response.status_code == 400 and b"Syntax error" in response.data
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert len(runs) == 1

@@ -31,6 +31,7 @@ def create_app(
     for blueprint in (home.bp, linkeddata.bp, catalog.bp, void.bp, dumps.bp, vocab.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(sparql.blueprint)
+    app.wsgi_app = sparql.PlainQueries(app, app.wsgi_app)
     # Outermost: replays cached responses before Flask routes anything.
     app.wsgi_app = ResponseCache(app.wsgi_app, int(settings.cache_entries))
     return app

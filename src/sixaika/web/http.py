@@ -54,10 +54,16 @@ def error_response(error: HTTPException) -> Response:
     return response
 
 
+# Everything served is public and read-only (SPARQL POST included), errors too.
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Link, Vary",
+}
+
+
 def _add_cors(response: Response) -> Response:
-    # Everything served is public and read-only (SPARQL POST included), errors too.
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers.setdefault("Access-Control-Expose-Headers", "ETag, Link, Vary")
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 
