@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sixaika.build import Progress, build
 from sixaika.config import Settings
-from sixaika.serve import watch_current_release
+from sixaika.serve import WARM_PATHS, warm_up_pages, watch_current_release
 
 from .live import running_server
 
@@ -55,3 +55,15 @@ def test_watch_sees_the_first_release_and_each_new_one(tmp_path):
         while (not seen or seen[-1] != release.path.name) and time.monotonic() < deadline:
             time.sleep(0.05)
     assert len(seen) == 2 and seen[-1] == release.path.name
+
+
+def test_warm_up_renders_the_start_pages_before_anyone_asks(bundled_settings, bundled_release):
+    from sixaika.web import create_app
+
+    app = create_app(bundled_settings, release=bundled_release)
+    cached = app.wsgi_app.entries
+    assert len(cached) == 0
+    warm_up_pages(app)
+    paths = {key[1] for key in cached._items}
+    assert set(WARM_PATHS) <= paths
+    assert all(status.startswith("200") for status, _headers, _body in cached._items.values())
