@@ -224,6 +224,19 @@ def test_crash_mid_build_leaves_release_and_is_cleaned_up(mini, capsys, monkeypa
     assert not [p for p in releases.iterdir() if p.name.startswith(".building-")]
 
 
+def test_a_triple_stated_twice_is_published_once(mini, capsys):
+    see_also = "<http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+    twice = f"\n<def/6aika#Project> {see_also} <https://example.org/x> .\n"
+    ontology = next((mini / "ontology").glob("*.ttl"))
+    ontology.write_text(ontology.read_text() + twice + twice)
+    assert run(capsys, "build", "--quiet")[0] == 0
+    release = Release.current(Settings.from_env({}))
+    for name, dataset in release.manifest["datasets"].items():
+        lines = release.dump_path(f"{name}.nt").read_text().splitlines()
+        assert len(lines) == len(set(lines)) == dataset["triples"]
+    assert release.dump_path("ontology.ttl").read_text().count("example.org/x") == 1
+
+
 def test_jsonld_compacted_in_a_forked_process_is_the_same(mini, capsys, monkeypatch):
     assert run(capsys, "build", "--quiet")[0] == 0
     here = Release.current(Settings.from_env({}))

@@ -48,12 +48,13 @@ def test_watch_sees_the_first_release_and_each_new_one(tmp_path):
     env = _mini(tmp_path)
     settings = Settings.from_env(env)
     seen: list[str | None] = []
-    watch_current_release(settings, seen.append, interval=0.05)
+    stop = watch_current_release(settings, seen.append, interval=0.05)
     for _ in range(2):
         release, _report = build(settings, Progress(quiet=True))
         deadline = time.monotonic() + 5
         while (not seen or seen[-1] != release.path.name) and time.monotonic() < deadline:
             time.sleep(0.05)
+    stop.set()
     assert len(seen) == 2 and seen[-1] == release.path.name
 
 

@@ -166,9 +166,10 @@ def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox
 
 
 def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
-    groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+    """Once each (a source may state a triple twice; the store keeps one), by subject."""
+    groups: dict[ox.NamedNode | ox.BlankNode, dict[ox.Triple, None]] = {}
     for t in triples:
-        groups.setdefault(t.subject, []).append(t)
+        groups.setdefault(t.subject, {})[t] = None
     return [t for group in groups.values() for t in group]
 
 
@@ -180,7 +181,7 @@ def _load(store: ox.Store, nquads: bytes) -> None:
 def _write_rdf_dumps(
     by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path, side: ThreadPoolExecutor
 ) -> dict[str, dict[str, Any]]:
-    """Each dataset in Turtle and N-Triples; ``side`` gzips each file once it is written."""
+    """Each dataset in Turtle and N-Triples; ``side`` gzips them once the store is loaded."""
     entries: dict[tuple[str, str], Any] = {}
     for name, triples in by_graph.items():
         for ext, (media_type, rdf_format) in DUMP_FORMATS.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -84,8 +83,11 @@ def watch_current_release(
     settings: Settings,
     on_change: Callable[[str | None], None],
     interval: float = RELEASE_POLL_SECONDS,
-) -> threading.Thread:
-    """Call ``on_change(release id)`` from a daemon thread whenever ``current`` moves."""
+) -> threading.Event:
+    """Call ``on_change(release id)`` from a daemon thread whenever ``current`` moves.
+
+    Setting the event returned stops the watching.
+    """
     link = settings.releases_dir / CURRENT
 
     def target() -> str | None:
@@ -94,16 +96,16 @@ def watch_current_release(
         except OSError:  # no release yet
             return None
 
+    stop = threading.Event()
+
     def poll(seen: str | None) -> None:
-        while True:
-            time.sleep(interval)
+        while not stop.wait(interval):
             if (now := target()) != seen:
                 seen = now
                 on_change(now)
 
-    thread = threading.Thread(target=poll, args=(target(),), name="sixaika-releases", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=poll, args=(target(),), name="sixaika-releases", daemon=True).start()
+    return stop
 
 
 def serve(settings: Settings, **options: Any) -> None:

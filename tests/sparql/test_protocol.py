@@ -455,6 +455,7 @@ def test_plain_get_is_answered_as_the_full_view_answers(sparql_app, monkeypatch,
     from sixaika.web.sparql import PlainQueries
 
     monkeypatch.setattr(sparql_app.wsgi_app.entries, "get", lambda key: None)  # no replays
+    views = _counted_view(sparql_app, monkeypatch)
 
     def get() -> tuple[int, dict, bytes]:
         response = sparql_app.test_client().get(
@@ -463,13 +464,74 @@ def test_plain_get_is_answered_as_the_full_view_answers(sparql_app, monkeypatch,
         return response.status_code, dict(response.headers), response.data
 
     fast = get()
+    assert len(views) == (0 if fast[0] == 200 else 1)  # errors are the view's to answer
     monkeypatch.setattr(PlainQueries, "_plain_query", staticmethod(lambda environ: None))
     assert get() == fast
+
+
+def _counted_view(app, monkeypatch) -> list:
+    """The calls of the full ``/sparql`` view, counted."""
+    calls: list = []
+    view = app.view_functions["sparql.endpoint"]
+    monkeypatch.setitem(app.view_functions, "sparql.endpoint", lambda: calls.append(1) or view())
+    return calls
+
+
+def _raw_get(app, query_string: str, accept: str = JSON) -> tuple[str, dict, bytes]:
+    """A GET whose query string is passed on as a server passes it (bytes as latin-1)."""
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(path="/sparql", headers={"Accept": accept}).get_environ()
+    environ["QUERY_STRING"] = query_string
+    body, status, headers = run_wsgi_app(app, environ, buffered=True)
+    return status, dict(headers), b"".join(body)
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "answer"),
+    [
+        ('query=SELECT ("\u00e9" AS ?x) {}'.encode().decode("latin-1"), "200", '"value":"\u00e9"'),
+        ("query=SELECT+%28%22%C3%A9%22+AS+%3Fx%29+%7B%7D", "200", '"value":"\u00e9"'),
+        ("query=SELECT+%28%22%FF%22+AS+%3Fx%29+%7B%7D", "200", '"value":"%FF"'),
+        ("query=SELECT (1 AS ?x) {}\udcff".encode("utf-8", "surrogateescape").decode("latin-1"),
+         "400", "UTF-8"),
+    ],
+)
+def test_query_strings_read_alike_on_both_paths(sparql_app, monkeypatch, raw, status, answer):
+    from sixaika.web.sparql import PlainQueries
+
+    monkeypatch.setattr(sparql_app.wsgi_app.entries, "get", lambda key: None)  # no replays
+    fast = _raw_get(sparql_app, raw)
+    assert fast[0].startswith(status) and answer in fast[2].decode("utf-8", "replace")
+    monkeypatch.setattr(PlainQueries, "_plain_query", staticmethod(lambda environ: None))
+    assert _raw_get(sparql_app, raw) == fast
+
+
+def test_a_base_that_cannot_be_read_is_a_400(sparql_client):
+    response = sparql_client.get(
+        "/sparql", query_string={"query": "BASE <http://[x> PREFIX e: <y> SELECT * {}"}
+    )
+    assert response.status_code == 400 and b"cannot be read" in response.data
+
+
+def test_an_unexpected_failure_on_the_plain_path_is_the_views_500(sparql_app, monkeypatch):
+    from sixaika.web.sparql import service
+
+    def broken(*_args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service(sparql_app), "run", broken)
+    response = sparql_app.test_client().get(
+        "/sparql", query_string={"query": "ASK {}"}, headers={"Accept": JSON}
+    )
+    assert response.status_code == 500 and response.json["status"] == 500
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_a_plain_get_that_fails_runs_once(sparql_app, monkeypatch):
     from sixaika.web.sparql import service
 
+    views = _counted_view(sparql_app, monkeypatch)
     engine = service(sparql_app).engine
     runs = []
     monkeypatch.setattr(engine, "run", lambda job: runs.append(job) or real_run(job))
@@ -477,4 +539,4 @@ def test_a_plain_get_that_fails_runs_once(sparql_app, monkeypatch):
     response = sparql_app.test_client().get("/sparql", query_string={"query": "SELECT * { ?s }"})
     assert response.status_code == 400 and b"Syntax error" in response.data
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert len(runs) == 1
+    assert len(runs) == 1 and len(views) == 1  # run on the plain path, answered by the view

@@ -94,7 +94,10 @@ def check(query: str, max_length: int, allowed_services: frozenset[str]) -> Quer
         raise QueryError(
             413, f"The query has {len(query)} characters; this endpoint accepts {max_length}."
         )
-    info = read(query)
+    try:
+        info = read(query)
+    except ValueError as e:  # an IRI that cannot be resolved against BASE
+        raise QueryError(400, f"The query has an IRI that cannot be read: {e}.") from None
     if info.form in UPDATE_OPERATIONS:
         raise QueryError(
             403, f"SPARQL Update ({info.form}) is not allowed: this endpoint is read-only."

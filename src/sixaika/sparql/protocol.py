@@ -35,6 +35,10 @@ class QueryRequest:
 
 def parse(request: Request, max_body: int) -> QueryRequest | None:
     """The query operation in ``request``; None for a GET without a query."""
+    try:
+        request.args  # noqa: B018 (parsed now, so that a bad query string is a 400)
+    except UnicodeDecodeError:
+        raise QueryError(400, "The query string is not UTF-8 (percent-encode it).") from None
     if request.method == "POST":
         return _post(request, max_body)
     if "update" in request.args:

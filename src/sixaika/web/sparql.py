@@ -115,7 +115,7 @@ class PlainQueries:
         accept, svc = environ.get("HTTP_ACCEPT", ""), service(self.app)
         try:
             answer = svc.run(protocol.QueryRequest(query), accept)
-        except QueryError as e:
+        except Exception as e:  # the view answers it, as it answers its own errors
             environ[self.ERROR] = e
             return self.wsgi_app(environ, start_response)
         version = self.app.config["SIXAIKA_REPO"].version
@@ -139,7 +139,11 @@ class PlainQueries:
             or _prefers_html(environ.get("HTTP_ACCEPT", ""))
         ):
             return None
-        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        raw = environ.get("QUERY_STRING", "")
+        if not raw.isascii():  # raw bytes beyond ASCII: the view reads them as werkzeug does
+            return None
+        # As werkzeug parses it: an invalid percent-escape stays as written.
+        params = parse_qs(raw, keep_blank_values=True, errors="werkzeug.url_quote")
         queries = params.get("query", [])
         return queries[0] if len(params) == 1 and len(queries) == 1 else None
 
