@@ -540,3 +540,21 @@ def test_a_plain_get_that_fails_runs_once(sparql_app, monkeypatch):
     assert response.status_code == 400 and b"Syntax error" in response.data
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert len(runs) == 1 and len(views) == 1  # run on the plain path, answered by the view
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_answers_that_change_from_run_to_run_are_not_cached(sparql_app, monkeypatch, fast):
+    from sixaika.web.sparql import PlainQueries, service
+
+    if not fast:
+        monkeypatch.setattr(PlainQueries, "_plain_query", staticmethod(lambda environ: None))
+    engine = service(sparql_app).engine
+    runs = []
+    real_run = type(engine).run.__get__(engine)
+    monkeypatch.setattr(engine, "run", lambda job: runs.append(job) or real_run(job))
+    client = sparql_app.test_client()
+    query = {"query": f"SELECT (STRUUID() AS ?id) (RAND() AS ?r) {{}} # {fast}"}
+    first, second = (client.get("/sparql", query_string=query) for _ in range(2))
+    assert first.status_code == second.status_code == 200 and len(runs) == 2
+    assert first.data != second.data
+    assert "ETag" not in first.headers and first.headers["Cache-Control"] == "no-store"

@@ -54,6 +54,7 @@ class Job:
 class Answer:
     content_type: str
     body: bytes
+    volatile: bool = False  # another run may answer otherwise (NOW(), RAND(), ...): not cached
 
 
 class Engine(ABC):

@@ -7,6 +7,8 @@ and IRIs are skipped as whole tokens, so a keyword inside them never counts.
 >>> info = read('PREFIX ex: <http://e/> SELECT * FROM <http://e/g> { ?s ex:p "SERVICE" }')
 >>> info.form, info.has_dataset, info.services
 ('SELECT', True, ())
+>>> read("SELECT (RAND() AS ?r) {}").volatile, read("SELECT ?rand { ?rand ?p ?o }").volatile
+(True, False)
 >>> read("ask { SERVICE SILENT <http://e/sparql> { ?s ?p ?o } }").services
 ('http://e/sparql',)
 >>> read("PREFIX e: <http://e/> SELECT * { SERVICE e:sparql {} SERVICE ?where {} }").services
@@ -23,6 +25,8 @@ from urllib.parse import urljoin
 
 from . import QueryError
 
+# Functions whose value changes from one run to the next: such answers are not cached.
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID"})
 UPDATE_OPERATIONS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
@@ -59,6 +63,7 @@ class QueryInfo:
     form: str  # the first keyword after the prologue: SELECT, ASK, INSERT, ... or ""
     has_dataset: bool  # FROM or FROM NAMED: the query names its own dataset
     services: tuple[str, ...]  # SERVICE endpoints as absolute IRIs, or "?var"
+    volatile: bool = False  # calls NOW(), RAND(), UUID() or STRUUID()
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -70,7 +75,7 @@ def tokens(query: str) -> Iterator[Token]:
 
 def read(query: str) -> QueryInfo:
     """The facts that decide whether a query may run, without parsing its algebra."""
-    form, has_dataset, services = "", False, []
+    form, has_dataset, services, volatile = "", False, [], False
     base, prefixes = "", {}
     stream = list(tokens(query))
     for i, token in enumerate(stream):
@@ -83,9 +88,10 @@ def read(query: str) -> QueryInfo:
         elif keyword and not form and keyword not in ("BASE", "PREFIX"):
             form = keyword
         has_dataset = has_dataset or keyword == "FROM"
+        volatile = volatile or keyword in VOLATILE_FUNCTIONS
         if keyword == "SERVICE":
             services.append(_endpoint(stream[i + 1 :], base, prefixes))
-    return QueryInfo(form, has_dataset, tuple(services))
+    return QueryInfo(form, has_dataset, tuple(services), volatile)
 
 
 def check(query: str, max_length: int, allowed_services: frozenset[str]) -> QueryInfo:

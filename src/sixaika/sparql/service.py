@@ -7,7 +7,7 @@ and after the engine is here, so the web endpoint and the CLI behave the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -41,10 +41,11 @@ class Service:
 
     def run(self, asked: QueryRequest, accept: str) -> Answer:
         """Check the query against the policy, then run it within the limits."""
-        return self.engine.run(self.job(asked, accept))
-
-    def job(self, asked: QueryRequest, accept: str) -> Job:
         info = policy.check(asked.query, self.limits.max_length, self.limits.services)
+        answer = self.engine.run(self._job(asked, accept, info))
+        return replace(answer, volatile=True) if info.volatile else answer
+
+    def _job(self, asked: QueryRequest, accept: str, info: policy.QueryInfo) -> Job:
         return Job(
             query=asked.query,
             accept=accept,

@@ -79,6 +79,7 @@ def endpoint() -> Any:
         answer = _run(asked)
     except QueryError as e:
         raise _http_error(e) from None
+    tag = None if answer.volatile else tag
     if tag:  # a GET answer depends only on the release and the request: replay it
         mark_cacheable()
     headers = _cache_headers(tag, max_age)
@@ -118,9 +119,11 @@ class PlainQueries:
         except Exception as e:  # the view answers it, as it answers its own errors
             environ[self.ERROR] = e
             return self.wsgi_app(environ, start_response)
-        version = self.app.config["SIXAIKA_REPO"].version
-        tag = etag_for(version, environ.get("QUERY_STRING", ""), accept)
-        environ[CACHEABLE] = True
+        tag = None
+        if not answer.volatile:  # the answer depends only on the release and the request
+            version = self.app.config["SIXAIKA_REPO"].version
+            tag = etag_for(version, environ.get("QUERY_STRING", ""), accept)
+            environ[CACHEABLE] = True
         headers = {
             "Content-Type": answer.content_type,
             "Content-Length": str(len(answer.body)),
