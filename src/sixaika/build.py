@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from .config import Settings
 from .link import check_links
 from .release import Release, write_release
-from .shards import load_and_validate, worker_count
+from .shards import load_and_validate
 from .sources import Sources
 from .validate import Report
 
@@ -64,9 +64,7 @@ def check(settings: Settings, progress: Progress, lang: str = "en") -> tuple[Sou
 
 
 def _check(settings: Settings, progress: Progress, lang: str) -> tuple[Sources, Report]:
-    sources, report = load_and_validate(
-        settings, worker_count(settings.build_workers), lang, progress
-    )
+    sources, report = load_and_validate(settings, settings.build_processes, lang, progress)
     progress(f"loaded {len(sources.quads)} triples from {len(sources.files)} files; linking")
     # Links are checked on the merged sources; their errors outrank the SHACL report.
     check_links(sources, settings)

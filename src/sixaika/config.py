@@ -215,6 +215,15 @@ class Settings:
         return self.root_path / self.releases
 
     @property
+    def build_processes(self) -> int:
+        """``build_workers`` as a number; ``auto``: one per core this process may use."""
+        if self.build_workers != "auto":
+            return int(self.build_workers)
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
+
+    @property
     def prefixes(self) -> dict[str, str]:
         """Prefixes for Turtle and tables: ours (``sixaika``) and the reused vocabularies'."""
         return {"sixaika": self.vocab, **PREFIXES}

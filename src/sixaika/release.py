@@ -36,7 +36,6 @@ from .config import Settings
 from .context import Context
 from .forked import Forked
 from .jsonld import Compactor
-from .shards import worker_count
 from .sources import DATASETS, Sources
 from .validate import load_shapes
 
@@ -128,8 +127,7 @@ def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -
     """
     (folder / "dumps").mkdir()
     by_graph = _triples_by_graph(sources, settings)
-    parallel = worker_count(settings.build_workers) > 1
-    fork = parallel and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
+    fork = settings.build_processes > 1 and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
     # Forked before this build starts a thread or opens the store: the child needs neither.
     jsonld = Forked(_write_jsonld_dumps, by_graph, settings, folder, run_here=not fork)
     try:

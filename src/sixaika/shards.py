@@ -13,7 +13,6 @@ merged quads. Shapes must therefore not relate two project records to each other
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,10 +153,3 @@ def _merge(results: list[ShardResult]) -> tuple[Sources, Report]:
     graph.add((report_node, SH.conforms, rdflib.Literal(conforms)))
     problems.sort(key=Report.sort_key)
     return sources, Report(conforms=conforms, problems=problems, graph=graph)
-
-
-def worker_count(setting: str) -> int:
-    """``auto``: one per core this process may use."""
-    if setting != "auto":
-        return int(setting)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

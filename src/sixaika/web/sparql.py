@@ -122,7 +122,7 @@ class PlainQueries:
         tag = None
         if not answer.volatile:  # the answer depends only on the release and the request
             version = self.app.config["SIXAIKA_REPO"].version
-            tag = etag_for(version, environ.get("QUERY_STRING", ""), accept)
+            tag = _etag_for(version, environ.get("QUERY_STRING", ""), accept)
             environ[CACHEABLE] = True
         headers = {
             "Content-Type": answer.content_type,
@@ -244,10 +244,10 @@ def _prefers_html(accept: str) -> bool:
 def _etag() -> str | None:
     if request.method != "GET":
         return None
-    return etag_for(http.repo().version, request.query_string.decode(), _accept())
+    return _etag_for(http.repo().version, request.query_string.decode(), _accept())
 
 
-def etag_for(version: str, query_string: str, accept: str) -> str:
+def _etag_for(version: str, query_string: str, accept: str) -> str:
     """GETs of an immutable release are cacheable: the tag covers all they depend on."""
     key = "\n".join((version, query_string, accept))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
