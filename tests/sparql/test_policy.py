@@ -82,3 +82,37 @@ def test_check_refuses_updates_service_and_long_queries():
     assert long.value.status == 413
     info = check("SELECT * { SERVICE <http://allowed.example/sparql> {} }", 1000, ALLOWED)
     assert info.services == ("http://allowed.example/sparql",)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "DESCRIBE <http://e/a>",
+        " describe e:a e:b\n",
+        "BASE <http://e/> PREFIX e: <http://e/> PREFIX : <http://f/> DESCRIBE <a> e:b :c",
+        "DESCRIBE<http://e/a><http://e/b>",
+        r"DESCRIBE e:a\/b <http://e/\u00e4>",
+    ],
+)
+def test_a_describe_of_named_resources_is_a_lookup(query):
+    assert read(query).lookup
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "DESCRIBE ?x",
+        "DESCRIBE *",
+        "DESCRIBE <http://e/a> {}",
+        "DESCRIBE <http://e/a> WHERE { <http://e/a> <http://e/p>* ?o }",
+        "DESCRIBE <http://e/a> FROM <http://e/g>",
+        "DESCRIBE <http://e/a> LIMIT 1",
+        "DESCRIBE <http://e/a> # a comment",
+        "# a comment\nDESCRIBE <http://e/a>",
+        "SELECT * {}",
+        "",
+        "DESCRIBE " + "a:" * 2000 + "!",  # would take hours if the match backtracked freely
+    ],
+)
+def test_anything_more_is_not_a_lookup(query):
+    assert not read(query).lookup

@@ -1,14 +1,20 @@
 """What a query may do here, read off its tokens before anything runs it.
 
-The query engine's own parser runs only inside a worker process (it can crash on hostile
-input), so the web process reads a query with this small lexer instead: comments, strings
-and IRIs are skipped as whole tokens, so a keyword inside them never counts.
+The query engine's own parser runs inside a worker process (it can crash on hostile
+input, e.g. deep nesting), so the web process reads a query with this small lexer instead:
+comments, strings and IRIs are skipped as whole tokens, so a keyword inside them never
+counts. The one query the web process hands to the engine itself is a lookup, whose flat
+shape (a DESCRIBE of IRIs and prefixed names) is matched here in full first.
 
 >>> info = read('PREFIX ex: <http://e/> SELECT * FROM <http://e/g> { ?s ex:p "SERVICE" }')
 >>> info.form, info.has_dataset, info.services
 ('SELECT', True, ())
 >>> read("SELECT (RAND() AS ?r) {}").volatile, read("SELECT ?rand { ?rand ?p ?o }").volatile
 (True, False)
+>>> read("PREFIX e: <http://e/> DESCRIBE e:a <http://e/b>").lookup
+True
+>>> read("DESCRIBE ?s { ?s a <http://e/C> }").lookup, read("DESCRIBE <http://e/a> {}").lookup
+(False, False)
 >>> read("ask { SERVICE SILENT <http://e/sparql> { ?s ?p ?o } }").services
 ('http://e/sparql',)
 >>> read("PREFIX e: <http://e/> SELECT * { SERVICE e:sparql {} SERVICE ?where {} }").services
@@ -33,6 +39,9 @@ UPDATE_OPERATIONS = frozenset(
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _IRI_CHAR = r"[^<>\"{}|^`\\\x00-\x20]"
+_IRIREF = rf"<{_IRI_CHAR}*(?:(?:{_UCHAR}){_IRI_CHAR}*)*>"
+_PREFIX = r"(?:[A-Za-z][\w.-]*)?:"
+_PNAME = _PREFIX + r"[\w.%:-]*(?:\\.[\w.%:-]*)*"
 # Each "(run of plain characters) (escape, run)*" pattern is unrolled so that the regex
 # engine takes plain characters in one step, not one alternation per character.
 _TOKEN = re.compile(
@@ -43,13 +52,22 @@ _TOKEN = re.compile(
             r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
             r"|'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'"
             r'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*")',
-            rf"(?P<iri><{_IRI_CHAR}*(?:(?:{_UCHAR}){_IRI_CHAR}*)*>)",
+            rf"(?P<iri>{_IRIREF})",
             r"(?P<var>[?$]\w+)",
-            r"(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.%:-]*(?:\\.[\w.%:-]*)*|_:[\w.-]+)",
+            rf"(?P<pname>{_PNAME}|_:[\w.-]+)",
             r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
             r"(?P<word>[A-Za-z_]\w*)",
         )
     )
+)
+
+# A DESCRIBE of named resources and nothing more: no pattern, dataset clause or modifier.
+# Each resource is matched atomically: prefixed names may follow one another unspaced
+# ("e:ae:b"), and a failing match must not try every way of cutting them (exponential).
+_LOOKUP = re.compile(
+    rf"\s*(?:(?:BASE\s*{_IRIREF}|PREFIX\s+{_PREFIX}\s*{_IRIREF})\s*)*"
+    rf"DESCRIBE(?:\s*(?>{_IRIREF}|{_PNAME}))+\s*",
+    re.IGNORECASE,
 )
 
 
@@ -64,6 +82,7 @@ class QueryInfo:
     has_dataset: bool  # FROM or FROM NAMED: the query names its own dataset
     services: tuple[str, ...]  # SERVICE endpoints as absolute IRIs, or "?var"
     volatile: bool = False  # calls NOW(), RAND(), UUID() or STRUUID()
+    lookup: bool = False  # only reads the triples about named resources (``_LOOKUP``)
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -91,7 +110,8 @@ def read(query: str) -> QueryInfo:
         volatile = volatile or keyword in VOLATILE_FUNCTIONS
         if keyword == "SERVICE":
             services.append(_endpoint(stream[i + 1 :], base, prefixes))
-    return QueryInfo(form, has_dataset, tuple(services), volatile)
+    lookup = _LOOKUP.fullmatch(query) is not None
+    return QueryInfo(form, has_dataset, tuple(services), volatile, lookup)
 
 
 def check(query: str, max_length: int, allowed_services: frozenset[str]) -> QueryInfo:

@@ -1,24 +1,28 @@
 """The SPARQL service of one app (or one CLI run): limits, policy, backend, description.
 
 ``Service.open`` picks the backend: a remote store when the repo is one, else the
-release's embedded store behind the worker pool. Everything a query goes through before
-and after the engine is here, so the web endpoint and the CLI behave the same.
+release's embedded store behind the worker pool, with lookups (a DESCRIBE of named
+resources) answered on the repo's own store in this process (see ``lookup``). Everything
+a query goes through before and after the engine is here, so the web endpoint and the
+CLI behave the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TypeGuard
 
 import pyoxigraph as ox
 
 from ..config import Settings
 from ..release import Release
-from ..store import RemoteRepo, Repo
+from ..store import OxigraphRepo, RemoteRepo, Repo
 from . import QueryError, policy
 from .description import describe
 from .engine import Answer, Engine, Job, Limits
 from .examples import Example, examples
+from .lookup import LookupEngine
 from .pool import PoolEngine
 from .protocol import QueryRequest
 from .remote import RemoteEngine
@@ -32,17 +36,22 @@ class Service:
     limits: Limits
     engine: Engine
     examples: list[Example] = field(default_factory=list)
+    lookups: Engine | None = None  # answers ``policy.QueryInfo.lookup`` queries, if set
 
     @classmethod
     def open(cls, settings: Settings, repo: Repo | None, release: Release | None) -> Service:
         limits = Limits.from_settings(settings)
         engine = _engine(settings, repo, release, limits)
-        return cls(settings, release, limits, engine, examples(settings))
+        lookups = None
+        if isinstance(engine, PoolEngine) and _opens(repo, release):
+            lookups = LookupEngine(repo.store, settings.prefixes)
+        return cls(settings, release, limits, engine, examples(settings), lookups)
 
     def run(self, asked: QueryRequest, accept: str) -> Answer:
         """Check the query against the policy, then run it within the limits."""
         info = policy.check(asked.query, self.limits.max_length, self.limits.services)
-        answer = self.engine.run(self._job(asked, accept, info))
+        engine = self.lookups if info.lookup and self.lookups else self.engine
+        answer = engine.run(self._job(asked, accept, info))
         return replace(answer, volatile=True) if info.volatile else answer
 
     def _job(self, asked: QueryRequest, accept: str, info: policy.QueryInfo) -> Job:
@@ -72,6 +81,11 @@ class _NoStore(Engine):
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _opens(repo: Repo | None, release: Release | None) -> TypeGuard[OxigraphRepo]:
+    """True if ``repo`` is the release's own embedded store, open in this process."""
+    return isinstance(repo, OxigraphRepo) and release is not None and repo.version == release.id
 
 
 def _engine(settings: Settings, repo: Repo | None, release: Release | None, limits: Limits):
