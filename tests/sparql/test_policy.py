@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sixaika.sparql import QueryError
-from sixaika.sparql.policy import check, read
+from sixaika.sparql.policy import LOOKUP_RESOURCES, check, read
 
 ALLOWED = frozenset({"http://allowed.example/sparql"})
 
@@ -92,6 +92,7 @@ def test_check_refuses_updates_service_and_long_queries():
         "BASE <http://e/> PREFIX e: <http://e/> PREFIX : <http://f/> DESCRIBE <a> e:b :c",
         "DESCRIBE<http://e/a><http://e/b>",
         r"DESCRIBE e:a\/b <http://e/\u00e4>",
+        "DESCRIBE " + "<http://e/a> " * LOOKUP_RESOURCES,
     ],
 )
 def test_a_describe_of_named_resources_is_a_lookup(query):
@@ -112,6 +113,7 @@ def test_a_describe_of_named_resources_is_a_lookup(query):
         "SELECT * {}",
         "",
         "DESCRIBE " + "a:" * 2000 + "!",  # would take hours if the match backtracked freely
+        "DESCRIBE " + "<http://e/a> " * (LOOKUP_RESOURCES + 1),  # too many for the web process
     ],
 )
 def test_anything_more_is_not_a_lookup(query):

@@ -1,12 +1,12 @@
 """Lookups: a DESCRIBE of named resources, answered in the web process itself.
 
-Such a query (``policy.QueryInfo.lookup``: DESCRIBE, IRIs or prefixed names, nothing else)
-evaluates no pattern: the engine reads the triples about each resource, the very lookups
-the linked-data pages make in this process. It cannot run away, and it has none of the
-shapes known to crash the engine (a sort, deep nesting), so it needs no worker process;
-the trip to one cost more than the lookup itself (measured on a 100k-project release:
-about 0.5 ms of a worker's CPU against 0.25 ms for the lookup). The result-size limit
-holds here as in the workers: both serialize with ``worker.execute``.
+Such a query (``policy.QueryInfo.lookup``: DESCRIBE, up to 64 IRIs or prefixed names,
+nothing else) evaluates no pattern: the engine reads the triples about each resource, the
+very lookups the linked-data pages make in this process. It cannot run away, and it has
+none of the shapes known to crash the engine (a sort, deep nesting), so it needs no worker
+process; the trip to one cost more than the lookup itself (measured on a 100k-project
+release: about 0.5 ms of a worker's CPU against 0.25 ms for the lookup). The result-size
+limit holds here as in the workers: both serialize with ``worker.execute``.
 """
 
 from __future__ import annotations

@@ -61,12 +61,14 @@ _TOKEN = re.compile(
     )
 )
 
-# A DESCRIBE of named resources and nothing more: no pattern, dataset clause or modifier.
+# A DESCRIBE of named resources and nothing more: no pattern, dataset clause or modifier,
+# and at most LOOKUP_RESOURCES of them (a few milliseconds of the web process at most).
 # Each resource is matched atomically: prefixed names may follow one another unspaced
 # ("e:ae:b"), and a failing match must not try every way of cutting them (exponential).
+LOOKUP_RESOURCES = 64
 _LOOKUP = re.compile(
     rf"\s*(?:(?:BASE\s*{_IRIREF}|PREFIX\s+{_PREFIX}\s*{_IRIREF})\s*)*"
-    rf"DESCRIBE(?:\s*(?>{_IRIREF}|{_PNAME}))+\s*",
+    rf"DESCRIBE(?:\s*(?>{_IRIREF}|{_PNAME})){{1,{LOOKUP_RESOURCES}}}\s*",
     re.IGNORECASE,
 )
 
