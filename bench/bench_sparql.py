@@ -9,7 +9,10 @@ with ``sixaika.sparql.synthetic`` straight as N-Quads (not through the YAML load
 28 triples a project. Three servers answer the same HTTP requests on 127.0.0.1:
 
 - ours: ``sixaika serve`` (gunicorn, queries in the worker pool) on a store-only release,
-  with its response cache off (a repeated GET would be replayed, not computed);
+  with its response cache off (a repeated GET would be replayed, not computed), other
+  settings from the environment: by default a release of up to 1M quads (10k projects) is
+  copied into each query worker's memory and a larger one (100k) read from disk;
+  ``SIXAIKA_QUERY_IN_MEMORY_QUADS=3000000`` measures 100k in memory too;
 - ``oxigraph serve-read-only --union-default-graph`` on that very store folder;
 - rdflib-endpoint (``pip install '.[bench]'``) on the same triples as N-Triples.
 
@@ -309,6 +312,8 @@ def prepare(projects: int, folder: Path) -> tuple[Settings, Path, Path]:
     release = synthetic.write_release_from_nquads(nquads, settings)
     triples_count = release.manifest["triples"]
     print(f"  {triples_count} triples generated and loaded in {time.monotonic() - began:.1f} s")
+    in_memory = triples_count <= int(Settings.from_env().query_in_memory_quads)
+    print(f"  ours queries {'a copy in memory' if in_memory else 'the store on disk'}")
     return settings, release.path / "store", ntriples
 
 

@@ -23,7 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from sixaika.sparql import QueryError, pool
 from sixaika.sparql.engine import Job
+from sixaika.sparql.worker import WorkerOptions
 from sixaika.web.sparql import service
 
 from .conftest import FIXTURE, TIME_LIMIT, LiveServer, open_app, settings_for
@@ -228,3 +230,21 @@ def test_an_allowed_service_is_called(tmp_path, sparql_release, listener):
         assert app.test_client().get("/sparql", query_string={"query": other}).status_code == 400
     finally:
         service(app).close()
+
+
+def test_a_query_while_the_workers_start_is_told_so(monkeypatch, sparql_app):
+    """A large release takes seconds to copy into a new worker: 503, and why."""
+    started = threading.Event()
+
+    def slow_start(options: WorkerOptions):
+        started.wait(5)
+        raise RuntimeError("never started")
+
+    monkeypatch.setattr(pool, "Worker", slow_start)
+    engine = pool.PoolEngine(service(sparql_app).engine.options, service(sparql_app).limits)
+    with pytest.raises(QueryError) as refused:
+        engine.run(Job("ASK {}", "*/*", timeout=0.2, max_bytes=1000))
+    started.set()
+    engine.close()
+    assert refused.value.status == 503 and refused.value.retry_after == 5
+    assert "starting" in refused.value.message

@@ -19,7 +19,8 @@ class Limits:
     timeout: float  # seconds
     max_length: int  # characters of query text
     max_result_bytes: int
-    memory_mb: int  # address space of a worker process
+    memory_mb: int  # address space a query may take in a worker process
+    in_memory_quads: int  # releases up to this size are copied into each worker's memory
     workers: int
     services: frozenset[str]  # SERVICE endpoints a query may call
 
@@ -30,6 +31,7 @@ class Limits:
             max_length=int(settings.query_max_length),
             max_result_bytes=int(settings.query_max_result_mb) * 1_000_000,
             memory_mb=int(settings.query_memory_mb),
+            in_memory_quads=int(settings.query_in_memory_quads),
             workers=int(settings.query_workers),
             services=frozenset(settings.query_services.split()),
         )

@@ -21,7 +21,7 @@ from . import QueryError, too_slow
 from .engine import Answer, Engine, Job, Limits
 from .worker import WorkerOptions, main
 
-START_TIMEOUT = 60.0  # seconds for a new worker to open the store
+START_TIMEOUT = 300.0  # seconds for a new worker to open the store (or copy it into memory)
 _CONTEXT = multiprocessing.get_context("spawn")
 
 
@@ -46,12 +46,7 @@ class Worker:
         try:
             status, detail = self.conn.recv()
         except EOFError:
-            hint = (
-                f"; is SIXAIKA_QUERY_MEMORY_MB={self.memory_mb} too low?" if self.memory_mb else ""
-            )
-            raise RuntimeError(
-                f"a query worker died while starting ({self.death()}{hint})"
-            ) from None
+            raise RuntimeError(f"a query worker died while starting ({self.death()})") from None
         if status != "ready":
             self.kill()
             raise RuntimeError(detail)
@@ -138,16 +133,19 @@ class PoolEngine(Engine):
             try:
                 item = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise QueryError(
-                    503,
-                    f"All {self.size} query workers are busy; try again in a moment.",
-                    retry_after=5,
-                ) from None
+                raise QueryError(503, self._why_none_idle(), retry_after=5) from None
             if isinstance(item, str):
                 raise QueryError(503, f"The query engine could not start: {item}.")
             if item.process.is_alive():
                 return item
             self._replace(item)  # died while idle
+
+    def _why_none_idle(self) -> str:
+        with self._lock:
+            starting = len(self._workers) < self._slots
+        if starting:  # a large release takes seconds to load into a new worker's memory
+            return "The query workers are starting (loading the release); try again in a moment."
+        return f"All {self.size} query workers are busy; try again in a moment."
 
     def _replace(self, worker: Worker) -> None:
         """Kill now; reap and start a successor in the background (the slot stays taken)."""

@@ -3,10 +3,12 @@
 It runs where a crash costs nothing but itself: pyoxigraph can abort the process (a Rust
 panic in its sort), overflow its stack (deeply nested groups) or run forever, so the web
 process never evaluates a client's query itself (see ``pool``). Before opening the store
-the worker bounds itself: an address-space limit (memory per query), no core files, a CPU
-limit per job (so it ends itself even if its parent is gone), and, when no SERVICE
-endpoint is allowed, a network namespace of its own with no interface but a down loopback:
-even a SERVICE that got past the policy could reach nothing.
+the worker bounds itself: no core files, a CPU limit per job (so it ends itself even if its
+parent is gone), and, when no SERVICE endpoint is allowed, a network namespace of its own
+with no interface but a down loopback: even a SERVICE that got past the policy could reach
+nothing. A small release is copied into memory, where the engine answers 2-7 times faster
+than from its on-disk store (measured at 10k and 100k synthetic projects). Then an
+address-space limit bounds what a query may take on top of what the worker holds.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import resource
 import signal
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -32,6 +35,7 @@ _M_ARENA_MAX = -8  # mallopt parameter (glibc)
 @dataclass(frozen=True)
 class WorkerOptions:
     store_path: str
+    in_memory: bool  # copy the store into memory (a small release) rather than read the disk
     memory_mb: int
     network: bool  # False: no network at all (no SERVICE endpoint is allowed)
     prefixes: dict[str, str]  # for Turtle results
@@ -41,12 +45,13 @@ def main(conn: Connection, options: WorkerOptions) -> None:
     """Process entry point: say ``("ready", isolated)`` once, then answer jobs until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's
     os.environ["RUST_BACKTRACE"] = "0"  # a panic logs one line, not a page of frames
-    isolated = confine(options.memory_mb, options.network)
+    isolated = confine(options.network)
     try:
-        store = ox.Store.read_only(options.store_path)
+        store = open_store(options.store_path, options.in_memory)
     except OSError as e:
         conn.send(("failed", f"cannot open the store {options.store_path}: {e}"))
         return
+    limit_memory(options.memory_mb)
     conn.send(("ready", isolated))
     while True:
         try:
@@ -90,18 +95,32 @@ def dataset(job: Job) -> dict:
     return {"use_default_graph_as_union": job.union_default_graph}
 
 
-def confine(memory_mb: int, network: bool) -> bool:
+def confine(network: bool) -> bool:
     """Bound this process; True if it has no network."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     libc = ctypes.CDLL(None, use_errno=True)
     # One malloc arena: each thread's own would reserve 64 MB of address space unused,
-    # and the limit below is meant to measure the query, not reservations.
+    # and the memory limit is meant to measure the query, not reservations.
     libc.mallopt(_M_ARENA_MAX, 1)
-    if memory_mb:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # unshare needs a single-threaded process: true here, before the store starts threads.
     return not network and libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+
+
+def open_store(path: str, in_memory: bool) -> ox.Store:
+    """The release's store, read-only, or a copy of it in this process's memory."""
+    on_disk = ox.Store.read_only(path)
+    if not in_memory:
+        return on_disk
+    copy = ox.Store()
+    copy.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
+    return copy
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Allow the address space this process holds now, and ``memory_mb`` more."""
+    pages = int(Path("/proc/self/statm").read_text().split()[0])
+    limit = pages * resource.getpagesize() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def limit_cpu(seconds: float) -> None:

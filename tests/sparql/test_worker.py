@@ -1,0 +1,64 @@
+"""Query workers read a small release from a copy in memory, a large one from disk: same answers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+from rdflib.compare import to_isomorphic
+
+from sixaika.sparql.engine import Job
+from sixaika.web.sparql import service
+
+from .conftest import BASE, open_app, settings_for
+
+PREFIXES = f"PREFIX sixaika: <{BASE}def/6aika#> PREFIX dct: <http://purl.org/dc/terms/> "
+SELECTS = (
+    "SELECT ?p ?title { ?p a sixaika:Project ; dct:title ?title } ORDER BY ?title",
+    "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "SELECT ?fund (SUM(?v) AS ?sum) { ?p sixaika:fund ?fund ; sixaika:budget/<https://schema"
+    ".org/value> ?v } GROUP BY ?fund ORDER BY ?fund",
+)
+CONSTRUCT = "CONSTRUCT { ?p ?q ?o } WHERE { ?p a sixaika:Project ; ?q ?o }"
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory, sparql_release):
+    """The fixture release served twice: at the size limit (memory) and one quad over (disk)."""
+    size, opened = sparql_release.manifest["triples"], {}
+    for name, limit in (("memory", size), ("disk", size - 1)):
+        settings = settings_for(
+            tmp_path_factory.mktemp(name), query_workers="1", query_in_memory_quads=str(limit)
+        )
+        opened[name] = open_app(settings, sparql_release)
+    yield opened
+    for app in opened.values():
+        service(app).close()
+
+
+def answer(app, query: str, accept: str) -> bytes:
+    return service(app).engine.run(Job(PREFIXES + query, accept, 10, 10**6)).body
+
+
+def test_the_release_size_decides_where_workers_read_it(apps):
+    assert service(apps["memory"]).engine.options.in_memory
+    assert not service(apps["disk"]).engine.options.in_memory
+
+
+@pytest.mark.parametrize("query", SELECTS)
+def test_memory_and_disk_give_the_same_results(apps, query):
+    results = [
+        json.loads(answer(app, query, "application/sparql-results+json")) for app in apps.values()
+    ]
+    assert results[0]["results"]["bindings"]  # something to compare
+    assert results[0] == results[1]
+
+
+def test_memory_and_disk_give_the_same_graph(apps):
+    graphs = [
+        to_isomorphic(rdflib.Graph().parse(data=answer(app, CONSTRUCT, "text/turtle")))
+        for app in apps.values()
+    ]
+    assert len(graphs[0]) > 50
+    assert graphs[0] == graphs[1]
