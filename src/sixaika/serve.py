@@ -47,7 +47,8 @@ class Server(BaseApplication):
     def load(self):
         # Each worker opens the release itself: stores are not shared across a fork.
         app = create_app(self.settings)
-        # Start its query processes now rather than on the first query (0.3-1 s).
+        # Start its query processes now rather than on the first query (0.3 s; seconds when
+        # they copy the release into memory).
         warm_up = getattr(sparql.service(app).engine, "warm_up", None)
         if warm_up is not None:
             warm_up()
