@@ -305,6 +305,21 @@ def test_bad_query_syntax(sparql_client):
     assert message.startswith("Syntax error in the query: error at 1:25: expected")  # the parser's
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s a ex:Thing }",  # the parser says "Prefix not found" among much else
+        "PREFIX s: <http://e/> SELECT * { ?s a s:Thing ; ex:p ?o }",  # it says "expected OPTIONAL"
+    ],
+)
+def test_bad_query_undeclared_prefix_is_named(sparql_client, query):
+    response = sparql_client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    message = response.get_json()["message"]
+    assert message.startswith("Syntax error in the query: undeclared prefix ex: (declare it")
+    assert "The parser says: error at 1:" in message
+
+
 def test_bad_query_missing_query_in_form(sparql_client):
     response = sparql_client.post("/sparql", data={"default-graph-uri": GRAPH["ontology"]})
     assert response.status_code == 400

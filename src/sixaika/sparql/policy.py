@@ -116,6 +116,34 @@ def read(query: str) -> QueryInfo:
     return QueryInfo(form, has_dataset, tuple(services), volatile, lookup)
 
 
+def undeclared_prefixes(query: str) -> list[str]:
+    """Prefixes used in prefixed names but declared by no PREFIX, in order of use.
+
+    >>> undeclared_prefixes('PREFIX e: <http://e/> SELECT * { ?s e:p ex:o ; :q "x"^^xsd:int }')
+    ['ex', '', 'xsd']
+    """
+    stream = list(tokens(query))
+    declared = {
+        following.text[:-1]
+        for token, following in zip(stream, stream[1:], strict=False)
+        if token.kind == "word" and token.text.upper() == "PREFIX"
+    }
+    used = (t.text.partition(":")[0] for t in stream if t.kind == "pname")
+    return list(dict.fromkeys(p for p in used if p not in declared and p != "_"))
+
+
+def syntax_error(query: str, parser_says: str) -> str:
+    """The parser's message, led by the commonest cause when it is the cause."""
+    undeclared = undeclared_prefixes(query)
+    if not undeclared:
+        return f"Syntax error in the query: {parser_says}"
+    names = ", ".join(f"{p}:" for p in undeclared)
+    return (
+        f"Syntax error in the query: undeclared prefix {names} (declare it first, e.g. "
+        f"PREFIX {undeclared[0]}: <http://...>). The parser says: {parser_says}"
+    )
+
+
 def check(query: str, max_length: int, allowed_services: frozenset[str]) -> QueryInfo:
     """Refuse (``QueryError``) what a read-only endpoint must not run."""
     if len(query) > max_length:

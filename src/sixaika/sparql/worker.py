@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from . import QueryError
 from .engine import Answer, Job
 from .formats import kind_of, negotiate, offered, serialize
+from .policy import syntax_error
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
 _M_ARENA_MAX = -8  # mallopt parameter (glibc)
@@ -77,7 +78,7 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> Answer:
             )
         return Answer(fmt.content_type, serialize(results, fmt, job.max_bytes, prefixes))
     except SyntaxError as e:
-        raise QueryError(400, f"Syntax error in the query: {e}") from None
+        raise QueryError(400, syntax_error(job.query, str(e))) from None
     except QueryError:
         raise
     except Exception as e:  # evaluation errors surface lazily, while serializing
