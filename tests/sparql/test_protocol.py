@@ -320,6 +320,12 @@ def test_bad_query_undeclared_prefix_is_named(sparql_client, query):
     assert "The parser says: error at 1:" in message
 
 
+def test_bad_query_bare_iri_is_told_to_use_angle_brackets(sparql_client):
+    response = sparql_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p http://e/x }"})
+    message = response.get_json()["message"]
+    assert response.status_code == 400 and "angle brackets, <http://...>" in message
+
+
 def test_bad_query_missing_query_in_form(sparql_client):
     response = sparql_client.post("/sparql", data={"default-graph-uri": GRAPH["ontology"]})
     assert response.status_code == 400

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
 
+from sixaika.sparql import worker
 from sixaika.sparql.engine import Job
+from sixaika.sparql.worker import open_store
 from sixaika.web.sparql import service
 
 from .conftest import BASE, open_app, settings_for
@@ -62,3 +67,42 @@ def test_memory_and_disk_give_the_same_graph(apps):
     ]
     assert len(graphs[0]) > 50
     assert graphs[0] == graphs[1]
+
+
+def test_a_copy_in_memory_holds_the_whole_release(sparql_release):
+    path = str(sparql_release.path / "store")
+    copy, on_disk = open_store(path, in_memory=True), open_store(path, in_memory=False)
+    assert len(copy) == len(on_disk) == sparql_release.manifest["triples"]
+    quad = ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o"))
+    copy.add(quad)  # a store of its own, in memory
+    with pytest.raises(RuntimeError, match="read-write"):
+        on_disk.add(quad)  # the release itself is read-only
+
+
+def test_a_copy_that_fails_leaves_the_disk_to_answer(monkeypatch, sparql_release, capsys):
+    class NoMemory:
+        read_only = staticmethod(ox.Store.read_only)
+
+        def __init__(self):
+            raise MemoryError
+
+    monkeypatch.setattr(worker.ox, "Store", NoMemory)
+    store = open_store(str(sparql_release.path / "store"), in_memory=True)
+    assert len(store) == sparql_release.manifest["triples"]
+    assert "queries read the disk (MemoryError()" in capsys.readouterr().out
+
+
+def test_the_memory_limit_counts_from_what_the_worker_holds():
+    script = (
+        "import resource; from pathlib import Path; from sixaika.sparql.worker import "
+        "limit_memory\n"
+        "held = int(Path('/proc/self/statm').read_text().split()[0]) * resource.getpagesize()\n"
+        "limit_memory(100)\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0] - held)\n"
+        "try:\n    bytearray(150 * 2**20)\nexcept MemoryError:\n    print('refused')\n"
+        "print(len(bytearray(50 * 2**20)))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    above, refused, allowed = done.stdout.split()
+    assert 0 <= int(above) - 100 * 2**20 < 8 * 2**20  # 100 MB over what it held when asked
+    assert refused == "refused" and int(allowed) == 50 * 2**20

@@ -8,6 +8,7 @@ One module per concern:
 - ``protocol``: an HTTP request as the SPARQL 1.1 Protocol reads it, or the error it earns.
 - ``engine``: the one call the web layer makes (``Engine.run``) and the remote backend.
 - ``pool`` / ``worker``: the embedded backend, queries in supervised worker processes.
+- ``lookup``: a DESCRIBE of named resources, answered in the web process (no pattern).
 - ``description``: the SPARQL 1.1 Service Description of the endpoint.
 - ``examples``: example queries about the data, for the UI, the home page and the CLI.
 - ``synthetic``: synthetic releases for tests and the bench.

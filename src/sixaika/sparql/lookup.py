@@ -5,14 +5,16 @@ nothing else) evaluates no pattern: the engine reads the triples about each reso
 very lookups the linked-data pages make in this process. It cannot run away, and it has
 none of the shapes known to crash the engine (a sort, deep nesting), so it needs no worker
 process; the trip to one cost more than the lookup itself (measured on a 100k-project
-release: about 0.5 ms of a worker's CPU against 0.25 ms for the lookup). The result-size
-limit holds here as in the workers: both serialize with ``worker.execute``.
+release: about 0.5 ms of a worker's CPU against 0.25 ms for the lookup). The result-size limit
+holds here as in the workers: both serialize with ``worker.execute``. No time limit: a
+lookup takes time in proportion to what it returns, which is that limit at most.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from . import QueryError
 from .engine import Answer, Engine, Job
 from .worker import execute
 
@@ -24,7 +26,14 @@ class LookupEngine(Engine):
         self.store, self.prefixes = store, prefixes
 
     def run(self, job: Job) -> Answer:
-        return execute(self.store, job, self.prefixes)
+        try:
+            return execute(self.store, job, self.prefixes)
+        except QueryError:
+            raise
+        except BaseException as e:  # a Rust panic is no Exception; it must not reach Flask
+            if isinstance(e, KeyboardInterrupt | SystemExit):
+                raise
+            raise QueryError(500, f"The lookup failed in the query engine: {e}") from None
 
     def close(self) -> None:
         """Nothing to release: the store belongs to the repo."""

@@ -60,13 +60,11 @@ class Worker:
                 raise too_slow(job.timeout)
             return self.conn.recv()
         except (EOFError, OSError):
-            memory = (
-                f"more than the {self.memory_mb} MB a query may use, or " if self.memory_mb else ""
-            )
             raise QueryError(
                 503,
-                f"The query stopped the query engine ({self.death()}): it needs {memory}it "
-                "hits a fault in the engine. Other queries are not affected.",
+                f"The query stopped the query engine ({self.death()}): it needs more than the "
+                f"{self.memory_mb} MB a query may use, or it hits a fault in the engine. Other "
+                "queries are not affected.",
             ) from None
 
     def death(self) -> str:
@@ -142,7 +140,7 @@ class PoolEngine(Engine):
 
     def _why_none_idle(self) -> str:
         with self._lock:
-            starting = len(self._workers) < self._slots
+            starting = not self._workers and self._slots > 0
         if starting:  # a large release takes seconds to load into a new worker's memory
             return "The query workers are starting (loading the release); try again in a moment."
         return f"All {self.size} query workers are busy; try again in a moment."

@@ -108,12 +108,20 @@ def confine(network: bool) -> bool:
 
 
 def open_store(path: str, in_memory: bool) -> ox.Store:
-    """The release's store, read-only, or a copy of it in this process's memory."""
+    """The release's store, read-only, or a copy of it in this process's memory.
+
+    A copy that fails (no memory left, say) leaves the store on disk to answer: slower,
+    but the worker starts, rather than fail and be started again, copying again.
+    """
     on_disk = ox.Store.read_only(path)
     if not in_memory:
         return on_disk
-    copy = ox.Store()
-    copy.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
+    try:
+        copy = ox.Store()
+        copy.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
+    except Exception as e:
+        print(f"sixaika query worker: queries read the disk ({e!r} while copying)", flush=True)
+        return on_disk
     return copy
 
 

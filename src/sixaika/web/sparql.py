@@ -1,7 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol query operation, the service description, the UI.
 
 The HTTP side only: reading the request is ``sparql.protocol``, what may run is
-``sparql.policy``, running it is the service's engine (worker processes or a remote store).
+``sparql.policy``, running it is the service's engine (worker processes or a remote store;
+a lookup, a DESCRIBE of named resources, in this process).
 Browsers that ask for HTML get pages: the query UI (YASGUI, from ``node_modules`` when the
 set-up installed it, else a plain form) and results as a table, neither needing JavaScript
 to work.
