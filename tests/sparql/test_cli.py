@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from sixaika.cli import main
+from sixaika.sparql import terminal
 
 from .conftest import BASE, ID
 
@@ -98,3 +99,19 @@ def test_console_script(sparql_settings, sparql_release):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[2].strip() == "171"
+
+
+def test_one_query_starts_one_worker_on_the_disk(run, monkeypatch):
+    """Two workers, each copying the release into memory, would be spent on one query."""
+    opened = []
+    real_open = terminal.Service.open
+
+    def recording_open(settings, repo, release):
+        service = real_open(settings, repo, release)
+        opened.append(service)
+        return service
+
+    monkeypatch.setattr(terminal.Service, "open", recording_open)
+    code, _out, _err = run("ASK { ?s ?p ?o }")
+    engine = opened[0].engine
+    assert code == 0 and engine.size == 1 and not engine.options.in_memory

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -77,7 +78,9 @@ def run(settings: Settings, text: str, fmt: str | None, timeout: float | None,
     if release is None and not settings.store:
         raise QueryError(503, "there is no release yet: run `sixaika build` first")
     repo = RemoteRepo(settings.store) if settings.store else None
-    service = Service.open(settings, repo, release)
+    # One query: one worker, reading the disk (a copy into memory would cost more than it saves).
+    one_query = replace(settings, query_workers="1", query_in_memory_quads="0")
+    service = Service.open(one_query, repo, release)
     try:
         accept = (accept_for(fmt) or fmt) if fmt else TABLE_ACCEPT
         answer = service.run(QueryRequest(text, timeout=timeout), accept)
