@@ -49,6 +49,7 @@ from load import drive  # bench/load.py, beside this script
 
 from sixaika.config import Settings
 from sixaika.sparql import synthetic
+from sixaika.sparql.engine import Limits
 
 BASE = synthetic.BASE
 ID, VOCAB = BASE + "id/", BASE + "def/6aika#"
@@ -312,7 +313,7 @@ def prepare(projects: int, folder: Path) -> tuple[Settings, Path, Path]:
     release = synthetic.write_release_from_nquads(nquads, settings)
     triples_count = release.manifest["triples"]
     print(f"  {triples_count} triples generated and loaded in {time.monotonic() - began:.1f} s")
-    in_memory = triples_count <= int(Settings.from_env().query_in_memory_quads)
+    in_memory = Limits.from_settings(Settings.from_env()).copies_in_memory(triples_count)
     print(f"  ours queries {'a copy in memory' if in_memory else 'the store on disk'}")
     return settings, release.path / "store", ntriples
 

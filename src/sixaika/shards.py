@@ -101,9 +101,7 @@ def _shard(task: tuple[Settings, list[Path], list[Path], str]) -> ShardResult:
         or b"",
         origins={s: o for s, o in sources.origins.items() if o.path in mine},
         files=sorted(mine),
-        problems=[
-            p for p in report.problems if Path(file_and_line(p.where)[0]) in mine or not context
-        ],
+        problems=[p for p in report.problems if _file_of(p) in mine or not context],
         report=report.graph.serialize(format="nt", encoding="utf-8"),
     )
 

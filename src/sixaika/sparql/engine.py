@@ -36,6 +36,10 @@ class Limits:
             services=frozenset(settings.query_services.split()),
         )
 
+    def copies_in_memory(self, quads: int) -> bool:
+        """Whether query workers copy a release of this many quads into their memory."""
+        return quads <= self.in_memory_quads
+
     def timeout_for(self, asked: float | None) -> float:
         """A request may lower the time limit, never raise it."""
         return self.timeout if asked is None else min(asked, self.timeout)
