@@ -12,7 +12,8 @@ import time
 import urllib.request
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -32,7 +33,7 @@ def _wait(url: str, timeout: float = 60) -> None:
 @contextlib.contextmanager
 def running_server(settings: dict[str, str], ready: str = "/"):
     """`sixaika serve` (the production command) on a free port, with these settings."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **settings, "SIXAIKA_PORT": str(port), "SIXAIKA_WORKERS": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "sixaika.cli", "serve"],

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from rdflib.compare import isomorphic
 from sixaika.sparql.examples import examples
 from sixaika.store import RemoteRepo
 from sixaika.web import create_app
+
+from .live import free_port
 
 RDF_FORMATS = {  # Accept -> rdflib parser
     "text/turtle": "turtle",
@@ -413,9 +414,7 @@ def remote_client(bundled_settings, bundled_release):
     """The same app reading through ``RemoteRepo`` from `oxigraph serve` on the same store."""
     if not Path(OXIGRAPH).exists():
         pytest.skip("no `oxigraph` command (pip install oxigraph)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [
             OXIGRAPH,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from sixaika.gsp import data_endpoint, upload
 from sixaika.store import OxigraphRepo, RemoteRepo
 from sixaika.web.sparql import service
 
+from ..live import free_port
 from .conftest import BASE, ID, open_app, settings_for
 from .test_isolation import RUNAWAY, Listener
 
@@ -39,12 +39,6 @@ def oxigraph_command() -> str:
             pytest.fail("`oxigraph` (PyPI oxigraph) is not installed: .ci/run installs it")
         pytest.skip("`oxigraph` (PyPI oxigraph) is not installed")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class OxigraphServer:
