@@ -6,6 +6,10 @@ the two may list the same triples in another order.
 
 from __future__ import annotations
 
+import gc
+import sys
+import threading
+
 import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
@@ -75,3 +79,25 @@ def test_the_web_process_answers_lookups_only(sparql_app):
         svc.engine = pool
     assert lookup.status_code == 200 and f"{ID}project/p1".encode() in lookup.data
     assert pattern.status_code == 503 and "the pool was asked" in pattern.json["message"]
+
+
+@pytest.mark.parametrize("name", ["no such format", "too large"])
+def test_a_failed_lookup_leaves_no_results_for_another_thread(sparql_app, name, monkeypatch):
+    """pyoxigraph's results leak, with a complaint, if dropped outside their own thread."""
+    complaints, errors = [], []
+    monkeypatch.setattr(sys, "unraisablehook", complaints.append)
+    job, _status = JOBS[name]
+
+    def look_up() -> None:
+        try:
+            service(sparql_app).lookups.run(job)
+        except QueryError as e:
+            errors.append(e)  # as a web server hands an error on, to be answered
+
+    thread = threading.Thread(target=look_up)
+    thread.start()
+    thread.join()
+    assert [e.status for e in errors] == [JOBS[name][1]]
+    errors.clear()
+    gc.collect()  # here, in another thread than the lookup's
+    assert [str(c.exc_value) for c in complaints] == []

@@ -12,6 +12,8 @@ lookup takes time in proportion to what it returns, which is that limit at most.
 
 from __future__ import annotations
 
+import traceback
+
 import pyoxigraph as ox
 
 from . import QueryError
@@ -28,12 +30,24 @@ class LookupEngine(Engine):
     def run(self, job: Job) -> Answer:
         try:
             return execute(self.store, job, self.prefixes)
-        except QueryError:
-            raise
-        except BaseException as e:  # a Rust panic is no Exception; it must not reach Flask
-            if isinstance(e, KeyboardInterrupt | SystemExit):
+        except BaseException as e:
+            _forget_frames(e)
+            if isinstance(e, QueryError | KeyboardInterrupt | SystemExit):
                 raise
+            # A Rust panic is no Exception; it must not reach Flask.
             raise QueryError(500, f"The lookup failed in the query engine: {e}") from None
 
     def close(self) -> None:
         """Nothing to release: the store belongs to the repo."""
+
+
+def _forget_frames(error: BaseException | None) -> None:
+    """Let go of the query results an error's frames hold, here and now.
+
+    pyoxigraph's results may be dropped only in the thread that made them. An error's
+    frames would keep them alive until the garbage collector runs, in any thread, where
+    they could not be dropped: they leaked, and each said so on stderr.
+    """
+    while error is not None:
+        traceback.clear_frames(error.__traceback__)
+        error = error.__context__
