@@ -153,6 +153,10 @@ def test_dataset_parameter_must_be_an_iri(sparql_client):
         ("*/*", JSON),
         (None, JSON),
         ("text/html;q=0.5, text/csv", "text/csv"),
+        (f"{JSON}; charset=utf-8", JSON),  # a parameter does not stop a range matching
+        ("text/csv;header=present", "text/csv"),
+        ("*/*, text/csv", "text/csv"),  # the same q: the type named wins over */*
+        (f"{JSON};q=0, application/json, text/csv;q=0.5", "text/csv"),  # refused by any name
     ],
 )
 def test_query_content_type_select(sparql_client, accept, media_type):
@@ -183,15 +187,32 @@ def test_select_csv_is_plain_csv(sparql_client):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
-@pytest.mark.parametrize("accept", [JSON, "application/sparql-results+xml"])
-def test_query_content_type_ask(sparql_client, accept):
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        (JSON, JSON),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv, */*;q=0.1", JSON),  # CSV and TSV are tables: a boolean has no place there
+    ],
+)
+def test_query_content_type_ask(sparql_client, accept, media_type):
     query = f"ASK {{ <{ID}project/p1> ?p ?o }}"
     response = sparql_client.get(
         "/sparql", query_string={"query": query}, headers={"Accept": accept}
     )
-    assert response.mimetype == accept
-    fmt = ox.QueryResultsFormat.from_media_type(accept)
+    assert response.mimetype == media_type
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
     assert bool(ox.parse_query_results(response.data, format=fmt)) is True
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_ask_is_not_a_table(sparql_client, accept):
+    query = f"ASK {{ <{ID}project/p1> ?p ?o }}"
+    response = sparql_client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": accept}
+    )
+    assert response.status_code == 406
+    assert JSON in response.get_data(as_text=True)
 
 
 RDF_FORMATS = [
@@ -224,7 +245,7 @@ def test_query_content_type_describe(sparql_client, accept, rdf_format):
 
 def test_construct_is_turtle_when_anything_goes(sparql_client):
     query = f"CONSTRUCT WHERE {{ <{ID}project/p3> ?p ?o }}"
-    for headers in ({}, {"Accept": "*/*"}):
+    for headers in ({}, {"Accept": "*/*"}, {"Accept": "text/turtle; charset=utf-8"}):
         response = sparql_client.get("/sparql", query_string={"query": query}, headers=headers)
         assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
 

@@ -6,6 +6,8 @@
 ('text/turtle', 'application/sparql-results+json')
 >>> negotiate("text/csv", GRAPH) is None
 True
+>>> negotiate("application/sparql-results+json; charset=utf-8", SOLUTIONS).media_type
+'application/sparql-results+json'
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
+from ..accept import parse, preference
 from . import too_large
 
-SOLUTIONS, GRAPH = "solutions", "graph"  # SELECT/ASK results; CONSTRUCT/DESCRIBE results
+# The kinds of result: SELECT's, ASK's, CONSTRUCT's and DESCRIBE's.
+SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
 
 
 @dataclass(frozen=True)
 class Format:
     media_type: str
-    kind: str  # SOLUTIONS or GRAPH
+    kinds: tuple[str, ...]  # of results it can carry
     oxigraph: ox.QueryResultsFormat | ox.RdfFormat
     aliases: tuple[str, ...] = ()  # other media types clients send for it
 
@@ -41,24 +43,25 @@ class Format:
 FORMATS = (
     Format(
         "application/sparql-results+json",
-        SOLUTIONS,
+        (SOLUTIONS, BOOLEAN),
         ox.QueryResultsFormat.JSON,
         ("application/json", "text/javascript", "application/javascript"),
     ),
     Format(
         "application/sparql-results+xml",
-        SOLUTIONS,
+        (SOLUTIONS, BOOLEAN),
         ox.QueryResultsFormat.XML,
         ("application/xml", "text/xml"),
     ),
-    Format("text/csv", SOLUTIONS, ox.QueryResultsFormat.CSV),
-    Format("text/tab-separated-values", SOLUTIONS, ox.QueryResultsFormat.TSV),
+    # Tables of bindings: an ASK's boolean has no place in them (SPARQL 1.1 CSV/TSV, §1).
+    Format("text/csv", (SOLUTIONS,), ox.QueryResultsFormat.CSV),
+    Format("text/tab-separated-values", (SOLUTIONS,), ox.QueryResultsFormat.TSV),
     Format(
-        "text/turtle", GRAPH, ox.RdfFormat.TURTLE, ("application/x-turtle", "application/turtle")
+        "text/turtle", (GRAPH,), ox.RdfFormat.TURTLE, ("application/x-turtle", "application/turtle")
     ),
-    Format("application/ld+json", GRAPH, ox.RdfFormat.JSON_LD, ("application/json",)),
-    Format("application/rdf+xml", GRAPH, ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
-    Format("application/n-triples", GRAPH, ox.RdfFormat.N_TRIPLES, ("text/plain",)),
+    Format("application/ld+json", (GRAPH,), ox.RdfFormat.JSON_LD, ("application/json",)),
+    Format("application/rdf+xml", (GRAPH,), ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
+    Format("application/n-triples", (GRAPH,), ox.RdfFormat.N_TRIPLES, ("text/plain",)),
 )
 
 # Names for a ``format`` parameter (as Fuseki and Virtuoso read it, and SPARQLWrapper sends
@@ -87,22 +90,25 @@ def accept_for(name: str) -> str | None:
 
 
 def offered(kind: str) -> list[str]:
-    return [f.media_type for f in FORMATS if f.kind == kind]
+    return [f.media_type for f in FORMATS if kind in f.kinds]
 
 
 @lru_cache(maxsize=512)  # clients send the same few Accept headers, query after query
 def negotiate(accept: str, kind: str) -> Format | None:
     """The format for ``Accept`` (absent or ``*/*``: the kind's first), or None (406)."""
-    if not accept.strip():
-        accept = "*/*"
-    choices = [f for f in FORMATS if f.kind == kind]
-    names = [f.media_type for f in choices] + [a for f in choices for a in f.aliases]
-    best = parse_accept_header(accept, MIMEAccept).best_match(names)
-    return next((f for f in choices if best == f.media_type or best in f.aliases), None)
+    ranges = parse(accept) or parse("*/*")
+    best, best_preference = None, (0.0, 0)
+    for fmt in (f for f in FORMATS if kind in f.kinds):
+        liked = preference((fmt.media_type, *fmt.aliases), ranges)
+        if liked[0] > 0 and liked > best_preference:
+            best, best_preference = fmt, liked
+    return best
 
 
 def kind_of(results: object) -> str:
-    return GRAPH if isinstance(results, ox.QueryTriples) else SOLUTIONS
+    if isinstance(results, ox.QueryTriples):
+        return GRAPH
+    return BOOLEAN if isinstance(results, ox.QueryBoolean) else SOLUTIONS
 
 
 class _Bounded(io.RawIOBase):

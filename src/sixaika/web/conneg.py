@@ -1,8 +1,9 @@
 """Content negotiation: which of the formats a document offers a request asks for.
 
-``Accept`` is read with q-values, wildcards and the JSON-LD ``profile`` parameter; a
-file extension on the URL (``.ttl``) overrides it. Ties go to the order of the offer,
-so the server's preference decides among formats the client likes equally.
+``Accept`` is read with q-values, wildcards and the JSON-LD ``profile`` parameter
+(``sixaika.accept``); a file extension on the URL (``.ttl``) overrides it. Among formats
+the client gives the same q, the one it named more specifically wins, then the order of
+the offer: the server's preference decides among formats the client likes equally.
 
 >>> negotiate("text/html;q=0.9, text/turtle", RDF_DOCUMENT).key
 'ttl'
@@ -20,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
+from ..accept import MediaRange, parse, preference
 
 EXPANDED_PROFILE = "http://www.w3.org/ns/json-ld#expanded"
 
@@ -65,75 +68,29 @@ PAGE = (HTML, JSON)
 BY_EXTENSION = {f.extension: f for f in RDF_DOCUMENT + PAGE if f.extension}
 
 
-@dataclass(frozen=True)
-class _Range:
-    type: str
-    subtype: str
-    params: dict[str, str]
-    q: float
-
-    def matches(self, media_type: str) -> int:
-        """How specifically this range names ``media_type``: 0 = not at all."""
-        main, sub = media_type.split("/")
-        if (self.type, self.subtype) == (main, sub):
-            return 3
-        if self.type == main and self.subtype == "*":
-            return 2
-        return 1 if (self.type, self.subtype) == ("*", "*") else 0
+def _preference(fmt: Format, ranges: list[MediaRange]) -> tuple[float, int]:
+    """(q, specificity) the client gives ``fmt``: JSON-LD's profile picks its form."""
+    if fmt.media_type == JSONLD.media_type:
+        expanded = fmt.profile == EXPANDED_PROFILE  # only when asked for by its profile
+        ranges = [r for r in ranges if _asks_for_expanded(r) == expanded]
+    return preference(fmt.accepts, ranges)
 
 
-def parse_accept(header: str) -> list[_Range]:
-    ranges = []
-    for item in header.split(","):
-        kind, *params = (p.strip() for p in item.split(";"))
-        if "/" not in kind:
-            continue
-        main, sub = kind.lower().split("/", 1)
-        values = {}
-        for param in params:
-            name, _, value = param.partition("=")
-            values[name.strip().lower()] = value.strip().strip('"')
-        try:
-            q = float(values.pop("q", "1"))
-        except ValueError:
-            q = 0.0
-        ranges.append(_Range(main, sub, values, min(max(q, 0.0), 1.0)))
-    return ranges
-
-
-def _quality(fmt: Format, ranges: list[_Range]) -> float:
-    """The q the client gives ``fmt``: that of the most specific range that names it."""
-    best_specificity, q = 0, 0.0
-    for accept in fmt.accepts:
-        for r in ranges:
-            specificity = r.matches(accept)
-            if specificity < 3 and accept != fmt.media_type:
-                continue  # aliases (text/plain, application/x-turtle) only when named
-            if specificity == 3 and accept == JSONLD.media_type:
-                # A profile selects between compacted and expanded JSON-LD.
-                asked = EXPANDED_PROFILE in r.params.get("profile", "").split()
-                if asked != (fmt.profile == EXPANDED_PROFILE):
-                    continue
-                specificity = 4 if asked else 3
-            elif fmt.profile and specificity < 4:
-                continue  # the expanded form only when asked for by its profile
-            if specificity > best_specificity:
-                best_specificity, q = specificity, r.q
-    return q
+def _asks_for_expanded(r: MediaRange) -> bool:
+    is_jsonld = r.specificity(JSONLD.media_type) == 3
+    return is_jsonld and EXPANDED_PROFILE in r.params.get("profile", "").split()
 
 
 def negotiate(accept: str | None, offer: tuple[Format, ...]) -> Format | None:
     """The offered format the ``Accept`` header likes best; ``None``: nothing acceptable."""
-    if not accept or not accept.strip():
-        return offer[0]
-    ranges = parse_accept(accept)
+    ranges = parse(accept or "")
     if not ranges:
         return offer[0]
-    best, best_q = None, 0.0
+    best, best_preference = None, (0.0, 0)
     for fmt in offer:
-        q = _quality(fmt, ranges)
-        if q > best_q:
-            best, best_q = fmt, q
+        liked = _preference(fmt, ranges)
+        if liked[0] > 0 and liked > best_preference:
+            best, best_preference = fmt, liked
     return best
 
 

@@ -30,10 +30,9 @@ from flask import (
     send_from_directory,
 )
 from flask.sansio.blueprints import BlueprintSetupState
-from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
-from werkzeug.http import parse_accept_header
 
+from .. import accept
 from ..sparql import QueryError, protocol
 from ..sparql.description import render
 from ..sparql.engine import Answer
@@ -237,9 +236,13 @@ def _wants_page() -> bool:
 
 
 @lru_cache(maxsize=512)  # clients send the same few Accept headers, query after query
-def _prefers_html(accept: str) -> bool:
-    offered = [f.media_type for f in FORMATS] + ["text/html"]
-    return parse_accept_header(accept, MIMEAccept).best_match(offered) == "text/html"
+def _prefers_html(header: str) -> bool:
+    """A browser's Accept: HTML over every result format (on a tie, the format wins)."""
+    ranges = accept.parse(header)
+    html = accept.preference(("text/html",), ranges)
+    return html[0] > 0 and all(
+        html > accept.preference((f.media_type, *f.aliases), ranges) for f in FORMATS
+    )
 
 
 def _etag() -> str | None:
