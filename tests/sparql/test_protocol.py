@@ -7,6 +7,7 @@ read-only endpoint, plus the update cases, which a read-only endpoint must refus
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 
@@ -89,6 +90,12 @@ def test_query_dataset_default_graphs_post(sparql_client):
             ("default-graph-uri", GRAPH["ontology"])]  # fmt: skip
     response = sparql_client.post("/sparql", data=MultiDict(data), content_type=FORM)
     assert count(response) == TRIPLES["concepts"] + TRIPLES["ontology"]
+
+
+def test_a_graph_named_twice_is_in_the_dataset_once(sparql_client):
+    params = [("query", COUNT), ("default-graph-uri", GRAPH["concepts"]),
+              ("default-graph-uri", GRAPH["concepts"])]  # fmt: skip
+    assert count(sparql_client.get("/sparql", query_string=params)) == TRIPLES["concepts"]
 
 
 NAMED = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
@@ -341,6 +348,37 @@ def test_bad_query_undeclared_prefix_is_named(sparql_client, query):
     assert "The parser says: error at 1:" in message
 
 
+def test_bad_query_says_little_of_character_classes(sparql_client):
+    response = sparql_client.get("/sparql", query_string={"query": "SELECT * { ?s a ex:Thing }"})
+    message = response.get_json()["message"]
+    assert "..=" not in message and len(message) < 300
+
+
+@pytest.mark.parametrize("query", ["", "  \n"])
+def test_bad_query_empty(sparql_client, query):
+    response = sparql_client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400 and response.get_json()["message"] == "The query is empty."
+
+
+def test_a_byte_order_mark_before_the_query_is_read_past(sparql_client):
+    posted = sparql_client.post(
+        "/sparql", data="\ufeffASK {}".encode(), content_type="application/sparql-query"
+    )
+    got = sparql_client.get("/sparql", query_string={"query": "\ufeffASK {}"})
+    for response in (posted, got):
+        assert response.status_code == 200 and response.get_json()["boolean"] is True
+
+
+def test_bad_query_compressed_body_is_a_415(sparql_client):
+    response = sparql_client.post(
+        "/sparql",
+        data=gzip.compress(b"ASK {}"),
+        content_type="application/sparql-query",
+        headers={"Content-Encoding": "gzip"},
+    )
+    assert response.status_code == 415 and "gzip" in response.get_json()["message"]
+
+
 def test_bad_query_bare_iri_is_told_to_use_angle_brackets(sparql_client):
     response = sparql_client.get("/sparql", query_string={"query": "SELECT * { ?s ?p http://e/x }"})
     message = response.get_json()["message"]
@@ -427,11 +465,12 @@ def test_cors(sparql_client):
     preflight = sparql_client.options(
         "/sparql",
         headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
+                 "Access-Control-Request-Headers": "content-type, x-requested-with"},
     )  # fmt: skip
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
-    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower().split(", ")
+    assert {"content-type", "x-requested-with"} <= set(allowed)
 
 
 def test_a_repeated_get_is_replayed_without_running_the_query(sparql_client, monkeypatch):
@@ -534,7 +573,7 @@ def _raw_get(app, query_string: str, accept: str = JSON) -> tuple[str, dict, byt
     [
         ('query=SELECT ("\u00e9" AS ?x) {}'.encode().decode("latin-1"), "200", '"value":"\u00e9"'),
         ("query=SELECT+%28%22%C3%A9%22+AS+%3Fx%29+%7B%7D", "200", '"value":"\u00e9"'),
-        ("query=SELECT+%28%22%FF%22+AS+%3Fx%29+%7B%7D", "200", '"value":"%FF"'),
+        ("query=SELECT+%28%22%FF%22+AS+%3Fx%29+%7B%7D", "400", "not percent-encoded UTF-8"),
         ("query=SELECT (1 AS ?x) {}\udcff".encode("utf-8", "surrogateescape").decode("latin-1"),
          "400", "UTF-8"),
     ],
@@ -547,6 +586,12 @@ def test_query_strings_read_alike_on_both_paths(sparql_app, monkeypatch, raw, st
     assert fast[0].startswith(status) and answer in fast[2].decode("utf-8", "replace")
     monkeypatch.setattr(PlainQueries, "_plain_query", staticmethod(lambda environ: None))
     assert _raw_get(sparql_app, raw) == fast
+
+
+def test_a_form_not_in_utf8_is_a_400(sparql_client):
+    body = "query=SELECT+%28%22H%E4%22+AS+%3Fx%29+%7B%7D"  # Latin-1 "ä", percent-encoded
+    response = sparql_client.post("/sparql", data=body, content_type=FORM)
+    assert response.status_code == 400 and b"not percent-encoded UTF-8" in response.data
 
 
 def test_a_base_that_cannot_be_read_is_a_400(sparql_client):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
@@ -35,10 +36,7 @@ class QueryRequest:
 
 def parse(request: Request, max_body: int) -> QueryRequest | None:
     """The query operation in ``request``; None for a GET without a query."""
-    try:
-        request.args  # noqa: B018 (parsed now, so that a bad query string is a 400)
-    except UnicodeDecodeError:
-        raise QueryError(400, "The query string is not UTF-8 (percent-encode it).") from None
+    _require_utf8(request.query_string, "The URL's query string")
     if request.method == "POST":
         return _post(request, max_body)
     if "update" in request.args:
@@ -57,6 +55,9 @@ def _post(request: Request, max_body: int) -> QueryRequest:
             415,
             f"A query is POSTed as {FORM} or {DIRECT}, not as {mimetype or 'no media type'}.",
         )
+    coding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if coding not in ("identity", ""):
+        raise QueryError(415, f"A query is sent as it is, not with Content-Encoding {coding}.")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise QueryError(415, f"A query is sent in UTF-8, not in {charset}.")
@@ -65,6 +66,7 @@ def _post(request: Request, max_body: int) -> QueryRequest:
     # A chunked body has no Content-Length: werkzeug enforces the bound while reading.
     request.max_content_length = max_body
     if mimetype == FORM:
+        _require_utf8(request.get_data(), "The form")
         return _form(request)
     if "query" in request.args:
         raise QueryError(400, "The query is in the body: the URL must not have a query too.")
@@ -73,6 +75,20 @@ def _post(request: Request, max_body: int) -> QueryRequest:
     except UnicodeDecodeError as e:
         raise QueryError(400, f"The query is not valid UTF-8 ({e.reason}).") from None
     return _query_request(query, request.args)
+
+
+def _require_utf8(encoded: bytes, what: str) -> None:
+    """A 400 for parameters that are not percent-encoded UTF-8 (the protocol's 2.1.1, 2.1.2).
+
+    werkzeug keeps an escape it cannot decode as text: ``%E4`` (Latin-1 "ä") would reach
+    the query as the three characters ``%E4``, and answer a question not asked.
+    """
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise QueryError(
+            400, f"{what} is not percent-encoded UTF-8 ({e.reason} at byte {e.start})."
+        ) from None
 
 
 def _form(request: Request) -> QueryRequest:
@@ -92,7 +108,15 @@ def _one(queries: list[str]) -> str:
     return queries[0]
 
 
+def plain(query: str) -> QueryRequest:
+    """The request of a ``GET /sparql?query=...`` with no other parameter."""
+    return _query_request(query, MultiDict())
+
+
 def _query_request(query: str, params: MultiDict) -> QueryRequest:
+    query = query.removeprefix("\ufeff")  # a byte order mark some editors write
+    if not query.strip():
+        raise QueryError(400, "The query is empty.")
     return QueryRequest(
         query,
         _iris(params, "default-graph-uri"),
@@ -102,7 +126,8 @@ def _query_request(query: str, params: MultiDict) -> QueryRequest:
 
 
 def _iris(params: MultiDict, name: str) -> tuple[str, ...]:
-    iris = tuple(params.getlist(name))
+    # Once each: the dataset is a set of graphs, but pyoxigraph would merge one twice.
+    iris = tuple(dict.fromkeys(params.getlist(name)))
     for iri in iris:
         if not _ABSOLUTE_IRI.match(iri):
             raise QueryError(400, f"{name} must be an absolute IRI: {iri!r}.")
