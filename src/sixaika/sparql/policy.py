@@ -136,8 +136,14 @@ def undeclared_prefixes(query: str) -> list[str]:
     return list(dict.fromkeys(p for p in used if p not in declared and p != "_"))
 
 
+# The parser lists the character classes it expected, Unicode ranges and all ("['A' ..= 'Z'
+# | 'a' ..= 'z' | '\u{00C0}'..='\u{00D6}' | ...]", 600 characters): noise to a person.
+_CHARACTER_RANGES = re.compile(r",? ?\[[^\]]*\.\.=[^\]]*\]")
+
+
 def syntax_error(query: str, parser_says: str) -> str:
     """The parser's message, led by the commonest cause when it is the cause."""
+    parser_says = _CHARACTER_RANGES.sub("", parser_says).replace("one of, ", "one of ")
     undeclared = undeclared_prefixes(query)
     if not undeclared:
         return f"Syntax error in the query: {parser_says}"
