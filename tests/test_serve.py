@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -42,6 +44,18 @@ def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
         while _title_served(url) != "renamed" and time.monotonic() < deadline:
             time.sleep(0.5)
         assert _title_served(url) == "renamed"
+
+
+def test_a_long_sparql_get_is_read(tmp_path):
+    env = _mini(tmp_path)
+    build(Settings.from_env(env), Progress(quiet=True))
+    query = "ASK {}  # " + "a long comment " * 500  # about 8 KB as a URL
+    target = "/sparql?" + urllib.parse.urlencode({"query": query})
+    assert 7000 < len(target) < 8000
+    with running_server(env) as url:
+        request = urllib.request.Request(url + target, headers={"Accept": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.load(response)["boolean"] is True
 
 
 def test_watch_sees_the_first_release_and_each_new_one(tmp_path):

@@ -113,6 +113,7 @@ def _limits_text(limits: Limits) -> str:
     return (
         f"Read-only: SPARQL 1.1 Query, no Update. Each query may run {limits.timeout:g} s "
         f"(ask for less with the timeout parameter), be {limits.max_length} characters long "
+        "(POST it when it is longer than a URL of 8 KB can carry) "
         f"and return {limits.max_result_bytes / 1_000_000:g} MB. SERVICE endpoints allowed: "
         f"{services}. The default graph is the union of the named graphs."
     )
