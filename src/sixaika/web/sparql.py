@@ -115,7 +115,7 @@ class PlainQueries:
             return self.wsgi_app(environ, start_response)
         accept, svc = environ.get("HTTP_ACCEPT", ""), service(self.app)
         try:
-            answer = svc.run(protocol.QueryRequest(query), accept)
+            answer = svc.run(protocol.plain(query), accept)
         except Exception as e:  # the view answers it, as it answers its own errors
             environ[self.ERROR] = e
             return self.wsgi_app(environ, start_response)
@@ -145,8 +145,10 @@ class PlainQueries:
         raw = environ.get("QUERY_STRING", "")
         if not raw.isascii():  # raw bytes beyond ASCII: the view reads them as werkzeug does
             return None
-        # As werkzeug parses it: an invalid percent-escape stays as written.
-        params = parse_qs(raw, keep_blank_values=True, errors="werkzeug.url_quote")
+        try:
+            params = parse_qs(raw, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:  # not UTF-8: the view says so
+            return None
         queries = params.get("query", [])
         return queries[0] if len(params) == 1 and len(queries) == 1 else None
 
@@ -162,11 +164,14 @@ def yasgui_file(name: str) -> Response:
 
 @blueprint.after_request
 def _preflight(response: Response) -> Response:
-    # Browsers ask before POSTing application/sparql-query from another site.
+    # Browsers ask before POSTing application/sparql-query from another site. Whatever
+    # headers a client sends are allowed: the endpoint is public and takes no credentials.
     if request.method == "OPTIONS":
+        asked = request.headers.get("Access-Control-Request-Headers", "")
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers["Access-Control-Allow-Headers"] = asked or "Content-Type, Accept"
         response.headers["Access-Control-Max-Age"] = "86400"
+        response.vary.add("Access-Control-Request-Headers")
     return response
 
 
