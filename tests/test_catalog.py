@@ -138,3 +138,52 @@ def test_dumps_are_streamed_with_validators(client, bundled_release):
     assert {f["id"] for f in index["projects"]} == {
         f"projects-{x}" for x in ("ttl", "nt", "jsonld")
     }
+
+
+def test_dumps_ranges(client):
+    whole = client.get("/dumps/projects.ttl").data
+    etag = client.get("/dumps/projects.ttl").headers["ETag"]
+
+    def ask(**headers: str):
+        return client.get(
+            "/dumps/projects.ttl", headers={k.replace("_", "-"): v for k, v in headers.items()}
+        )
+
+    assert ask(Range="bytes=-10").data == whole[-10:]
+    assert ask(Range="bytes=0-9", If_Range=etag).status_code == 206
+    assert ask(Range="bytes=0-9", If_Range='"old"').data == whole  # changed since: all of it
+    assert ask(Range="bytes=0-9", If_None_Match=etag).status_code == 304  # preconditions first
+    for ignored in ("items=0-1", "bytes=0-1,5-6"):  # another unit; several ranges
+        response = ask(Range=ignored)
+        assert response.status_code == 200 and response.data == whole, ignored
+    beyond = ask(Range=f"bytes={len(whole)}-")
+    assert beyond.status_code == 416
+    assert beyond.headers["Content-Range"] == f"bytes */{len(whole)}"
+
+
+@pytest.mark.parametrize(
+    "accept, zipped",
+    [
+        ("gzip", True),
+        ("x-gzip", True),
+        ("gzip, identity;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0.5, identity;q=1", False),
+        ("gzip;q=0.5", False),  # identity is q=1 unless said otherwise
+        ("gzip;q=0.5, *;q=0", True),
+        ("gzip;q=0", False),
+        ("br", False),
+        (None, False),
+    ],
+)
+def test_dumps_gzip_by_accept_encoding(client, accept, zipped):
+    headers = {"Accept-Encoding": accept} if accept else {}
+    response = client.get("/dumps/projects.ttl", headers=headers)
+    assert (response.headers.get("Content-Encoding") == "gzip") is zipped
+    assert response.headers["Content-Disposition"] == "inline; filename=projects.ttl"
+
+
+def test_a_gz_file_asked_for_keeps_its_name(client):
+    response = client.get("/dumps/projects.ttl.gz", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response.headers
+    assert response.headers["Content-Disposition"] == "inline; filename=projects.ttl.gz"

@@ -239,6 +239,69 @@ def test_conditional_requests(client):
     assert other.status_code == 200  # another representation, another tag
 
 
+PAST = "Mon, 01 Jan 2001 00:00:00 GMT"
+
+
+@pytest.mark.parametrize("path", ["/doc/project/a70202.ttl", "/dumps/projects.ttl"])
+def test_preconditions_in_the_standards_order(client, path):
+    first = client.get(path)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+
+    def ask(**headers: str):
+        return client.get(path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+
+    assert ask(If_Match="*").status_code == 200  # a representation exists
+    assert ask(If_Match=f'"x", {etag}').status_code == 200
+    assert ask(If_Match=f"W/{etag}").status_code == 412  # strong comparison
+    assert ask(If_Unmodified_Since=modified).status_code == 200
+    assert ask(If_Unmodified_Since="yesterday").status_code == 200  # no date: ignored
+    assert ask(If_Match=etag, If_Unmodified_Since=PAST).status_code == 200  # If-Match rules
+    assert ask(If_None_Match=f"W/{etag}").status_code == 304  # weak comparison
+    assert ask(If_None_Match="*").status_code == 304
+    assert ask(If_None_Match='"x"', If_Modified_Since=modified).status_code == 200
+    assert ask(If_Match='"x"', If_None_Match=etag).status_code == 412  # 412 comes first
+    failed = ask(If_Unmodified_Since=PAST)
+    assert failed.status_code == 412
+    assert "Cache-Control" not in failed.headers and "Expires" not in failed.headers
+    assert failed.data != first.data and failed.mimetype != first.mimetype  # an error page
+
+
+def test_304_keeps_what_caches_update_and_drops_the_body(client):
+    headers = {"Accept": "text/turtle"}
+    first = client.get("/doc/project/a70202", headers=headers)
+    again = client.get(
+        "/doc/project/a70202", headers={**headers, "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304 and again.data == b""
+    for name in ("ETag", "Vary", "Cache-Control", "Content-Location", "Link"):
+        assert again.headers[name] == first.headers[name], name
+    assert "Content-Type" not in again.headers and "Content-Length" not in again.headers
+
+
+def test_the_language_asked_for_goes_along(client):
+    assert client.get("/id/project/a70202").location == "/doc/project/a70202"  # now cached
+    thing = client.get("/id/project/a70202?lang=fi")
+    assert thing.status_code == 303 and thing.location == "/doc/project/a70202?lang=fi"
+    page = client.get("/doc/project/a70202?lang=fi", headers={"Accept": "text/html"})
+    assert page.headers["Content-Location"] == "/doc/project/a70202.html?lang=fi"
+    assert 'lang="fi"' in client.get(page.headers["Content-Location"]).get_data(as_text=True)
+    plain = client.get("/doc/project/a70202", headers={"Accept": "text/html"})
+    assert plain.headers["Content-Location"] == "/doc/project/a70202.html"
+
+
+@pytest.mark.parametrize("path", ["/shapes.ttl", "/catalog.ttl"])
+def test_blank_nodes_are_the_same_bytes_from_every_process(
+    bundled_settings, bundled_release, path
+):
+    # Each app parses the shapes and makes the catalog anew, as each server process does.
+    answers = [
+        create_app(bundled_settings, release=bundled_release).test_client().get(path)
+        for _ in range(2)
+    ]
+    assert answers[0].data == answers[1].data
+    assert answers[0].headers["ETag"] == answers[1].headers["ETag"]
+
+
 def test_head_everywhere_get_is(client):
     for path in (
         "/",

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from .catalog import datasets
 from .conneg import PAGE
+from .preconditions import conditional
 from .represent import page_renderer, send, site
 
 bp = Blueprint("dumps", __name__)
@@ -46,28 +47,37 @@ def dump(name: str) -> Response:
         abort(404)
     gz = file.get("gzip")
     if gz and _accepts_gzip():
-        response = _send(gz["name"], file["media_type"], gz["sha256"])
+        response = _send(gz, file["media_type"], name)
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = _send(name, file["media_type"], file["sha256"])
+        response = _send(file, file["media_type"], name)
     if gz:
         response.vary.add("Accept-Encoding")
     return response
 
 
-def _send(name: str, media_type: str, sha256: str) -> Response:
+def _send(file: dict[str, Any], media_type: str, download_name: str) -> Response:
+    """The release's ``file``, saved by the client as ``download_name`` (the name asked
+    for: decoding ``Content-Encoding: gzip`` gives that file, not the ``.gz``)."""
     s = site()
     response = send_file(
-        s.release.dump_path(name),
+        s.release.dump_path(file["name"]),
         mimetype=media_type,
-        conditional=True,
-        etag=sha256[:32],
+        download_name=download_name,
+        conditional=False,  # werkzeug's preconditions are wrong: ours, then its Range
+        etag=file["sha256"][:32],
         last_modified=s.modified,
         max_age=int(s.settings.max_age),
     )
     response.cache_control.public = True
-    return response
+    return conditional(response, complete_length=response.content_length)
 
 
 def _accepts_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0
+    """gzip only if the client takes it at least as gladly as the file itself
+    (RFC 9110 §12.5.3): identity counts as q=1 unless the header says otherwise."""
+    q = {coding.lower(): quality for coding, quality in request.accept_encodings}
+    star = q.get("*")
+    gzip = q.get("gzip", q.get("x-gzip", star or 0))
+    identity = q.get("identity", 1 if star is None else star)
+    return gzip > 0 and gzip >= identity

@@ -47,8 +47,9 @@ def error_response(error: HTTPException) -> Response:
             mimetype="text/html",
         )
     response.status_code = code
+    response.vary.add("Accept")  # the body's format was chosen by it
     headers = dict(error.get_headers())  # a list of pairs: look names up in a dict
-    for header in ("Allow", "Retry-After"):
+    for header in ("Allow", "Retry-After", "Content-Range"):
         if header in headers:
             response.headers[header] = headers[header]
     return response

@@ -47,8 +47,11 @@ def thing(local: str) -> Response:
         else memo(("exists", iri), lambda: exists(site().repo, iri) or None)
     ):
         abort(404)
-    mark_cacheable()
-    return redirect(f"{request.script_root}/doc/{local}", code=303)
+    mark_cacheable()  # the query string is part of the cache's key
+    target = f"{request.script_root}/doc/{local}"
+    if request.query_string:  # ?lang= (or ?page=) asks for the document in that way
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, code=303)
 
 
 @bp.get("/doc/<path:local>")

@@ -2,9 +2,10 @@
 
 Every page goes through ``send``: negotiate (or take the URL's extension), take the bytes
 from the memo or render them, and answer with a strong ETag, Last-Modified,
-Cache-Control, Vary and a Link header naming the other formats; 304 when the client's
-copy is current. RDF documents (a resource, the catalog, the ontology) render through
-``rdf_renderer``, other pages (home, lists) as HTML or JSON through ``page_renderer``.
+Cache-Control, Vary and a Link header naming the other formats; 304 or 412 as the
+request's preconditions say. RDF documents (a resource, the catalog, the ontology)
+render through ``rdf_renderer``, other pages (home, lists) as HTML or JSON through
+``page_renderer``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .conneg import (
     Format,
     negotiate,
 )
+from .preconditions import conditional
 from .present import Names, format_number
 
 Render = Callable[[Format, str], bytes]  # (format, reader's language) -> body
@@ -127,7 +129,9 @@ def send(
     if vary:
         response.headers["Vary"] = ", ".join(vary)
     if negotiated and offer is RDF_DOCUMENT and fmt.extension:
-        response.headers["Content-Location"] = f"{path}.{fmt.extension}"
+        # The page in the language asked for by ?lang= is at its .html URL with ?lang= too.
+        query = f"?lang={lang}" if lang and "lang" in request.args else ""
+        response.headers["Content-Location"] = f"{path}.{fmt.extension}{query}"
     if offer is RDF_DOCUMENT:  # pages (home, lists) have no URL per format
         response.headers["Link"] = ", ".join(_alternates(path, offer))
     return finish(response, etag)
@@ -154,7 +158,7 @@ def finish(response: Response, etag: str) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = int(site().settings.max_age)
     mark_cacheable()
-    return response.make_conditional(request)
+    return conditional(response)
 
 
 def tagged(body: bytes) -> tuple[bytes, str]:

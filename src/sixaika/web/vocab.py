@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -142,9 +143,31 @@ def shapes_triples() -> list[ox.Triple]:
     def load() -> list[ox.Triple]:
         path = site().release.shapes_path
         quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-        return [q.triple for q in quads]
+        return stable_blank_nodes(q.triple for q in quads)
 
     return memo("shapes", load)
+
+
+def stable_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` with blank nodes named in order of first appearance.
+
+    The parser names ``[]`` and lists at random, anew in each process: named so, every
+    worker sends the same bytes under the same ETag.
+
+    >>> a, b = ox.BlankNode(), ox.BlankNode()
+    >>> p = ox.NamedNode("http://example.org/p")
+    >>> [(t.subject.value, t.object.value) for t in stable_blank_nodes(
+    ...     [ox.Triple(b, p, a), ox.Triple(a, p, b)])]
+    [('b0', 'b1'), ('b1', 'b0')]
+    """
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        return labels.setdefault(term, ox.BlankNode(f"b{len(labels)}"))
+
+    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
 
 
 @bp.get("/shapes", defaults={"ext": None})
