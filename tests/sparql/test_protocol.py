@@ -459,6 +459,22 @@ def test_get_is_cacheable_with_an_etag(sparql_client):
     assert "ETag" not in post.headers and post.headers["Cache-Control"] == "no-store"
 
 
+def test_head_and_conditions_are_as_for_get(sparql_client):
+    asked = {"query": f"ASK {{ <{ID}project/p1> ?p ?o }}"}  # not asked for before
+    head = sparql_client.head("/sparql", query_string=asked)
+    get = sparql_client.get("/sparql", query_string=asked)
+    assert head.status_code == 200 and head.data == b""
+    for name in ("ETag", "Cache-Control", "Vary", "Content-Type"):
+        assert head.headers[name] == get.headers[name], name
+    etag = get.headers["ETag"]
+    for method in (sparql_client.get, sparql_client.head):
+        for condition in (etag, f"W/{etag}", "*"):  # weak comparison for If-None-Match
+            answer = method("/sparql", query_string=asked, headers={"If-None-Match": condition})
+            assert answer.status_code == 304, (method, condition)
+    failed = sparql_client.get("/sparql", query_string=asked, headers={"If-Match": '"other"'})
+    assert failed.status_code == 412
+
+
 def test_cors(sparql_client):
     response = sparql_client.get("/sparql", query_string={"query": COUNT})
     assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -26,8 +26,9 @@ from werkzeug import Request, Response
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import unquote_etag
 
-# Decided here: werkzeug must not see them, or it decides them again, its own way.
-_PRECONDITIONS = (
+# The precondition headers, as WSGI names them. Decided here: werkzeug must not see them,
+# or it decides them again, its own way.
+HEADERS = (
     "HTTP_IF_MATCH",
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_IF_NONE_MATCH",
@@ -35,21 +36,22 @@ _PRECONDITIONS = (
 )
 
 
-def decide(asked: Request, etag: str, modified: dt.datetime) -> int | None:
+def decide(asked: Request, etag: str, modified: dt.datetime | None) -> int | None:
     """412 or 304 as the preconditions of ``asked`` make it for a GET or HEAD; else None.
 
-    ``etag`` is quoted as sent; ``modified`` is the Last-Modified sent (whole seconds).
+    ``etag`` is quoted as sent; ``modified`` is the Last-Modified sent (whole seconds), if
+    any: without one, the date conditions are not evaluated (§13.1.3, §13.1.4).
     """
     tag, weak = unquote_etag(etag)
     if "If-Match" in asked.headers:  # strong comparison: a weak tag never matches
         if not (asked.if_match.star_tag or (not weak and asked.if_match.is_strong(tag))):
             return 412
-    elif asked.if_unmodified_since and modified > asked.if_unmodified_since:
+    elif modified and asked.if_unmodified_since and modified > asked.if_unmodified_since:
         return 412
     if "If-None-Match" in asked.headers:  # weak comparison
         if asked.if_none_match.contains_weak(tag):
             return 304
-    elif asked.if_modified_since and modified <= asked.if_modified_since:
+    elif modified and asked.if_modified_since and modified <= asked.if_modified_since:
         return 304
     return None
 
@@ -76,7 +78,7 @@ def conditional(response: Response, complete_length: int | None = None) -> Respo
 def _range_only(environ: dict[str, Any]) -> dict[str, Any]:
     """The environ without the decided preconditions, and without a Range to ignore:
     another unit than bytes, or several ranges (§14.2 lets a server send it all)."""
-    kept = {k: v for k, v in environ.items() if k not in _PRECONDITIONS}
+    kept = {k: v for k, v in environ.items() if k not in HEADERS}
     unit, _, ranges = kept.get("HTTP_RANGE", "").partition("=")
     if unit.strip().lower() != "bytes" or "," in ranges:
         kept.pop("HTTP_RANGE", None)

@@ -38,7 +38,7 @@ from ..sparql.description import render
 from ..sparql.engine import Answer
 from ..sparql.formats import FORMATS, GRAPH, accept_for, negotiate, offered
 from ..sparql.service import Service
-from . import http
+from . import http, preconditions
 from .cache import CACHEABLE, mark_cacheable
 from .present import LINKABLE_SCHEMES
 
@@ -73,7 +73,9 @@ def endpoint() -> Any:
         return _results_page(asked)
     tag = _etag()
     max_age = service().settings.max_age
-    if tag and request.if_none_match.contains(tag):
+    if tag and (status := preconditions.decide(request, f'"{tag}"', None)):
+        if status == 412:
+            abort(412)
         return Response(status=304, headers=_cache_headers(tag, max_age))
     try:
         answer = _run(asked)
@@ -138,7 +140,7 @@ class PlainQueries:
         if (
             environ.get("REQUEST_METHOD") != "GET"
             or environ.get("PATH_INFO") != "/sparql"
-            or "HTTP_IF_NONE_MATCH" in environ
+            or any(name in environ for name in preconditions.HEADERS)
             or _prefers_html(environ.get("HTTP_ACCEPT", ""))
         ):
             return None
@@ -251,7 +253,7 @@ def _prefers_html(header: str) -> bool:
 
 
 def _etag() -> str | None:
-    if request.method != "GET":
+    if request.method not in ("GET", "HEAD"):
         return None
     return _etag_for(http.repo().version, request.query_string.decode(), _accept())
 
