@@ -58,6 +58,14 @@ def test_a_long_sparql_get_is_read(tmp_path):
             assert json.load(response)["boolean"] is True
 
 
+def test_no_control_socket_is_left_for_another_server_to_take(tmp_path):
+    home = tmp_path / "home"
+    env = {**_mini(tmp_path / "site"), "HOME": str(home), "XDG_RUNTIME_DIR": str(home)}
+    build(Settings.from_env(env), Progress(quiet=True))
+    with running_server(env):
+        assert not home.exists() or list(home.rglob("*.ctl")) == []
+
+
 def test_watch_sees_the_first_release_and_each_new_one(tmp_path):
     env = _mini(tmp_path)
     settings = Settings.from_env(env)

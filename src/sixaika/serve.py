@@ -46,6 +46,10 @@ class Server(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        # gunicorn 25.1+ opens a control socket (to change workers, stop) at one path per
+        # user: a second server took over the first's. Nothing here uses it.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         # Each worker opens the release itself: stores are not shared across a fork.
