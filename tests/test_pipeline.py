@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from sixaika import release as release_module
 from sixaika import shards
-from sixaika.cli import main
+from sixaika.cli import main, parser
 from sixaika.config import Settings
 from sixaika.release import Release
 
@@ -138,6 +138,24 @@ def test_bad_setting_is_unusable_input(mini, capsys, monkeypatch):
     monkeypatch.setenv("SIXAIKA_BASE", "not-an-iri")
     code, _, err = run(capsys, "validate", "--quiet")
     assert code == 2 and "SIXAIKA_BASE" in err
+
+
+@pytest.mark.parametrize(
+    "argv, port",
+    [
+        (["--port", "8001", "serve"], "8001"),
+        (["serve", "--port", "8002"], "8002"),
+        (["--port", "8001", "serve", "--port", "8003"], "8003"),  # the last word
+        (["serve"], None),  # from the environment, or the default
+    ],
+)
+def test_settings_before_or_after_the_command(argv, port):
+    assert parser().parse_args(argv).port == port
+
+
+def test_build_store_is_the_commands_own_option():
+    args = parser().parse_args(["--store", "http://a.example/sparql", "build", "--store", "x"])
+    assert (args.store, args.build_store) == ("http://a.example/sparql", "x")
 
 
 # build and releases -------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The ``sixaika`` command: validate, build (and, as they land, serve and query).
+"""The ``sixaika`` command: validate, build, serve and query.
+
+Settings are options before or after the command (``sixaika --port 8080 serve`` or
+``sixaika serve --port 8080``), or ``SIXAIKA_*`` environment variables.
 
 Exit codes: 0 success, 1 the data does not conform to the shapes, 2 unusable input.
 """
@@ -22,12 +25,7 @@ EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sixaika", description=__doc__.splitlines()[0])
-    for setting in SETTINGS:
-        top.add_argument(
-            f"--{setting.name.replace('_', '-')}",
-            dest=setting.name,
-            help=f"{setting.help} [env {setting.env}, default {setting.default!r}]",
-        )
+    _add_settings(top, default=None)
     commands = top.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check the sources against the shapes")
@@ -55,7 +53,24 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("serve", help="serve the current release (building one if there is none)")
     add_query_parser(commands)
+    for command in commands.choices.values():
+        # SUPPRESS: a setting given before the command is not undone by its absence after.
+        _add_settings(command, default=argparse.SUPPRESS)
     return top
+
+
+def _add_settings(parser: argparse.ArgumentParser, default: object) -> None:
+    group = parser.add_argument_group("settings")
+    for setting in SETTINGS:
+        try:
+            group.add_argument(
+                f"--{setting.name.replace('_', '-')}",
+                dest=setting.name,
+                default=default,
+                help=f"{setting.help} [env {setting.env}, default {setting.default!r}]",
+            )
+        except argparse.ArgumentError:  # the command's own option of that name wins
+            continue  # (build --store URL loads a store; the setting is given before build)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
