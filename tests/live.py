@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -31,15 +32,17 @@ def _wait(url: str, timeout: float = 60) -> None:
 
 
 @contextlib.contextmanager
-def running_server(settings: dict[str, str], ready: str = "/"):
-    """`sixaika serve` (the production command) on a free port, with these settings."""
+def running_server(settings: dict[str, str], ready: str = "/", log: Path | None = None):
+    """`sixaika serve` (the production command) on a free port, with these settings;
+    its output goes to ``log`` (if given)."""
     port = free_port()
     env = {**os.environ, **settings, "SIXAIKA_PORT": str(port), "SIXAIKA_WORKERS": "1"}
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "sixaika.cli", "serve"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -48,3 +51,5 @@ def running_server(settings: dict[str, str], ready: str = "/"):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+        if log:
+            output.close()

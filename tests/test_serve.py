@@ -46,6 +46,15 @@ def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
         assert _title_served(url) == "renamed"
 
 
+def test_serve_builds_a_first_release_and_its_workers_end_cleanly(tmp_path):
+    env, log = _mini(tmp_path / "site"), tmp_path / "serve.log"
+    with running_server(env, log=log) as url:
+        assert _title_served(url) == "first"
+    said = log.read_text()
+    assert "no release yet: building one" in said and "Worker exiting" in said
+    assert "SIGSEGV" not in said  # workers forked after a build in the same process crashed
+
+
 def test_a_long_sparql_get_is_read(tmp_path):
     env = _mini(tmp_path)
     build(Settings.from_env(env), Progress(quiet=True))

@@ -9,8 +9,9 @@ Exit codes: 0 success, 1 the data does not conform to the shapes, 2 unusable inp
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
@@ -21,6 +22,7 @@ from .release import Release
 from .sparql.terminal import add_query_parser, run_query
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+Command = Callable[[argparse.Namespace, Settings], int]  # (arguments, settings) -> exit code
 
 
 def parser() -> argparse.ArgumentParser:
@@ -75,9 +77,15 @@ def _add_settings(parser: argparse.ArgumentParser, default: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    return _guarded(COMMANDS[args.command], args)
+
+
+def _guarded(command: Command, args: argparse.Namespace, settings: Settings | None = None) -> int:
+    """``command``'s exit code; unusable input is one line on stderr, not a traceback."""
     try:
-        settings = Settings.from_env(**{s.name: getattr(args, s.name) for s in SETTINGS})
-        return COMMANDS[args.command](args, settings)
+        if settings is None:
+            settings = Settings.from_env(**{s.name: getattr(args, s.name) for s in SETTINGS})
+        return command(args, settings)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -117,13 +125,32 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if Release.current(settings) is None:
         print("no release yet: building one from the sources", file=sys.stderr)
         args.lang, args.quiet = "en", False
-        if (code := run_build(args, settings)) != EXIT_OK:
+        if (code := _in_a_child(run_build, args, settings)) != EXIT_OK:
             return code
     serve(settings)
     return EXIT_OK
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "serve": run_serve, "query": run_query}
+def _in_a_child(command: Command, args: argparse.Namespace, settings: Settings) -> int:
+    """``command`` run in a child process of its own; its exit code.
+
+    A build leaves the store's threads behind it: gunicorn's workers, forked from this
+    process after a build in it, inherited copies of them and crashed on exit (SIGSEGV).
+    """
+    child = multiprocessing.get_context("fork").Process(
+        target=lambda: sys.exit(_guarded(command, args, settings)), name="sixaika-build"
+    )
+    child.start()
+    child.join()
+    return child.exitcode if child.exitcode in (EXIT_OK, EXIT_INVALID) else EXIT_UNUSABLE
+
+
+COMMANDS: dict[str, Command] = {
+    "validate": run_validate,
+    "build": run_build,
+    "serve": run_serve,
+    "query": run_query,
+}
 
 if __name__ == "__main__":
     sys.exit(main())
