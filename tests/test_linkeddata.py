@@ -287,6 +287,9 @@ def test_the_language_asked_for_goes_along(client):
     assert 'lang="fi"' in client.get(page.headers["Content-Location"]).get_data(as_text=True)
     plain = client.get("/doc/project/a70202", headers={"Accept": "text/html"})
     assert plain.headers["Content-Location"] == "/doc/project/a70202.html"
+    raw = "lang=fi&x=\u00e4".encode().decode("latin-1")  # as WSGI hands on raw UTF-8 bytes
+    thing = client.get("/id/project/a70202", environ_overrides={"QUERY_STRING": raw})
+    assert thing.location == "/doc/project/a70202?lang=fi&x=%C3%A4"
 
 
 @pytest.mark.parametrize("path", ["/shapes.ttl", "/catalog.ttl"])

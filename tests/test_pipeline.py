@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from sixaika import release as release_module
 from sixaika import shards
-from sixaika.cli import main, parser
+from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
 from sixaika.release import Release
 
@@ -151,6 +153,15 @@ def test_bad_setting_is_unusable_input(mini, capsys, monkeypatch):
 )
 def test_settings_before_or_after_the_command(argv, port):
     assert parser().parse_args(argv).port == port
+
+
+def test_a_build_in_a_child_that_dies_is_told(capsys):
+    def killed(_args, _settings) -> int:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+        return 0
+
+    assert _in_a_child(killed, argparse.Namespace(), Settings.from_env({})) == 2
+    assert "the build failed (its process ended with -9)" in capsys.readouterr().err
 
 
 def test_build_store_is_the_commands_own_option():

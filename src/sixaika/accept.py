@@ -10,11 +10,19 @@ asks for Turtle); those that matter, like JSON-LD's ``profile``, are left to the
 (0.1, 1)
 >>> preference(("application/n-triples", "text/plain"), parse("text/*"))  # an alias is named
 (0.0, 0)
+>>> preference(("text/csv",), parse("text/csv;charset=latin1;q=0, text/csv"))  # plainer wins
+(1.0, 3)
+>>> best(["a/b", "c/d"], lambda name: preference((name,), parse("c/d, */*")))
+'c/d'
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,15 +66,27 @@ def preference(names: tuple[str, ...], ranges: list[MediaRange]) -> tuple[float,
     """(q, specificity) of a format known by ``names``, its media type first, then aliases.
 
     The most specific range that names it decides, so ``text/csv;q=0`` refuses CSV whatever
-    ``*/*`` says; an alias (``text/plain`` for N-Triples) counts only when named exactly.
-    Formats compare by q, then by how specifically they were asked for.
+    ``*/*`` says; between two as specific, one without parameters, which our formats have
+    none of, over one with (``text/csv;charset=latin1``). An alias (``text/plain`` for
+    N-Triples) counts only when named exactly.
     """
-    best = (0.0, 0)
+    found, decided_by = (0.0, 0), (0, False)
     for name in names:
         for r in ranges:
             specificity = r.specificity(name)
             if specificity < 3 and name != names[0]:
                 continue
-            if specificity > best[1]:
-                best = (r.q, specificity)
-    return best
+            if specificity and (specificity, not r.params) > decided_by:
+                found, decided_by = (r.q, specificity), (specificity, not r.params)
+    return found
+
+
+def best(candidates: Iterable[T], liked: Callable[[T], tuple[float, int]]) -> T | None:
+    """The candidate the client likes best by ``liked`` (q, then specificity), the first of
+    equals: the server's order decides among what the client likes as much; None: none."""
+    chosen, chosen_liking = None, (0.0, 0)
+    for candidate in candidates:
+        liking = liked(candidate)
+        if liking[0] > 0 and liking > chosen_liking:
+            chosen, chosen_liking = candidate, liking
+    return chosen

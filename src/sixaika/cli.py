@@ -142,7 +142,10 @@ def _in_a_child(command: Command, args: argparse.Namespace, settings: Settings) 
     )
     child.start()
     child.join()
-    return child.exitcode if child.exitcode in (EXIT_OK, EXIT_INVALID) else EXIT_UNUSABLE
+    if child.exitcode in (EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE):
+        return child.exitcode
+    print(f"error: the build failed (its process ended with {child.exitcode})", file=sys.stderr)
+    return EXIT_UNUSABLE
 
 
 COMMANDS: dict[str, Command] = {

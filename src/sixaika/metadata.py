@@ -278,7 +278,7 @@ def _distribution(
         g.thing(EU + "planned-availability/STABLE", "skos:Concept", skos_prefLabel="stable"),
     )
     # A label of its own making: every server process then sends the same bytes (one ETag).
-    checksum = ox.BlankNode(f"{name}{ext}checksum")
+    checksum = ox.BlankNode(f"{name}-{ext}-checksum")
     g.add(node, "spdx:checksum", checksum)
     g.add(checksum, "rdf:type", term("spdx:Checksum"))
     g.add(

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..accept import parse, preference
+from ..accept import best, parse, preference
 from . import too_large
 
 # The kinds of result: SELECT's, ASK's, CONSTRUCT's and DESCRIBE's.
@@ -97,12 +97,8 @@ def offered(kind: str) -> list[str]:
 def negotiate(accept: str, kind: str) -> Format | None:
     """The format for ``Accept`` (absent or ``*/*``: the kind's first), or None (406)."""
     ranges = parse(accept) or parse("*/*")
-    best, best_preference = None, (0.0, 0)
-    for fmt in (f for f in FORMATS if kind in f.kinds):
-        liked = preference((fmt.media_type, *fmt.aliases), ranges)
-        if liked[0] > 0 and liked > best_preference:
-            best, best_preference = fmt, liked
-    return best
+    choices = (f for f in FORMATS if kind in f.kinds)
+    return best(choices, lambda fmt: preference((fmt.media_type, *fmt.aliases), ranges))
 
 
 def kind_of(results: object) -> str:

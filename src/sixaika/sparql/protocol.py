@@ -84,10 +84,10 @@ def _require_utf8(encoded: bytes, what: str) -> None:
     the query as the three characters ``%E4``, and answer a question not asked.
     """
     try:
-        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+        unquote_to_bytes(encoded).decode("utf-8")
     except UnicodeDecodeError as e:
         raise QueryError(
-            400, f"{what} is not percent-encoded UTF-8 ({e.reason} at byte {e.start})."
+            400, f"{what} is not percent-encoded UTF-8 ({e.reason})."
         ) from None
 
 

@@ -29,15 +29,11 @@ from typing import Any
 
 from flask import request
 
+from . import preconditions
+
 CACHEABLE = "sixaika.cacheable"  # WSGI environ flag a view sets
-_PASS_THROUGH = (  # requests Flask must answer itself
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_IF_MATCH",
-    "HTTP_IF_UNMODIFIED_SINCE",
-    "HTTP_IF_RANGE",
-    "HTTP_RANGE",
-)
+# Requests Flask must answer itself: conditional, or for a part.
+_PASS_THROUGH = (*preconditions.HEADERS, "HTTP_IF_RANGE", "HTTP_RANGE")
 MAX_CACHED_BODY = 4 << 20  # bigger responses are passed on, not kept
 MAX_CACHED_BYTES = 256 << 20  # all kept responses of one worker together
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..accept import MediaRange, parse, preference
+from ..accept import MediaRange, best, parse, preference
 
 EXPANDED_PROFILE = "http://www.w3.org/ns/json-ld#expanded"
 
@@ -86,12 +86,7 @@ def negotiate(accept: str | None, offer: tuple[Format, ...]) -> Format | None:
     ranges = parse(accept or "")
     if not ranges:
         return offer[0]
-    best, best_preference = None, (0.0, 0)
-    for fmt in offer:
-        liked = _preference(fmt, ranges)
-        if liked[0] > 0 and liked > best_preference:
-            best, best_preference = fmt, liked
-    return best
+    return best(offer, lambda fmt: _preference(fmt, ranges))
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

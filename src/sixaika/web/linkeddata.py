@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
@@ -49,8 +50,9 @@ def thing(local: str) -> Response:
         abort(404)
     mark_cacheable()  # the query string is part of the cache's key
     target = f"{request.script_root}/doc/{local}"
-    if request.query_string:  # ?lang= (or ?page=) asks for the document in that way
-        target += "?" + request.query_string.decode("latin-1")
+    if request.query_string:  # ?lang= (or ?page=) asks for the document in that way;
+        # raw bytes beyond ASCII are percent-encoded, as a URL has them
+        target += "?" + quote(request.query_string, safe="/?:@!$&'()*+,;=%")
     return redirect(target, code=303)
 
 

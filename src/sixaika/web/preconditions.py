@@ -2,8 +2,8 @@
 
 Werkzeug's ``make_conditional`` gets preconditions wrong (``If-Match: *`` fails, its 412
 is cacheable and carries the whole body, ``If-Unmodified-Since`` is ignored, a Range
-wins over ``If-None-Match``), so they are decided here and werkzeug is left only what
-it does well: a single byte ``Range``, with ``If-Range``.
+wins over ``If-None-Match``, ``If-Range`` is compared weakly), so they are decided here
+and werkzeug is left only what it does well: a single byte ``Range``.
 
 >>> import datetime as dt
 >>> from werkzeug import Request
@@ -67,7 +67,9 @@ def conditional(response: Response, complete_length: int | None = None) -> Respo
             response.status_code = 304  # werkzeug drops the body and the content headers
         elif complete_length is not None:
             response.make_conditional(
-                _range_only(request.environ), accept_ranges=True, complete_length=complete_length
+                _range_only(request.environ, response),
+                accept_ranges=True,
+                complete_length=complete_length,
             )
     except HTTPException:  # 412 or 416: the response's file is not sent
         response.close()
@@ -75,11 +77,17 @@ def conditional(response: Response, complete_length: int | None = None) -> Respo
     return response
 
 
-def _range_only(environ: dict[str, Any]) -> dict[str, Any]:
-    """The environ without the decided preconditions, and without a Range to ignore:
-    another unit than bytes, or several ranges (§14.2 lets a server send it all)."""
-    kept = {k: v for k, v in environ.items() if k not in HEADERS}
+def _range_only(environ: dict[str, Any], response: Response) -> dict[str, Any]:
+    """The environ with a Range to serve, if any, and no condition left for werkzeug.
+
+    Ignored (§14.2 lets a server send it all): a Range of another unit than bytes, of
+    several ranges, or whose If-Range is not the very validator sent (§13.1.5: a strong
+    ETag, or Last-Modified to the second; werkzeug compares weakly, and dates by order).
+    """
+    kept = {k: v for k, v in environ.items() if k not in (*HEADERS, "HTTP_IF_RANGE")}
     unit, _, ranges = kept.get("HTTP_RANGE", "").partition("=")
-    if unit.strip().lower() != "bytes" or "," in ranges:
+    if_range = environ.get("HTTP_IF_RANGE", "").strip()
+    validators = (response.headers.get("ETag"), response.headers.get("Last-Modified"))
+    if unit.strip().lower() != "bytes" or "," in ranges or if_range not in ("", *validators):
         kept.pop("HTTP_RANGE", None)
     return kept

@@ -162,7 +162,7 @@ def stable_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """
     labels: dict[ox.BlankNode, ox.BlankNode] = {}
 
-    def stable(term):
+    def stable(term: ox.Term) -> ox.Term:
         if not isinstance(term, ox.BlankNode):
             return term
         return labels.setdefault(term, ox.BlankNode(f"b{len(labels)}"))
