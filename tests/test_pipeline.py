@@ -94,7 +94,7 @@ BAD_INPUTS = {
                      "data/projects/p2.yaml:2: unknown type 'Projekt'"),
     "link to nothing": ("data/projects/p2.yaml",
                         "id: project/p2\ntype: Project\nlead: organisation/nobody\n",
-                        "data/projects/p2.yaml:1: links to organisation/nobody, which no record"),
+                        "data/projects/p2.yaml:3: links to organisation/nobody, which no record"),
     "term defined nowhere": ("data/extra.ttl",
                              "<http://localhost:8000/id/project/extra> "
                              "<http://localhost:8000/def/6aika#bogus> 1 .\n",
@@ -111,6 +111,20 @@ BAD_INPUTS = {
                           "a record must be a mapping with an 'id'"),
     "bad language tag": ("data/projects/p2.yaml", "id: project/p2\ntitle: {Finnish: x}\n",
                          "'Finnish' is not a language tag"),
+    "record without type": ("data/projects/p2.yaml", "id: project/p2\ntitle: {fi: x}\n",
+                            "data/projects/p2.yaml:1: a record needs a 'type'"),
+    "key written twice": ("data/projects/p2.yaml", "id: project/p2\ntype: Project\nid: p3\n",
+                          "p2.yaml:3: 'id' is written twice in one mapping (lines 1 and 3)"),
+    "a date that cannot be": ("data/projects/p2.yaml",
+                              "id: project/p2\ntype: Project\nissued: 2019-13-01\n",
+                              "p2.yaml:3: 2019-13-01 is not a date (month must be in 1..12)"),
+    "a tab": ("data/projects/p2.yaml", "id: project/p2\ntitle:\n\tfi: x\n",
+              "p2.yaml:3: malformed YAML: found character that cannot start any token "
+              "(indent with spaces, not tabs"),
+    "a key without its colon": ("data/projects/p2.yaml", "id: project/p2\ntype\ntitle: x\n",
+                                "p2.yaml:2: malformed YAML: could not find expected ':'"),
+    "an empty file": ("data/projects/p2.yaml", "# nothing yet\n",
+                      "p2.yaml: no record in this file (to remove a record, delete its file)"),
 }
 
 
@@ -364,3 +378,19 @@ def test_shards_pass_on_input_errors(sharded, capsys, monkeypatch):
     (sharded / "data/projects/p4.yaml").write_text("title: [\n")
     code, _, err = run(capsys, "build", "--quiet")
     assert code == 2 and "data/projects/p4.yaml:2: malformed YAML" in err
+
+
+def test_a_value_that_is_no_number_or_date_is_told_once_at_its_key(project_copy, capsys, caplog):
+    path = project_copy.data_dir / "projects/a70011.yaml"
+    text = path.read_text().replace("    value: 8100000", "    value: 1 234,50")
+    text = text.replace("    startDate: 2014-07-01", '    startDate: "1.3.2019"', 1)
+    path.write_text(text)
+    code, out, err = run(capsys, "--root", str(project_copy.root), "validate", "--quiet")
+    line_of = {key: text.splitlines().index(key) + 1 for key in ("temporal:", "budget:")}
+    assert code == 1
+    assert f"a70011.yaml:{line_of['temporal:']}: Violation: project/a70011 (nested node) " \
+        "dcat:startDate" in out
+    assert f"a70011.yaml:{line_of['budget:']}: Violation: project/a70011 (nested node) " \
+        "schema:value: A budget figure needs exactly one amount" in out
+    assert "negative" not in out  # a comparison says nothing true of "1 234,50"
+    assert "Traceback" not in err and not [r for r in caplog.records if r.name == "rdflib.term"]

@@ -54,7 +54,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
         for term in terms:
             problem = _term_problem(term, settings, defined)
             if problem and q.graph_name.value != ontology:
-                raise InputError(where_defined(q.subject, owners, sources), problem)
+                raise InputError(where_defined(q.subject, owners, sources, q.predicate), problem)
         target = q.object
         if (
             isinstance(target, ox.NamedNode)
@@ -63,7 +63,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
         ):
             local = target.value[len(settings.id_base) :]
             raise InputError(
-                where_defined(q.subject, owners, sources),
+                where_defined(q.subject, owners, sources, q.predicate),
                 f"links to {local}, which no record defines",
             )
 
@@ -79,16 +79,25 @@ def _term_problem(term: str, settings: Settings, defined: set[str]) -> str | Non
     return None
 
 
-def owners_of(quads: list[ox.Quad]) -> dict[ox.BlankNode, ox.NamedNode | ox.BlankNode]:
-    """Each blank node's parent: the resource whose record wrote it."""
-    return {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
+def owners_of(quads: list[ox.Quad]) -> dict[ox.BlankNode, ox.Quad]:
+    """Each blank node's holder: the quad (resource and property) whose record wrote it."""
+    return {q.object: q for q in quads if isinstance(q.object, ox.BlankNode)}
 
 
 def where_defined(
-    subject: ox.NamedNode | ox.BlankNode, owners: dict, sources: Sources
+    subject: ox.NamedNode | ox.BlankNode,
+    owners: dict,
+    sources: Sources,
+    predicate: ox.NamedNode | None = None,
 ) -> Origin | str:
+    """Where a fact about ``subject`` (by ``predicate``) was written: the line of its key
+    in the record, else the record's; a nested node's facts are its holder's key's."""
     seen = set()
     while isinstance(subject, ox.BlankNode) and subject in owners and subject not in seen:
         seen.add(subject)
-        subject = owners[subject]
+        subject, predicate = owners[subject].subject, owners[subject].predicate
+    if predicate is not None:
+        written = sources.key_origins.get((subject.value, predicate.value))
+        if written is not None:
+            return written
     return sources.origins.get(subject.value, subject.value)

@@ -37,6 +37,7 @@ class ShardResult:
 
     nquads: bytes
     origins: dict[str, Origin]
+    key_origins: dict[tuple[str, str], Origin]
     files: list[Path]
     problems: list[Problem] = field(default_factory=list)
     report: bytes = b""
@@ -100,6 +101,7 @@ def _shard(task: tuple[Settings, list[Path], list[Path], str]) -> ShardResult:
         )
         or b"",
         origins={s: o for s, o in sources.origins.items() if o.path in mine},
+        key_origins={k: o for k, o in sources.key_origins.items() if o.path in mine},
         files=sorted(mine),
         problems=[p for p in report.problems if _file_of(p) in mine or not context],
         report=report.graph.serialize(format="nt", encoding="utf-8"),
@@ -137,6 +139,7 @@ def _merge(results: list[ShardResult]) -> tuple[Sources, Report]:
         )
         for subject, origin in result.origins.items():
             sources.claim(subject, origin)
+        sources.key_origins.update(result.key_origins)
         sources.files.extend(result.files)
         problems.extend(result.problems)
         shard = rdflib.Graph().parse(data=result.report, format="nt")

@@ -29,6 +29,8 @@ from .context import Context
 from .errors import InputError, Origin
 
 DATASETS = ("projects", "concepts", "ontology")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SOME_TYPES = "Project, FormalOrganization, Concept"
 ROLES = {"lead": "concept/role/lead", "partners": "concept/role/partner"}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
@@ -41,6 +43,8 @@ class Sources:
     quads: list[ox.Quad] = field(default_factory=list)
     origins: dict[str, Origin] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    # Where each property of a record was written: (subject, predicate) -> its key's line.
+    key_origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
 
     def claim(self, subject: str, origin: Origin) -> None:
         """Record that ``origin`` defines ``subject``; two definitions are an error."""
@@ -120,24 +124,66 @@ def _read_turtle(
 
 # YAML ------------------------------------------------------------------------------
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BadValue(yaml.MarkedYAMLError):
+    """Well-formed YAML that says something impossible (a key twice, a 13th month)."""
+
+
+class _Loader(_SafeLoader):
+    """YAML as PyYAML's safe loader reads it, but a key written twice in one mapping is an
+    error (PyYAML keeps the last silently) and a date that cannot be is told by its line."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key is not None and key in seen:
+                raise _BadValue(
+                    problem=f"{key!r} is written twice in one mapping (lines {seen[key]} "
+                    f"and {line}); keep one",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as e:
+            raise _BadValue(
+                problem=f"{node.value} is not a date ({e}); write dates as YYYY-MM-DD",
+                problem_mark=node.start_mark,
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
 
 def _read_yaml(
     path: Path, graph: ox.NamedNode, context: Context, settings: Settings, sources: Sources
 ) -> list[ox.Quad]:
     text = _read_text(path)
-    loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
+    except _BadValue as e:
+        raise InputError(Origin(path, e.problem_mark.line + 1), e.problem) from None
     except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise InputError(Origin(path, line), f"malformed YAML: {e.problem}") from None
+        # A key without its colon is found a line later: the key's own line is the context.
+        mark = e.context_mark if e.context == "while scanning a simple key" else e.problem_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(Origin(path, line), f"malformed YAML: {_explained(e)}") from None
     except yaml.YAMLError as e:
         raise InputError(path, f"malformed YAML: {e}") from None
     finally:
         loader.dispose()
     if data is None:
-        return []
+        raise InputError(path, "no record in this file (to remove a record, delete its file)")
     records, nodes = (data, root.value) if isinstance(data, list) else ([data], [root])
     nodes_jsonld = []
     for record, node in zip(records, nodes, strict=True):
@@ -146,8 +192,13 @@ def _read_yaml(
         if not isinstance(record, dict) or "id" not in record:
             raise InputError(origin, "a record must be a mapping with an 'id'")
         nodes_jsonld.append(_record_to_jsonld(record, context, lines))
+        if "type" not in record:  # no shape would look at it, and no page list it
+            raise InputError(origin, f"a record needs a 'type' ({_SOME_TYPES}, ...)")
         subject = _resolve(str(record["id"]), settings.id_base)
         sources.claim(subject, origin)
+        for key in record:
+            for predicate in _predicates(key, context):
+                sources.key_origins[(subject, predicate)] = lines(key)
     # A named graph object: the parser puts every quad straight into the dataset's graph.
     document = {"@context": context.terms, "@id": graph.value, "@graph": nodes_jsonld}
     try:
@@ -162,6 +213,22 @@ def _read_yaml(
         raise InputError(path, f"records do not make valid JSON-LD: {e}") from None
 
 
+# PyYAML's words for the commonest slips, and what to do about them.
+_HINTS = {
+    "cannot start any token": "indent with spaces, not tabs; quote a text that starts with "
+    "@ or `",
+    "mapping values are not allowed": "quote a text that holds ': ', or indent a key "
+    "as far as the keys beside it",
+    "could not find expected ':'": "a key needs a colon after it, as in title: ...",
+}
+
+
+def _explained(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or str(error)
+    hint = next((h for words, h in _HINTS.items() if words in problem), None)
+    return f"{problem} ({hint})" if hint else problem
+
+
 def _key_lines(node: yaml.Node, path: Path) -> Callable[[str], Origin]:
     """Where each key of a record mapping was written (nested keys by their top key)."""
     lines = {}
@@ -171,6 +238,15 @@ def _key_lines(node: yaml.Node, path: Path) -> Callable[[str], Origin]:
         }
     record_line = node.start_mark.line + 1
     return lambda key: Origin(path, lines.get(key, record_line))
+
+
+def _predicates(key: Any, context: Context) -> list[str]:
+    """The properties a record's key writes (``participants`` writes three)."""
+    if key == "participants":
+        return [context.expand(k) for k in ("lead", "partner", "qualifiedAttribution")]
+    if key == "type":
+        return [RDF_TYPE]
+    return [context.expand(key)] if isinstance(key, str) else []
 
 
 def _resolve(iri: str, base: str) -> str:

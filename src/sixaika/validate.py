@@ -7,6 +7,7 @@ the property, the message (in English or Finnish) and the severity.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -22,6 +23,10 @@ from .namespaces import PREFIXES
 from .sources import Sources
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+# No traceback per ill-typed literal (a date "1.3.2019"): rdflib logs one each time it
+# reads one, and the shapes report it to the person who wrote it, in words (sh:datatype).
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,16 @@ def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> 
     return Report(conforms=bool(conforms), problems=problems, graph=results)
 
 
+# Constraints that compare a value: an ill-typed one fails them all, and "cannot be
+# negative" would be said of "1 234,50". Its datatype's message is the one that helps.
+_COMPARISONS = {
+    SH.MinInclusiveConstraintComponent,
+    SH.MinExclusiveConstraintComponent,
+    SH.MaxInclusiveConstraintComponent,
+    SH.MaxExclusiveConstraintComponent,
+}
+
+
 def _problems(
     results: rdflib.Graph, shapes: rdflib.Graph, sources: Sources, settings: Settings, lang: str
 ) -> Iterable[Problem]:
@@ -156,9 +171,12 @@ def _problems(
             path = results.value(result, SH.resultPath)
             value = results.value(result, SH.value)
             severity = results.value(result, SH.resultSeverity)
+            component = results.value(result, SH.sourceConstraintComponent)
+            if component in _COMPARISONS and getattr(value, "ill_typed", False):
+                continue
             yield Problem(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                where=str(where_defined(to_ox(focus), owners, sources)),
+                where=str(where_defined(to_ox(focus), owners, sources, _property(path))),
                 resource=_resource(focus, owners, settings),
                 path=_short(path, settings) if path is not None else None,
                 value=_short(value, settings) if value is not None else None,
@@ -175,7 +193,7 @@ def _resource(focus, owners: dict, settings: Settings) -> str:
     """The focus node by name; a nested (blank) node by the resource that holds it."""
     node, depth = to_ox(focus), 0
     while isinstance(node, ox.BlankNode) and node in owners and depth < 10:
-        node, depth = owners[node], depth + 1
+        node, depth = owners[node].subject, depth + 1
     if isinstance(node, ox.BlankNode):
         return "(nested node)"
     name = _short(rdflib.URIRef(node.value), settings)
@@ -192,6 +210,11 @@ def _message(results: rdflib.Graph, shapes: rdflib.Graph, result, lang: str) -> 
             if getattr(m, "language", None) == wanted:
                 return str(m)
     return str(messages[0]) if messages else "constraint not met"
+
+
+def _property(path) -> ox.NamedNode | None:
+    """A result's path when it is one property (not a sequence, an inverse, ...)."""
+    return ox.NamedNode(str(path)) if isinstance(path, rdflib.URIRef) else None
 
 
 def to_ox(term) -> ox.NamedNode | ox.BlankNode:
