@@ -55,6 +55,16 @@ def test_serve_builds_a_first_release_and_its_workers_end_cleanly(tmp_path):
     assert "SIGSEGV" not in said  # workers forked after a build in the same process crashed
 
 
+def test_a_release_for_another_base_is_built_again_before_serving(tmp_path):
+    env, log = _mini(tmp_path / "site"), tmp_path / "serve.log"
+    build(Settings.from_env(env), Progress(quiet=True))  # for http://localhost:8000/
+    elsewhere = {**env, "SIXAIKA_BASE": "http://data.example.org/6aika/"}
+    with running_server(elsewhere, log=log) as url:
+        assert _title_served(url) == "first"  # its pages name things under the new base
+    said = log.read_text()
+    assert "built for the base http://localhost:8000/, not http://data.example.org" in said
+
+
 def test_a_long_sparql_get_is_read(tmp_path):
     env = _mini(tmp_path)
     build(Settings.from_env(env), Progress(quiet=True))

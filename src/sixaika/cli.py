@@ -53,7 +53,11 @@ def parser() -> argparse.ArgumentParser:
         "store endpoint is SIXAIKA_STORE_DATA or derived from it)",
     )
 
-    commands.add_parser("serve", help="serve the current release (building one if there is none)")
+    commands.add_parser(
+        "serve",
+        help="serve the current release (building one first if there is none, or if it was "
+        "built for another base)",
+    )
     add_query_parser(commands)
     for command in commands.choices.values():
         # SUPPRESS: a setting given before the command is not undone by its absence after.
@@ -122,13 +126,24 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .serve import serve  # gunicorn is needed only here
 
-    if Release.current(settings) is None:
-        print("no release yet: building one from the sources", file=sys.stderr)
+    if why := _why_build_first(Release.current(settings), settings):
+        print(f"{why}: building one from the sources", file=sys.stderr)
         args.lang, args.quiet = "en", False
         if (code := _in_a_child(run_build, args, settings)) != EXIT_OK:
             return code
     serve(settings)
     return EXIT_OK
+
+
+def _why_build_first(current: Release | None, settings: Settings) -> str | None:
+    """Why ``serve`` builds before serving: no release, or one made for another base (its
+    IRIs would name nothing this server answers for: an empty site)."""
+    if current is None:
+        return "no release yet"
+    built_for = current.manifest.get("base")
+    if built_for != settings.base:
+        return f"the current release was built for the base {built_for}, not {settings.base}"
+    return None
 
 
 def _in_a_child(command: Command, args: argparse.Namespace, settings: Settings) -> int:
