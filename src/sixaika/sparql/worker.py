@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import re
 import resource
 import signal
 from dataclasses import dataclass
@@ -82,7 +83,12 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> Answer:
     except QueryError:
         raise
     except Exception as e:  # evaluation errors surface lazily, while serializing
+        if _UNKNOWN_FUNCTION.search(str(e)):  # the query's fault, not the server's
+            raise QueryError(400, f"{e}: this endpoint knows SPARQL 1.1's functions.") from None
         raise QueryError(500, f"The query failed: {e}") from None
+
+
+_UNKNOWN_FUNCTION = re.compile(r"^The custom function <[^>]*> is not supported$")
 
 
 def dataset(job: Job) -> dict:

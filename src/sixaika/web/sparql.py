@@ -73,7 +73,7 @@ def endpoint() -> Any:
         return _results_page(asked)
     tag = _etag()
     max_age = service().settings.max_age
-    if tag and (status := preconditions.decide(request, f'"{tag}"', None)):
+    if tag and (status := preconditions.decide(request, tag, None)):
         if status == 412:
             abort(412)
         return Response(status=304, headers=_cache_headers(tag, max_age))
@@ -259,15 +259,19 @@ def _etag() -> str | None:
 
 
 def _etag_for(version: str, query_string: str, accept: str) -> str:
-    """GETs of an immutable release are cacheable: the tag covers all they depend on."""
+    """GETs of an immutable release are cacheable: the tag covers all they depend on.
+
+    Weak: the same request gets the same answer, though not always the same bytes (a
+    blank node a query makes, by BNODE() or in a CONSTRUCT template, is named anew).
+    """
     key = "\n".join((version, query_string, accept))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
 
 def _cache_headers(tag: str | None, max_age: str) -> dict[str, str]:
     headers = {"Vary": "Accept"}
     if tag:
-        headers["ETag"] = f'"{tag}"'
+        headers["ETag"] = tag
         headers["Cache-Control"] = f"public, max-age={max_age}"
     else:
         headers["Cache-Control"] = "no-store"
