@@ -52,7 +52,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def test_validate_conforms_with_warnings(mini, capsys):
     code, out, _ = run(capsys, "validate", "--quiet")
     assert code == 0
-    assert "conforms: 0 violation(s), 1 warning(s)" in out
+    assert "conforms: 0 violations, 1 warning" in out
     assert "data/projects/p1.yaml:2: Warning: project/p1 dct:description" in out
 
 
@@ -62,8 +62,9 @@ def test_validate_reports_violation_with_file_line_and_finnish(mini, capsys):
     path.write_text(path.read_text().replace(title, ""))
     code, out, _ = run(capsys, "validate", "--quiet", "--lang", "fi")
     assert code == 1
-    assert "data/projects/p1.yaml:2: Violation: project/p1 dct:title: Hankkeella on oltava nimi." \
+    assert "data/projects/p1.yaml:2: Virhe: project/p1 dct:title: Hankkeella on oltava nimi." \
         in out
+    assert out.strip().endswith("ei kelpaa: 1 virhe, 1 varoitus")
 
 
 def test_validate_machine_reports(mini, capsys):

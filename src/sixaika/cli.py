@@ -100,23 +100,29 @@ def _guarded(command: Command, args: argparse.Namespace, settings: Settings | No
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     _sources, report = check(settings, Progress(quiet=args.quiet), args.lang)
-    output = {"text": report.text, "json": report.json, "turtle": report.turtle}[args.format]()
+    if args.format == "text":
+        output = report.text(args.lang)
+    else:
+        output = {"json": report.json, "turtle": report.turtle}[args.format]()
     print(output)
     return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+_REFUSED = {
+    "en": "error: build refused, the data does not conform; the current release is unchanged",
+    "fi": "virhe: julkaisua ei tehty, koska aineisto ei kelpaa; nykyinen julkaisu on ennallaan",
+}
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
     try:
         release, report = build(settings, Progress(quiet=args.quiet), args.lang)
     except BuildRefused as refused:
-        print(refused.report.text(), file=sys.stderr)
-        print(
-            "error: build refused, the data does not conform; the current release is unchanged",
-            file=sys.stderr,
-        )
+        print(refused.report.text(args.lang), file=sys.stderr)
+        print(_REFUSED[args.lang if args.lang in _REFUSED else "en"], file=sys.stderr)
         return EXIT_INVALID
     if report.warnings:
-        print(report.text(), file=sys.stderr)
+        print(report.text(args.lang), file=sys.stderr)
     if store := getattr(args, "build_store", None) or settings.store:
         upload(release, replace(settings, store=store), Progress(quiet=args.quiet))
     print(release.path)

@@ -29,6 +29,29 @@ SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
+# The report's own words; the shapes' messages come in the language asked for already.
+_WORDS = {
+    "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info", "value": "value"},
+    "fi": {"Violation": "Virhe", "Warning": "Varoitus", "Info": "Huomautus", "value": "arvo"},
+}
+
+
+def _verdict(conforms: bool, violations: int, warnings: int, lang: str) -> str:
+    """
+    >>> _verdict(False, 1, 2, "fi"), _verdict(True, 0, 1, "en")
+    ('ei kelpaa: 1 virhe, 2 varoitusta', 'conforms: 0 violations, 1 warning')
+    """
+    if lang == "fi":
+        verdict = "kelpaa" if conforms else "ei kelpaa"
+        errors = "1 virhe" if violations == 1 else f"{violations} virhettä"
+        notes = "1 varoitus" if warnings == 1 else f"{warnings} varoitusta"
+        return f"{verdict}: {errors}, {notes}"
+    verdict = "conforms" if conforms else "does not conform"
+    errors = "1 violation" if violations == 1 else f"{violations} violations"
+    notes = "1 warning" if warnings == 1 else f"{warnings} warnings"
+    return f"{verdict}: {errors}, {notes}"
+
+
 @dataclass(frozen=True)
 class Problem:
     severity: str
@@ -38,10 +61,12 @@ class Problem:
     value: str | None
     message: str
 
-    def line(self) -> str:
+    def line(self, lang: str = "en") -> str:
+        words = _WORDS.get(lang, _WORDS["en"])
         path = f" {self.path}" if self.path else ""
-        value = f" (value: {self.value})" if self.value else ""
-        return f"{self.where}: {self.severity}: {self.resource}{path}: {self.message}{value}"
+        value = f" ({words['value']}: {self.value})" if self.value else ""
+        severity = words.get(self.severity, self.severity)
+        return f"{self.where}: {severity}: {self.resource}{path}: {self.message}{value}"
 
 
 @dataclass
@@ -70,10 +95,10 @@ class Report:
     def warnings(self) -> int:
         return sum(p.severity == "Warning" for p in self.problems)
 
-    def text(self) -> str:
-        lines = [p.line() for p in self.problems]
-        verdict = "conforms" if self.conforms else "does not conform"
-        lines.append(f"{verdict}: {self.violations} violation(s), {self.warnings} warning(s)")
+    def text(self, lang: str = "en") -> str:
+        """One line per problem, then the verdict, in English or Finnish."""
+        lines = [p.line(lang) for p in self.problems]
+        lines.append(_verdict(self.conforms, self.violations, self.warnings, lang))
         return "\n".join(lines)
 
     def json(self) -> str:
