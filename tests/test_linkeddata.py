@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from html import escape as html_escape
+from html import unescape
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +23,7 @@ from rdflib.compare import isomorphic
 
 from sixaika.sparql.examples import examples
 from sixaika.store import RemoteRepo
-from sixaika.web import create_app
+from sixaika.web import create_app, linkeddata
 
 from .live import free_port
 
@@ -461,6 +462,104 @@ def test_home_page(client):
     data = client.get("/", headers={"Accept": "application/json"}).json
     assert data["counts"]["project"] > 10
     assert sum(data["charts"]["fund"].values()) > 0
+
+
+HTML = {"Accept": "text/html"}
+FILES = re.compile(r"\.(ttl|jsonld|rdf|nt|gz)([?#]|$)")  # data and dumps, which need no ?lang=
+
+
+def page_links(html: str) -> list[str]:
+    """The page's links within the site, but the language switcher's."""
+    return [unescape(href) for href in re.findall(r'<a href="([/?][^"]*)"(?! hreflang)', html)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/doc/project/?page=2", "/doc/project/a70202", "/doc/organisation/oulun-kaupunki",
+     "/def/6aika", "/shapes", "/catalog", "/dumps/", "/.well-known/void", "/sparql"],
+)  # fmt: skip
+def test_a_language_chosen_with_lang_goes_along_every_link(
+    bundled_settings, bundled_release, monkeypatch, path
+):
+    """No cookie: a page asked for with ?lang= passes it on to each page it links to."""
+    monkeypatch.setattr(linkeddata, "PAGE_SIZE", 10)  # lists of several pages
+    client = create_app(bundled_settings, release=bundled_release).test_client()
+    asked = client.get(path + ("&" if "?" in path else "?") + "lang=fi", headers=HTML)
+    links = page_links(asked.get_data(as_text=True))
+    assert links and all(("lang=" in h) != bool(FILES.search(h)) for h in links), links
+    assert all("lang=fi" in h for h in links if "lang=" in h)
+    # The page without ?lang=, in the same language and memoised alike, links as it did.
+    plain = client.get(path, headers={**HTML, "Accept-Language": "fi"})
+    assert '<html lang="fi">' in plain.get_data(as_text=True)
+    assert not [h for h in page_links(plain.get_data(as_text=True)) if "lang=" in h]
+
+
+def test_paging_and_language_links_keep_each_other(
+    bundled_settings, bundled_release, monkeypatch
+):
+    monkeypatch.setattr(linkeddata, "PAGE_SIZE", 10)
+    client = create_app(bundled_settings, release=bundled_release).test_client()
+    html = client.get("/doc/project/?page=2&lang=fi", headers=HTML).get_data(as_text=True)
+    assert 'rel="prev" href="?page=1&amp;lang=fi"' in html
+    assert 'rel="next" href="?page=3&amp;lang=fi"' in html
+    assert 'href="/doc/project/?page=2&amp;lang=sv" hreflang="sv"' in html
+    plain = client.get("/doc/project/?page=2", headers=HTML).get_data(as_text=True)
+    assert 'rel="next" href="?page=3"' in plain
+
+
+def test_redirects_keep_the_language(client):
+    moved = client.get("/ontology?lang=fi")
+    assert moved.status_code == 301 and moved.location == "/def/6aika?lang=fi"
+    assert client.get("/ontology.ttl").location == "/def/6aika.ttl"
+    assert client.get("/def/6aika/0.1.0?lang=fi").location == "/def/6aika?lang=fi"
+
+
+def test_the_query_form_keeps_the_language(client):
+    form = client.get("/sparql?lang=sv", headers=HTML).get_data(as_text=True)
+    assert '<input type="hidden" name="lang" value="sv">' in form
+    asked = {"query": "ASK {}", "lang": "sv"}
+    answer = client.get("/sparql", query_string=asked, headers=HTML).get_data(as_text=True)
+    assert '<html lang="sv">' in answer and "ja (true)" in answer
+    assert 'name="lang"' not in client.get("/sparql", headers=HTML).get_data(as_text=True)
+
+
+def test_interface_words_in_finnish_and_swedish(client):
+    def page(path: str, lang: str) -> str:
+        return client.get(path, query_string={"lang": lang}, headers=HTML).get_data(as_text=True)
+
+    projects = page("/doc/project/", "fi")
+    assert "<title>Hankkeet – 6Aika avoin linkitetty data</title>" in projects
+    assert "Julkaisu <code>" in projects and ">JSON-LD-konteksti</a>" in projects
+    assert "<title>Organisationer – " in page("/doc/organisation/", "sv")
+    sparql = page("/sparql", "fi")
+    assert "Oletusgraafi on nimettyjen graafien yhdiste" in sparql
+    assert "Suorita kysely" in sparql and "Run query" not in sparql and "<h2>Esimerkkejä" in sparql
+    assert "SPARQL 1.1 -protokolla, vain luku." in page("/catalog", "fi")
+    assert "versio-IRI" in page("/def/6aika", "fi")
+    assert '<p class="kind">projekt</p>' in page("/doc/project/a70202", "sv")
+    assert '<p class="kind">begrepp · fond</p>' in page("/doc/concept/fund/erdf", "sv")
+
+
+def test_counts_and_headings_read_well(client):
+    def page(path: str, lang: str) -> str:
+        return client.get(path, query_string={"lang": lang}, headers=HTML).get_data(as_text=True)
+
+    finnish, english = page("/", "fi"), page("/", "en")
+    assert ": 1 hanke</title>" in finnish and ": 2 hanketta</title>" in finnish
+    assert ": 1 project</title>" in english and ": 1 projects" not in english
+    assert "Hankkeet, joissa päätoteuttajana" in page("/doc/organisation/oulun-kaupunki", "fi")
+
+
+def test_404_page_in_the_readers_language(client):
+    finnish = client.get("/doc/project/no-such-project?lang=fi", headers=HTML)
+    text = finnish.get_data(as_text=True)
+    assert finnish.status_code == 404 and '<html lang="fi">' in text
+    assert "<h1>404 Ei löytynyt</h1>" in text and "Pyydettyä osoitetta ei löytynyt" in text
+    assert '<a href="/?lang=fi">Etusivu</a>' in text
+    swedish = client.get("/no-such-page", headers={**HTML, "Accept-Language": "sv"})
+    assert "Accept-Language" in swedish.headers["Vary"]
+    assert "404 Hittades inte" in swedish.get_data(as_text=True)
+    assert '<a href="/">Startsida</a>' in swedish.get_data(as_text=True)
 
 
 def test_context_is_served_locally(client):

@@ -81,7 +81,7 @@ def test_results_page_for_browsers(sparql_client):
     assert page.status_code == 200
     assert f'<a href="{ID}project/p1">{ID}project/p1</a>' in html
     assert "Synteettinen hanke 1<small>@fi</small>" in html
-    assert "12 row(s)" in html
+    assert "<p>12 rows</p>" in html
 
 
 def test_results_page_shows_errors_and_graphs(sparql_client):

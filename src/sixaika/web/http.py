@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template_string, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from ..config import Settings
 from ..release import Release
 from ..store import Repo
+from . import i18n
 
 _ERROR_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ code }} {{ name }}</title></head>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ code }} {{ name }}</title></head>
 <body><main><h1>{{ code }} {{ name }}</h1><p>{{ description }}</p>
-<p><a href="/">Home</a></p></main></body></html>
+<p><a href="{{ page_url(root ~ '/') }}">{{ home }}</a></p></main></body></html>
 """
 
 
@@ -42,10 +43,20 @@ def error_response(error: HTTPException) -> Response:
     if wants_json():
         response = jsonify(error=name, status=code, message=description)
     else:
-        response = Response(
-            render_template_string(_ERROR_PAGE, code=code, name=name, description=description),
-            mimetype="text/html",
+        lang = "en"  # werkzeug's words; a plain 404 has ours, in the reader's language
+        if code == 404 and description == NotFound.description:
+            lang = i18n.reader_language()
+            name, description = i18n.text("not_found", lang), i18n.text("not_found_text", lang)
+        page = render_template_string(
+            _ERROR_PAGE,
+            code=code,
+            name=name,
+            description=description,
+            lang=lang,
+            home=i18n.text("home", lang),
         )
+        response = Response(page, mimetype="text/html")
+        response.vary.add("Accept-Language")
     response.status_code = code
     response.vary.add("Accept")  # the body's format was chosen by it
     headers = dict(error.get_headers())  # a list of pairs: look names up in a dict

@@ -2,8 +2,9 @@
 
 The data's labels come from the data (and the ontology's from the ontology); this module
 holds only what neither has: the interface, labels for terms of reused vocabularies
-(``dct:title`` has no Finnish label anywhere we may fetch from), and headings for links
-read backwards ("Projects it leads").
+(``dct:title`` has no Finnish label anywhere we may fetch from), Swedish names for the
+ontology's terms, and headings for links read backwards ("Projects it leads"). A language
+chosen with ``?lang=`` goes along the links of the page (``page_url``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,36 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"fi": "suomi", "en": "English", "sv": "svenska"}
 
 
+def asked_language() -> str | None:
+    """``?lang=`` if it names one of ours."""
+    asked = request.args.get("lang", "")
+    return asked if asked in LANGUAGES else None
+
+
 def reader_language() -> str:
     """``?lang=`` if it names one of ours, else the best of ``Accept-Language``."""
-    asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return asked_language() or request.accept_languages.best_match(
+        LANGUAGES, default=DEFAULT_LANGUAGE
+    )
+
+
+FILES = (".ttl", ".jsonld", ".rdf", ".nt", ".json", ".gz")  # data and dumps: no language
+
+
+def page_url(href: str, lang: str | None) -> str:
+    """``href`` asking for ``lang`` if it leads to a page of this site (a path or a query,
+    not a file or another site). The site keeps no cookie: a language chosen with
+    ``?lang=`` lasts only as long as the links carry it on.
+
+    >>> page_url("/def/6aika#Project", "fi"), page_url("?page=2", "sv")
+    ('/def/6aika?lang=fi#Project', '?page=2&lang=sv')
+    >>> page_url("/dumps/projects.nt.gz", "fi"), page_url("https://example.org/", "fi")
+    ('/dumps/projects.nt.gz', 'https://example.org/')
+    """
+    url, hash_, fragment = href.partition("#")
+    if not lang or not url.startswith(("/", "?")) or url.partition("?")[0].endswith(FILES):
+        return href
+    return f"{url}{'&' if '?' in url else '?'}lang={lang}{hash_}{fragment}"
 
 
 def fallback_order(lang: str) -> tuple[str, ...]:
@@ -83,6 +108,16 @@ _UI: dict[str, tuple[str, str, str]] = {
     "next": ("Next", "Seuraava", "Nästa"),
     "count": ("{0} in all", "Yhteensä {0}", "Totalt {0}"),
     "not_found": ("Not found", "Ei löytynyt", "Hittades inte"),
+    "not_found_text": (
+        "The requested URL was not found on the server. If you entered the URL manually "
+        "please check your spelling and try again.",
+        "Pyydettyä osoitetta ei löytynyt palvelimelta. Jos kirjoitit osoitteen itse, "
+        "tarkista sen kirjoitusasu ja yritä uudelleen.",
+        "Den begärda adressen finns inte på servern. Om du skrev in adressen själv, "
+        "kontrollera stavningen och försök igen.",
+    ),
+    "release": ("Release", "Julkaisu", "Utgåva"),
+    "context": ("JSON-LD context", "JSON-LD-konteksti", "JSON-LD-kontext"),
     "about": (
         "Descriptions of the projects of 6Aika, the Six City Strategy of Helsinki, Espoo, "
         "Vantaa, Tampere, Turku and Oulu (EU structural funds 2014–2020), as linked open "
@@ -114,7 +149,8 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Hankkeet aloitusvuoden mukaan",
         "Projekt per startår",
     ),
-    "chart_count": ("{0}: {1} projects", "{0}: {1} hanketta", "{0}: {1} projekt"),
+    "n_projects": ("{0} projects", "{0} hanketta", "{0} projekt"),
+    "n_projects_one": ("{0} project", "{0} hanke", "{0} projekt"),
     "sparql_intro": (
         "Ask your own questions in SPARQL 1.1:",
         "Kysy omia kysymyksiäsi SPARQL 1.1 -kielellä:",
@@ -131,16 +167,89 @@ _UI: dict[str, tuple[str, str, str]] = {
     "alignments": ("Alignments", "Vastaavuudet", "Motsvarigheter"),
     "used": ("Used", "Käytössä", "Används"),
     "times": ("{0} times", "{0} kertaa", "{0} gånger"),
+    "times_one": ("once", "kerran", "en gång"),
     "targets": ("Applies to", "Koskee", "Gäller"),
     "severity": ("Severity", "Vakavuus", "Allvarlighetsgrad"),
     "rule": ("Rule", "Sääntö", "Regel"),
     "version": ("Version", "Versio", "Version"),
+    # the SPARQL page; {0}, {1}, ... may be markup the template makes (code, a link)
+    "sparql_about": (
+        "SPARQL 1.1 over the published data: {0} (GET or POST, the W3C SPARQL 1.1 "
+        "Protocol). The default graph is the union of the named graphs, one per dataset "
+        "(see {1}).",
+        "SPARQL 1.1 -kyselyt julkaistuun dataan: {0} (GET tai POST, W3C:n SPARQL 1.1 "
+        "-protokolla). Oletusgraafi on nimettyjen graafien yhdiste; jokaisella aineistolla "
+        "on oma graafinsa (ks. {1}).",
+        "SPARQL 1.1-frågor mot publicerade data: {0} (GET eller POST, W3C:s SPARQL "
+        "1.1-protokoll). Standardgrafen är unionen av de namngivna graferna, en per "
+        "datamängd (se {1}).",
+    ),
+    "sparql_limits": (
+        "Read-only. A query may run {0} s (ask for less with {1}), be {2} characters long "
+        "and return {3} MB. Results as SPARQL JSON, XML, CSV or TSV; graphs as Turtle, "
+        "JSON-LD, RDF/XML or N-Triples, chosen by {4}. {5} gives the service description.",
+        "Vain luku. Kysely saa kestää {0} s (lyhyemmän ajan voi pyytää parametrilla {1}), "
+        "olla {2} merkkiä pitkä ja palauttaa {3} Mt. Tulokset SPARQL JSON-, XML-, CSV- tai "
+        "TSV-muodossa ja graafit Turtle-, JSON-LD-, RDF/XML- tai N-Triples-muodossa "
+        "{4}-otsakkeen mukaan. {5} antaa palvelun kuvauksen.",
+        "Endast läsning. En fråga får ta {0} s (be om kortare tid med {1}), vara {2} tecken "
+        "lång och ge {3} MB. Resultat som SPARQL JSON, XML, CSV eller TSV, grafer som "
+        "Turtle, JSON-LD, RDF/XML eller N-Triples, enligt {4}. {5} ger tjänstebeskrivningen.",
+    ),
+    "sparql_protocol": (
+        "SPARQL 1.1 Protocol, read-only.",
+        "SPARQL 1.1 -protokolla, vain luku.",
+        "SPARQL 1.1-protokollet, endast läsning.",
+    ),
+    "query": ("Query", "Kysely", "Fråga"),
+    "run_query": ("Run query", "Suorita kysely", "Kör frågan"),
+    "result_as": ("as", "muoto", "som"),
+    "a_page": ("a page", "verkkosivu", "en sida"),
+    "no_yasgui": (
+        "The interactive editor (YASGUI) is not installed on this server; this form works "
+        "without it.",
+        "Vuorovaikutteista editoria (YASGUI) ei ole asennettu tälle palvelimelle; tämä "
+        "lomake toimii ilman sitä.",
+        "Den interaktiva redigeraren (YASGUI) är inte installerad på den här servern; "
+        "formuläret fungerar utan den.",
+    ),
+    "error": ("Error", "Virhe", "Fel"),
+    "answer": ("Answer", "Vastaus", "Svar"),
+    "true": ("yes (true)", "kyllä (true)", "ja (true)"),
+    "false": ("no (false)", "ei (false)", "nej (false)"),
+    "result": ("Result", "Tulos", "Resultat"),
+    "results": ("Results", "Tulokset", "Resultat"),
+    "n_rows": ("{0} rows", "{0} riviä", "{0} rader"),
+    "n_rows_one": ("{0} row", "{0} rivi", "{0} rad"),
+    "more_rows": (
+        "More than {0} rows: the first {0} are shown; download them all with a format above.",
+        "Yli {0} riviä: ensimmäiset {0} näytetään; lataa kaikki jossakin yllä olevista muodoista.",
+        "Fler än {0} rader: de första {0} visas; ladda ner alla i ett av formaten ovan.",
+    ),
+    "sparql_examples": ("Examples", "Esimerkkejä", "Exempel"),
 }
 
 
-def text(key: str, lang: str, *args: object) -> str:
+def words(key: str, lang: str) -> str:
+    """The interface text ``key`` in ``lang``, its ``{0}``, ``{1}``, ... still to fill."""
     en, fi, sv = _UI[key]
-    return {"fi": fi, "sv": sv}.get(lang, en).format(*args)
+    return {"fi": fi, "sv": sv}.get(lang, en)
+
+
+def text(key: str, lang: str, *args: object) -> str:
+    return words(key, lang).format(*args)
+
+
+def counted(key: str, lang: str, n: int, *args: object) -> str:
+    """The text ``key`` for ``n`` things (its ``{0}``): the ``_one`` form for one thing.
+
+    >>> counted("n_projects", "fi", 1), counted("n_projects", "fi", 2)
+    ('1 hanke', '2 hanketta')
+    >>> counted("n_projects", "en", 1), counted("times", "sv", 1)
+    ('1 project', 'en gång')
+    """
+    # Finnish, English and Swedish all have one form for 1 and another for the rest.
+    return text(f"{key}_one" if n == 1 else key, lang, n, *args)
 
 
 # Labels of reused terms: compact name -> (en, fi, sv).
@@ -197,7 +306,7 @@ TERM_LABELS: dict[str, tuple[str, str, str]] = {
     "vcard:hasEmail": ("e-mail", "sähköposti", "e-post"),
     "schema:value": ("amount", "määrä", "belopp"),
     "owl:versionInfo": ("version", "versio", "version"),
-    "owl:versionIRI": ("version IRI", "version IRI", "versions-IRI"),
+    "owl:versionIRI": ("version IRI", "versio-IRI", "versions-IRI"),
     "owl:equivalentClass": ("same class as", "sama luokka kuin", "samma klass som"),
     "owl:equivalentProperty": ("same property as", "sama ominaisuus kuin", "samma egenskap som"),
     "owl:inverseOf": ("inverse of", "käänteinen ominaisuudelle", "invers till"),
@@ -226,11 +335,42 @@ TERM_LABELS: dict[str, tuple[str, str, str]] = {
     "owl:DatatypeProperty": ("property", "ominaisuus", "egenskap"),
 }
 
+# The ontology names its own terms in Finnish and English: their Swedish names.
+SWEDISH_TERMS: dict[str, str] = {
+    "sixaika:Project": "projekt",
+    "sixaika:Strategy": "strategi",
+    "sixaika:FocusArea": "fokusområde",
+    "sixaika:PriorityAxis": "prioriterat område",
+    "sixaika:SpecificObjective": "specifikt mål",
+    "sixaika:Fund": "fond",
+    "sixaika:City": "stad",
+    "sixaika:ProjectRole": "projektroll",
+    "sixaika:BudgetKind": "budgettyp",
+    "sixaika:SourcedStatement": "uppgift med källa",
+    "sixaika:strategy": "strategi",
+    "sixaika:fund": "fond",
+    "sixaika:focusArea": "fokusområde",
+    "sixaika:priorityAxis": "prioriterat område",
+    "sixaika:specificObjective": "specifikt mål",
+    "sixaika:responsibleAuthority": "ansvarig myndighet",
+    "sixaika:fundingAuthority": "finansierande myndighet",
+    "sixaika:approvedBy": "godkänd av",
+    "sixaika:city": "stad",
+    "sixaika:programme": "program",
+    "sixaika:lead": "ledande organisation",
+    "sixaika:partner": "partner",
+    "sixaika:budget": "budget",
+    "sixaika:budgetKind": "budgettyp",
+    "sixaika:shareOf": "andel för",
+    "sixaika:statement": "uppgift med källa",
+    "sixaika:approximate": "ungefärlig",
+}
+
 # Headings for links read backwards (object page lists subjects): compact name -> texts.
 INVERSE_LABELS: dict[str, tuple[str, str, str]] = {
     "sixaika:lead": (
         "Projects it leads",
-        "Hankkeet, joiden päätoteuttaja",
+        "Hankkeet, joissa päätoteuttajana",
         "Projekt som den leder",
     ),
     "sixaika:partner": (
@@ -249,7 +389,7 @@ INVERSE_LABELS: dict[str, tuple[str, str, str]] = {
     "sixaika:specificObjective": ("Projects", "Hankkeet", "Projekt"),
     "sixaika:responsibleAuthority": (
         "Projects it is the responsible authority for",
-        "Hankkeet, joiden vastuuviranomainen",
+        "Hankkeet, joissa vastuuviranomaisena",
         "Projekt där den är ansvarig myndighet",
     ),
     "sixaika:fundingAuthority": (
@@ -273,7 +413,9 @@ INVERSE_LABELS: dict[str, tuple[str, str, str]] = {
 
 def term_label(compact: str, lang: str) -> str | None:
     texts = TERM_LABELS.get(compact)
-    return None if texts is None else texts[{"fi": 1, "sv": 2}.get(lang, 0)]
+    if texts is None:
+        return SWEDISH_TERMS.get(compact) if lang == "sv" else None
+    return texts[{"fi": 1, "sv": 2}.get(lang, 0)]
 
 
 def inverse_label(compact: str, lang: str) -> str | None:

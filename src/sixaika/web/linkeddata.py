@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
@@ -19,7 +18,7 @@ from ..describe import Description, describe, exists, labels, members
 from .cache import mark_cacheable
 from .conneg import PAGE, split_extension
 from .present import Link, Names, Presenter, ResourcePage
-from .represent import alternates, memo, page_renderer, send, send_rdf, site
+from .represent import alternates, memo, page_renderer, same_query, send, send_rdf, site
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -49,11 +48,8 @@ def thing(local: str) -> Response:
     ):
         abort(404)
     mark_cacheable()  # the query string is part of the cache's key
-    target = f"{request.script_root}/doc/{local}"
-    if request.query_string:  # ?lang= (or ?page=) asks for the document in that way;
-        # raw bytes beyond ASCII are percent-encoded, as a URL has them
-        target += "?" + quote(request.query_string, safe="/?:@!$&'()*+,;=%")
-    return redirect(target, code=303)
+    # ?lang= (or ?page=) asks for the document in that way
+    return redirect(same_query(f"{request.script_root}/doc/{local}"), code=303)
 
 
 @bp.get("/doc/<path:local>")

@@ -121,10 +121,13 @@ class Names:
     def label(self, iri: str, lang: str) -> tuple[str, str | None]:
         """(label, its language or None), falling back to the IRI's compact form."""
         found = i18n.pick(self.labels.get(iri, {}), lang)
-        if found:
-            return found[0], found[1] or None
+        if found and found[1] == lang:
+            return found[0], lang
+        # Ours in the reader's language before the data's in another (Swedish, mostly).
         known = i18n.term_label(self.compact(iri), lang)
-        return (known, lang) if known else (self.compact(iri), None)
+        if known:
+            return known, lang
+        return (found[0], found[1] or None) if found else (self.compact(iri), None)
 
     def href(self, iri: str) -> str | None:
         """Where a link to ``iri`` goes: our own pages by path, others as they are."""

@@ -16,9 +16,11 @@ import json
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Flask, Response, abort, current_app, render_template, request
+from markupsafe import Markup
 
 from ..config import Settings
 from ..context import Context
@@ -121,7 +123,9 @@ def send(
         types = ", ".join(dict.fromkeys(f.media_type for f in offer))
         abort(406, description=f"This resource is available as {types}.")
     lang = i18n.reader_language() if fmt in (HTML, JSON) else ""
-    body, etag = memo((key, fmt.key, lang), lambda: tagged(render(fmt, lang)))
+    # Asked for with ?lang=, a page's links carry it on: not the page Accept-Language gets.
+    asked = i18n.asked_language() if fmt is HTML else None
+    body, etag = memo((key, fmt.key, lang, asked), lambda: tagged(render(fmt, lang)))
     response = Response(body, content_type=fmt.content_type)
     vary = ["Accept"] if negotiated else []
     if HTML in offer and (negotiated or fmt is HTML):
@@ -149,6 +153,14 @@ def send_rdf(
     if ext and fmt not in RDF_DOCUMENT:
         abort(404)
     return send(key, RDF_DOCUMENT, rdf_renderer(triples, html), fmt, path)
+
+
+def same_query(target: str) -> str:
+    """``target`` with the request's query string (``?lang=``, ``?page=``), for redirects."""
+    if not request.query_string:
+        return target
+    # raw bytes beyond ASCII are percent-encoded, as a URL has them
+    return target + "?" + quote(request.query_string, safe="/?:@!$&'()*+,;=%")
 
 
 def finish(response: Response, etag: str) -> Response:
@@ -229,16 +241,23 @@ def _json(document: Any) -> bytes:
 
 
 def template_globals() -> dict[str, Any]:
-    """What every template may use: the reader's language, words, links to languages."""
-    lang = i18n.reader_language()
+    """What every template may use: the reader's language, words, links to languages.
+
+    ``t`` escapes its text and plain arguments; markup the template made (a link, code)
+    goes in as it is. Links to other pages of the site go through ``page_url``.
+    """
+    lang, asked = i18n.reader_language(), i18n.asked_language()
     # One HTML body serves /x and /x.html (it is memoised): link to the same place from both.
     page = request.path.removesuffix(".html")
     return {
         "lang": lang,
-        "t": lambda key, *args: i18n.text(key, lang, *args),
+        "asked_lang": asked,
+        "t": lambda key, *args: Markup.escape(i18n.words(key, lang)).format(*args),
+        "tn": lambda key, n, *args: i18n.counted(key, lang, n, *args),
         "number": lambda n: format_number(str(n), lang),
         "languages": i18n.LANGUAGE_NAMES,
         "root": request.script_root,
-        "lang_url": lambda code: f"{page}?lang={code}",
+        "page_url": lambda href: i18n.page_url(href, asked),
+        "lang_url": lambda code, query="": i18n.page_url(page + query, code),
         "release": site().release.manifest if site().release else {},
     }

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from ..describe import RDF_TYPE
 from . import i18n
 from .present import Link, Node, Presenter
-from .represent import alternates, finish, memo, send_rdf, site, tagged
+from .represent import alternates, finish, memo, same_query, send_rdf, site, tagged
 from .void import totals
 
 bp = Blueprint("vocab", __name__)
@@ -90,14 +90,14 @@ def ontology_version(version: str) -> Response:
     wanted = f"{ontology_iri()}/{version}"  # compared as text: any string may come in
     if not any(t.object.value == wanted for t in ontology_triples()):
         abort(404)
-    return redirect(f"{request.script_root}/def/6aika", code=303)
+    return redirect(same_query(f"{request.script_root}/def/6aika"), code=303)
 
 
 @bp.get("/ontology", defaults={"ext": None})
 @bp.get("/ontology.<ext>")
 def ontology_alias(ext: str | None) -> Response:
     suffix = f".{ext}" if ext else ""
-    return redirect(f"{request.script_root}/def/6aika{suffix}", code=301)
+    return redirect(same_query(f"{request.script_root}/def/6aika{suffix}"), code=301)
 
 
 def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str):
@@ -113,7 +113,7 @@ def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str):
     for iri, types in sorted(kinds.items()):
         entry = _entry(presenter, iri, iri[len(vocab) :], lang)
         used = counts.get(iri, 0)
-        entry.extra.append(f"{i18n.text('used', lang)}: {i18n.text('times', lang, used)}")
+        entry.extra.append(f"{i18n.text('used', lang)}: {i18n.counted('times', lang, used)}")
         if used:
             entry.links.append(
                 Link(iri, _usage_query(iri, bool(types & CLASS_TYPES)), "SPARQL", None)
