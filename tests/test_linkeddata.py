@@ -267,6 +267,19 @@ def test_preconditions_in_the_standards_order(client, path):
     assert failed.data != first.data and failed.mimetype != first.mimetype  # an error page
 
 
+@pytest.mark.parametrize("path", ["/doc/project/a70202", "/id/project/a70202", "/catalog"])
+def test_a_browser_may_ask_first_from_another_site(client, path):
+    preflight = client.options(
+        path,
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "accept, if-none-match"},
+    )  # fmt: skip
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Headers"] == "accept, if-none-match"
+
+
 def test_304_keeps_what_caches_update_and_drops_the_body(client):
     headers = {"Accept": "text/turtle"}
     first = client.get("/doc/project/a70202", headers=headers)

@@ -76,7 +76,20 @@ CORS_HEADERS = {
 def _add_cors(response: Response) -> Response:
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.method == "OPTIONS":
+        _answer_preflight(response)
     return response
+
+
+def _answer_preflight(response: Response) -> None:
+    """A browser asks before a request other sites may not make unasked: a POST of
+    application/sparql-query, a JSON-LD profile or If-None-Match in its headers. Whatever
+    headers it asks for are allowed: everything here is public and takes no credentials."""
+    asked = request.headers.get("Access-Control-Request-Headers", "")
+    response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET")
+    response.headers["Access-Control-Allow-Headers"] = asked or "Content-Type, Accept"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.vary.add("Access-Control-Request-Headers")
 
 
 def _internal_error(error: Exception) -> Response:

@@ -164,19 +164,6 @@ def yasgui_file(name: str) -> Response:
     return send_from_directory(folder, name, max_age=86400)
 
 
-@blueprint.after_request
-def _preflight(response: Response) -> Response:
-    # Browsers ask before POSTing application/sparql-query from another site. Whatever
-    # headers a client sends are allowed: the endpoint is public and takes no credentials.
-    if request.method == "OPTIONS":
-        asked = request.headers.get("Access-Control-Request-Headers", "")
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = asked or "Content-Type, Accept"
-        response.headers["Access-Control-Max-Age"] = "86400"
-        response.vary.add("Access-Control-Request-Headers")
-    return response
-
-
 # Service description and UI --------------------------------------------------------------
 
 
