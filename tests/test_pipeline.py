@@ -124,6 +124,21 @@ BAD_INPUTS = {
               "(indent with spaces, not tabs"),
     "a key without its colon": ("data/projects/p2.yaml", "id: project/p2\ntype\ntitle: x\n",
                                 "p2.yaml:2: malformed YAML: could not find expected ':'"),
+    "a slip of the keyboard": ("data/projects/p2.yaml", "id: project/p2\ntype: Project\nfudn: x\n",
+                               "p2.yaml:3: unknown property 'fudn': not a term of "
+                               "ontology/context.jsonld; did you mean 'fund'?"),
+    "a link a letter off": ("data/projects/p2.yaml",
+                            "id: project/p2\ntype: Project\nlead: organisation/example-leed\n",
+                            "links to organisation/example-leed, which no record defines; "
+                            "did you mean 'organisation/example-lead'?"),
+    "a name for a link": ("data/projects/p2.yaml",
+                          "id: project/p2\ntype: Project\nlead: Oulun kaupunki\n",
+                          "p2.yaml:3: lead: 'Oulun kaupunki' is not a link: write the id of a "
+                          "record"),
+    "an address without https": ("data/projects/p2.yaml",
+                                 "id: project/p2\ntype: Project\nsource: www.example.fi/x\n",
+                                 "p2.yaml:3: source: write a web address in full: "
+                                 "https://www.example.fi/x"),
     "an empty file": ("data/projects/p2.yaml", "# nothing yet\n",
                       "p2.yaml: no record in this file (to remove a record, delete its file)"),
 }

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .errors import InputError, Origin
 from .namespaces import RDF_TYPE
-from .sources import Sources
+from .sources import Sources, did_you_mean
 
 # The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
 # SPARQL Service Description, which the catalog and the ontology itself are written in).
@@ -62,9 +62,10 @@ def check_links(sources: Sources, settings: Settings) -> None:
             and target.value not in defined
         ):
             local = target.value[len(settings.id_base) :]
+            known = (d[len(settings.id_base) :] for d in defined if d.startswith(settings.id_base))
             raise InputError(
                 where_defined(q.subject, owners, sources, q.predicate),
-                f"links to {local}, which no record defines",
+                f"links to {local}, which no record defines" + did_you_mean(local, known),
             )
 
 

@@ -14,9 +14,10 @@ ontology, ``data/concepts/`` the concept schemes, the rest of ``data/`` the proj
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,14 @@ import yaml
 from .config import Settings
 from .context import Context
 from .errors import InputError, Origin
+from .namespaces import RDF_TYPE
 
 DATASETS = ("projects", "concepts", "ontology")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SOME_TYPES = "Project, FormalOrganization, Concept"
 ROLES = {"lead": "concept/role/lead", "partners": "concept/role/partner"}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
+_LOOKS_LIKE_A_HOST = re.compile(r"^(www\.|[a-z0-9-]+\.(fi|eu|com|org|net)(/|$))", re.IGNORECASE)
 
 
 @dataclass
@@ -249,6 +251,16 @@ def _predicates(key: Any, context: Context) -> list[str]:
     return [context.expand(key)] if isinstance(key, str) else []
 
 
+def did_you_mean(word: str, words: Iterable[str]) -> str:
+    """A hint for a slip of the keyboard: the nearest known word, if one is near.
+
+    >>> did_you_mean("titel", ["title", "fund"]), did_you_mean("xyz", ["title"])
+    ("; did you mean 'title'?", '')
+    """
+    close = difflib.get_close_matches(str(word), list(words), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _resolve(iri: str, base: str) -> str:
     return iri if ":" in iri.split("/", 1)[0] else base + iri
 
@@ -269,7 +281,8 @@ def _node(
         if kind is None:
             raise InputError(
                 where(top_key or key),
-                f"unknown property {key!r}: not a term of ontology/context.jsonld",
+                f"unknown property {key!r}: not a term of ontology/context.jsonld"
+                + did_you_mean(key, [k for k, v in kinds.items() if v != "class"]),
             )
         node[key] = _value(key, kind, value, context, where, top_key or key)
     return node
@@ -286,7 +299,9 @@ def _value(
             and (context.kinds.get(value) == "class" or _known_compact(value, context))
         ):
             raise InputError(
-                where(top_key), f"unknown type {value!r}: not a class of ontology/context.jsonld"
+                where(top_key),
+                f"unknown type {value!r}: not a class of ontology/context.jsonld"
+                + did_you_mean(value, [k for k, v in context.kinds.items() if v == "class"]),
             )
         return value
     if kind == "language":
@@ -322,7 +337,13 @@ def _known_compact(value: str, context: Context) -> bool:
 def _check_iri(value: str, context: Context, where: Callable[[str], Origin], key: str) -> None:
     prefix, sep, _ = value.partition(":")
     if " " in value:
-        raise InputError(where(key), f"{value!r} is not an IRI: it contains a space")
+        raise InputError(
+            where(key),
+            f"{key}: {value!r} is not a link: write the id of a record (such as "
+            "organisation/oulun-kaupunki) or a web address (https://...)",
+        )
+    if _LOOKS_LIKE_A_HOST.match(value):
+        raise InputError(where(key), f"{key}: write a web address in full: https://{value}")
     if sep and "/" not in prefix and prefix not in context.prefixes and prefix not in _IRI_SCHEMES:
         raise InputError(where(key), f"unknown prefix {prefix!r} in {value!r}")
 
