@@ -536,31 +536,30 @@ def test_the_query_form_keeps_the_language(client):
     assert 'name="lang"' not in client.get("/sparql", headers=HTML).get_data(as_text=True)
 
 
-def test_interface_words_in_finnish_and_swedish(client):
-    def page(path: str, lang: str) -> str:
-        return client.get(path, query_string={"lang": lang}, headers=HTML).get_data(as_text=True)
+def _page(client, path: str, lang: str = "en") -> str:
+    return client.get(path, query_string={"lang": lang}, headers=HTML).get_data(as_text=True)
 
-    projects = page("/doc/project/", "fi")
+
+def test_interface_words_in_finnish_and_swedish(client):
+    projects = _page(client, "/doc/project/", "fi")
     assert "<title>Hankkeet – 6Aika avoin linkitetty data</title>" in projects
     assert "Julkaisu <code>" in projects and ">JSON-LD-konteksti</a>" in projects
-    assert "<title>Organisationer – " in page("/doc/organisation/", "sv")
-    sparql = page("/sparql", "fi")
+    assert "<title>Organisationer – " in _page(client, "/doc/organisation/", "sv")
+    sparql = _page(client, "/sparql", "fi")
     assert "Oletusgraafi on nimettyjen graafien yhdiste" in sparql
     assert "Suorita kysely" in sparql and "Run query" not in sparql and "<h2>Esimerkkejä" in sparql
-    assert "SPARQL 1.1 -protokolla, vain luku." in page("/catalog", "fi")
-    assert "versio-IRI" in page("/def/6aika", "fi")
-    assert '<p class="kind">projekt</p>' in page("/doc/project/a70202", "sv")
-    assert '<p class="kind">begrepp · fond</p>' in page("/doc/concept/fund/erdf", "sv")
+    assert "SPARQL 1.1 -protokolla, vain luku." in _page(client, "/catalog", "fi")
+    assert "versio-IRI" in _page(client, "/def/6aika", "fi")
+    assert '<p class="kind">projekt</p>' in _page(client, "/doc/project/a70202", "sv")
+    assert '<p class="kind">begrepp · fond</p>' in _page(client, "/doc/concept/fund/erdf", "sv")
 
 
 def test_counts_and_headings_read_well(client):
-    def page(path: str, lang: str) -> str:
-        return client.get(path, query_string={"lang": lang}, headers=HTML).get_data(as_text=True)
-
-    finnish, english = page("/", "fi"), page("/", "en")
+    finnish, english = _page(client, "/", "fi"), _page(client, "/", "en")
     assert ": 1 hanke</title>" in finnish and ": 2 hanketta</title>" in finnish
     assert ": 1 project</title>" in english and ": 1 projects" not in english
-    assert "Hankkeet, joissa päätoteuttajana" in page("/doc/organisation/oulun-kaupunki", "fi")
+    organisation = _page(client, "/doc/organisation/oulun-kaupunki", "fi")
+    assert "Hankkeet, joissa päätoteuttajana" in organisation
 
 
 def test_404_page_in_the_readers_language(client):
@@ -573,6 +572,48 @@ def test_404_page_in_the_readers_language(client):
     assert "Accept-Language" in swedish.headers["Vary"]
     assert "404 Hittades inte" in swedish.get_data(as_text=True)
     assert '<a href="/">Startsida</a>' in swedish.get_data(as_text=True)
+
+
+def test_timeline_dates_are_written_as_elsewhere(client):
+    finnish = _page(client, "/", "fi")
+    assert "<title>Kuutoskaupunkien avoin data: 1.7.2014 – 31.12.2017</title>" in finnish
+    assert ": 1 juli 2014 – 31 december 2017</title>" in _page(client, "/", "sv")
+    english = _page(client, "/", "en")
+    assert ": 1 July 2014 – 31 December 2017</title>" in english
+    assert not re.search(r"<title>[^<]*\d{4}-\d\d-\d\d", english)  # no ISO dates in tooltips
+
+
+def test_a_period_with_only_a_start_is_open_ended(client):
+    assert "<title>HIPPA: alkaen 1.8.2018</title>" in _page(client, "/", "fi")
+    english = _page(client, "/", "en")
+    assert ": from 1 August 2018</title>" in english and "2018 – 1 August 2018" not in english
+    assert english.count('fill="url(#history-open)"') == 1  # fades out: no end drawn
+
+
+def test_charts_have_a_text_alternative_that_keeps_their_links(client):
+    html = _page(client, "/", "fi")
+    assert 'role="img"' not in html  # which would hide the links inside from screen readers
+    assert html.count("<details><summary>Luettelona</summary>") == html.count("<svg") >= 4
+    assert '<a href="/doc/concept/city/oulu?lang=fi">Oulu</a>: 14 hanketta</li>' in html
+    assert '<a href="/doc/project/a70011?lang=fi">Kuutoskaupunkien avoin data</a>: 1.7.2014' in html
+
+
+def test_shapes_show_lists_as_their_members_under_readable_headings(client):
+    html = _page(client, "/shapes", "sv")
+    assert "rdf:first" not in html and "rdf:rest" not in html and "rdf:nil" not in html
+    assert ">sh:or</a>" in html and ">www.w3.org/ns/shacl#" not in html
+    assert "<dd><span>fi</span></dd>" in html  # sh:languageIn ( "fi" )
+    assert "<h2>Regler för resurser (nodformer)</h2>" in html and "<h2>NodeShape" not in html
+
+
+def test_licences_by_name(client):
+    html = _page(client, "/.well-known/void")
+    assert '/licence/CC_BY_4_0" lang="en">CC BY 4.0</a>' in html
+
+
+def test_void_page_title_says_what_it_is(client):
+    html = _page(client, "/.well-known/void")
+    assert "<title>Dataset statistics (VoID) – 6Aika linked open data</title>" in html
 
 
 def test_context_is_served_locally(client):

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 BAR_AREA, ROW = 300, 36  # labels sit above their bars, so long names need no cutting
+OPEN = 24  # the bar of a span with no end: it fits in the timeline's right margin
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Span:
     label: str
     href: str | None
     start: dt.date
-    end: dt.date
+    end: dt.date | None  # None: no end is known
     y: float
     x: float
     width: float
@@ -63,19 +64,31 @@ class Timeline:
     label_width: int = 330
 
 
-def timeline(items: list[tuple[str, str | None, dt.date, dt.date]], width: int = 980) -> Timeline:
-    """One bar per project from its start to its end, in order of start."""
-    items = sorted(items, key=lambda i: (i[2], i[3], i[0]))
+def timeline(
+    items: list[tuple[str, str | None, dt.date, dt.date | None]], width: int = 980
+) -> Timeline:
+    """One bar per project from its start to its end, in order of start.
+
+    A project with no known end gets a short bar, which the picture fades out.
+
+    >>> chart = timeline([("HIPPA", None, dt.date(2018, 8, 1), None)])
+    >>> chart.spans[0].width, [year for year, _ in chart.ticks]
+    (24, [2018, 2019])
+    """
+    items = sorted(items, key=lambda i: (i[2], i[3] or dt.date.max, i[0]))
     first = min(i[2] for i in items).year
-    last = max(i[3] for i in items).year + 1
+    last = max(i[3] or i[2] for i in items).year + 1
     left, area = 330, width - 330 - 30
 
     def x(day: dt.date) -> float:
         span = dt.date(last, 1, 1) - dt.date(first, 1, 1)
         return left + area * (day - dt.date(first, 1, 1)).days / span.days
 
+    def width_of(start: dt.date, end: dt.date | None) -> float:
+        return max(x(end) - x(start), 2) if end else OPEN
+
     spans = [
-        Span(label, href, start, end, 24 + n * 20, x(start), max(x(end) - x(start), 2))
+        Span(label, href, start, end, 24 + n * 20, x(start), width_of(start, end))
         for n, (label, href, start, end) in enumerate(items)
     ]
     ticks = [(year, x(dt.date(year, 1, 1))) for year in range(first, last + 1)]

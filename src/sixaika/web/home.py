@@ -53,21 +53,25 @@ def _facts() -> dict[str, Any]:
     }
 
 
-def _spans() -> dict[str, tuple[dt.date, dt.date]]:
-    """Each project's span: its earliest start and latest end (sources may disagree)."""
+def _spans() -> dict[str, tuple[dt.date, dt.date | None]]:
+    """Each project's span: its earliest start and latest end (sources may disagree).
+
+    The end is None when no source gives one: the project is open-ended, not a day long.
+    """
     projects = site().settings.id_base + "project/"
     rows = site().repo.select(
         f"SELECT ?p ?s ?e WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
         f"OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
         f'FILTER(STRSTARTS(STR(?p), "{projects}")) }}'
     )
-    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    spans: dict[str, tuple[dt.date, dt.date | None]] = {}
     for row in rows:
         start = _date(row["s"].value)
-        end = _date(row["e"].value) if "e" in row else start
-        if start and end:
+        end = _date(row["e"].value) if "e" in row else None
+        if start:
             old = spans.get(row["p"].value, (start, end))
-            spans[row["p"].value] = (min(old[0], start), max(old[1], end))
+            ends = [day for day in (old[1], end) if day]
+            spans[row["p"].value] = (min(old[0], start), max(ends, default=None))
     return spans
 
 

@@ -149,6 +149,8 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Hankkeet aloitusvuoden mukaan",
         "Projekt per startår",
     ),
+    "since": ("from {0}", "alkaen {0}", "från {0}"),
+    "as_list": ("As a list", "Luettelona", "Som lista"),
     "n_projects": ("{0} projects", "{0} hanketta", "{0} projekt"),
     "n_projects_one": ("{0} project", "{0} hanke", "{0} projekt"),
     "sparql_intro": (
@@ -171,6 +173,16 @@ _UI: dict[str, tuple[str, str, str]] = {
     "targets": ("Applies to", "Koskee", "Gäller"),
     "severity": ("Severity", "Vakavuus", "Allvarlighetsgrad"),
     "rule": ("Rule", "Sääntö", "Regel"),
+    "node_shapes": (
+        "Rules for resources (node shapes)",
+        "Resurssien säännöt (solmumuodot)",
+        "Regler för resurser (nodformer)",
+    ),
+    "property_shapes": (
+        "Rules for properties (property shapes)",
+        "Ominaisuuksien säännöt (ominaisuusmuodot)",
+        "Regler för egenskaper (egenskapsformer)",
+    ),
     "version": ("Version", "Versio", "Version"),
     # the SPARQL page; {0}, {1}, ... may be markup the template makes (code, a link)
     "sparql_about": (

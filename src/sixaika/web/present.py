@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from ..describe import LABEL_PROPERTIES, RDF_TYPE
+from ..metadata import LICENCE
 from . import i18n
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -34,6 +35,11 @@ _MONTHS = {
 }
 _CURRENCY_SIGNS = {"EUR": "€"}
 LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+# Names of the licences the site uses, which their IRIs do not give (one for every language).
+LICENCE_NAMES = {
+    LICENCE: "CC BY 4.0",
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+}
 
 
 # Values --------------------------------------------------------------------------
@@ -124,7 +130,7 @@ class Names:
         if found and found[1] == lang:
             return found[0], lang
         # Ours in the reader's language before the data's in another (Swedish, mostly).
-        known = i18n.term_label(self.compact(iri), lang)
+        known = i18n.term_label(self.compact(iri), lang) or LICENCE_NAMES.get(iri)
         if known:
             return known, lang
         return (found[0], found[1] or None) if found else (self.compact(iri), None)
@@ -164,6 +170,7 @@ class Value:
     link: Link | None = None
     node: Node | None = None
     choices: list[Link] | None = None  # an OWL union: any one of these
+    members: list[Value] | None = None  # an RDF list (sh:or, sh:in, ...): these, in order
 
 
 @dataclass
@@ -267,10 +274,14 @@ class Presenter:
         if isinstance(term, ox.Literal):
             return Value(format_literal(term, self.lang), term.language or None)
         if isinstance(term, ox.BlankNode):
-            members = self._union(term)
-            if members is not None:
-                choices = [self.names.link(m, self.lang) for m in members]
+            union = self._union(term)
+            if union is not None:
+                choices = [self.names.link(m.value, self.lang) for m in union]
                 return Value(" / ".join(c.text for c in choices), choices=choices)
+            members = self._list(term)
+            if members is not None:
+                values = [self._value(m, depth + 1) for m in members]
+                return Value(", ".join(v.text for v in values), members=values)
             if depth >= 4:  # the sources nest three deep; a cycle would recurse forever
                 return Value("…")
             nested = self.node(term, depth=depth + 1)
@@ -279,19 +290,27 @@ class Presenter:
         link = self.names.link(term.value, self.lang)
         return Value(link.text, link.lang, link=link)
 
-    def _union(self, node: ox.BlankNode) -> list[str] | None:
+    def _union(self, node: ox.BlankNode) -> list[ox.Term] | None:
         """The classes of an ``owl:unionOf`` list (domains of shared properties)."""
         union = next(
             (t.object for t in self.by_subject.get(node, []) if t.predicate.value == OWL_UNION),
             None,
         )
+        return self._list(union)
+
+    def _list(self, node: ox.Term | None) -> list[ox.Term] | None:
+        """The members of the RDF list at ``node`` (``sh:or``, ``sh:in``, ...), or None.
+
+        A reader sees the members: ``rdf:first`` and ``rdf:rest`` only spell the list out.
+        """
         members, seen = [], set()
-        while isinstance(union, ox.BlankNode) and union not in seen:
-            seen.add(union)
-            step = {t.predicate.value: t.object for t in self.by_subject.get(union, [])}
-            if RDF + "first" in step:
-                members.append(step[RDF + "first"].value)
-            union = step.get(RDF + "rest")
+        while isinstance(node, ox.BlankNode) and node not in seen:
+            seen.add(node)
+            step = {t.predicate.value: t.object for t in self.by_subject.get(node, [])}
+            if RDF + "first" not in step:
+                return None
+            members.append(step[RDF + "first"])
+            node = step.get(RDF + "rest")
         return members if members else None
 
     def _headline(self, triples: list[ox.Triple], types: list[str]) -> tuple[str | None, set[str]]:

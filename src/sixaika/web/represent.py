@@ -41,7 +41,7 @@ from .conneg import (
     negotiate,
 )
 from .preconditions import conditional
-from .present import Names, format_number
+from .present import Names, format_date, format_number
 
 Render = Callable[[Format, str], bytes]  # (format, reader's language) -> body
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -84,9 +84,10 @@ class Site:
         return labels
 
     def names(self) -> Names:
-        return Names(
-            self.settings.base, request.script_root, self.prefixes, dict(self.vocabulary_labels)
-        )
+        # sh: names the shapes' terms on pages; the documents keep the prefixes they had.
+        prefixes = {**self.prefixes, "sh": "http://www.w3.org/ns/shacl#"}
+        labels = dict(self.vocabulary_labels)
+        return Names(self.settings.base, request.script_root, prefixes, labels)
 
     def local(self, iri: str) -> str:
         """The path of one of our IRIs on this server (IRIs are absolute, under the base)."""
@@ -255,6 +256,7 @@ def template_globals() -> dict[str, Any]:
         "t": lambda key, *args: Markup.escape(i18n.words(key, lang)).format(*args),
         "tn": lambda key, n, *args: i18n.counted(key, lang, n, *args),
         "number": lambda n: format_number(str(n), lang),
+        "date": lambda day: format_date(day.isoformat(), lang),
         "languages": i18n.LANGUAGE_NAMES,
         "root": request.script_root,
         "page_url": lambda href: i18n.page_url(href, asked),

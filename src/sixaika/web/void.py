@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from ..metadata import Counts, counts, void
+from . import i18n
 from .present import Presenter
 from .represent import alternates, memo, send_rdf, site
 
@@ -30,6 +31,10 @@ def void_document(ext: str | None) -> Response:
 
     def html(triples: list, lang: str) -> str:
         page = Presenter(triples, site().names(), lang).resource_page(root)
-        return render_template("resource.html", page=page, schema=None, alternates=alternates(path))
+        # The dataset is named like the site: its tab says what the page is instead.
+        title = i18n.text("void", lang)
+        return render_template(
+            "resource.html", page=page, title=title, schema=None, alternates=alternates(path)
+        )
 
     return send_rdf("void", path, ext, void_triples, html)
