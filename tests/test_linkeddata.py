@@ -483,7 +483,13 @@ FILES = re.compile(r"\.(ttl|jsonld|rdf|nt|gz)([?#]|$)")  # data and dumps, which
 
 def page_links(html: str) -> list[str]:
     """The page's links within the site, but the language switcher's."""
-    return [unescape(href) for href in re.findall(r'<a href="([/?][^"]*)"(?! hreflang)', html)]
+    anchors = re.findall(r"<a\b[^>]*>", html)
+    return [
+        unescape(href)
+        for anchor in anchors
+        if "hreflang=" not in anchor
+        for href in re.findall(r'\bhref="([/?][^"]*)"', anchor)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -518,6 +524,11 @@ def test_paging_and_language_links_keep_each_other(
     assert 'href="/doc/project/?page=2&amp;lang=sv" hreflang="sv"' in html
     plain = client.get("/doc/project/?page=2", headers=HTML).get_data(as_text=True)
     assert 'rel="next" href="?page=3"' in plain
+
+
+def test_another_language_is_the_same_page(client):
+    html = client.get("/sparql?query=ASK%20%7B%7D&lang=sv", headers=HTML).get_data(as_text=True)
+    assert 'href="/sparql?query=ASK+%7B%7D&amp;lang=fi" hreflang="fi"' in html
 
 
 def test_redirects_keep_the_language(client):
@@ -584,7 +595,7 @@ def test_timeline_dates_are_written_as_elsewhere(client):
 
 
 def test_a_period_with_only_a_start_is_open_ended(client):
-    assert "<title>HIPPA: alkaen 1.8.2018</title>" in _page(client, "/", "fi")
+    assert "<title>HIPPA: 1.8.2018 alkaen</title>" in _page(client, "/", "fi")
     english = _page(client, "/", "en")
     assert ": from 1 August 2018</title>" in english and "2018 – 1 August 2018" not in english
     assert english.count('fill="url(#history-open)"') == 1  # fades out: no end drawn
@@ -603,7 +614,7 @@ def test_shapes_show_lists_as_their_members_under_readable_headings(client):
     assert "rdf:first" not in html and "rdf:rest" not in html and "rdf:nil" not in html
     assert ">sh:or</a>" in html and ">www.w3.org/ns/shacl#" not in html
     assert "<dd><span>fi</span></dd>" in html  # sh:languageIn ( "fi" )
-    assert "<h2>Regler för resurser (nodformer)</h2>" in html and "<h2>NodeShape" not in html
+    assert "<h2>Regler för resurser (sh:NodeShape)</h2>" in html and "<h2>NodeShape" not in html
 
 
 def test_licences_by_name(client):
@@ -708,3 +719,18 @@ def test_query_results_link_only_safe_schemes(client):
     html = client.get("/sparql", query_string={"query": query},
                       headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "javascript:alert(1)" in html and 'href="javascript:' not in html
+
+
+def test_a_list_that_runs_in_a_circle_is_shown_not_followed_forever():
+    from sixaika.web.present import Names, Presenter
+
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    thing, p = ox.NamedNode("http://example.org/x"), ox.NamedNode("http://example.org/p")
+    loop = ox.BlankNode("l")
+    triples = [
+        ox.Triple(thing, p, loop),
+        ox.Triple(loop, ox.NamedNode(rdf + "first"), loop),
+        ox.Triple(loop, ox.NamedNode(rdf + "rest"), ox.NamedNode(rdf + "nil")),
+    ]
+    presenter = Presenter(triples, Names("http://example.org/", "", {}), "en")
+    assert "…" in presenter.node(thing).rows[0].values[0].text

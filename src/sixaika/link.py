@@ -9,12 +9,14 @@ Failures are ``InputError`` naming the record that uses the undefined IRI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 from .config import Settings
 from .errors import InputError, Origin
 from .namespaces import RDF_TYPE
-from .sources import Sources, did_you_mean
+from .sources import Sources
 
 # The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
 # SPARQL Service Description, which the catalog and the ontology itself are written in).
@@ -65,8 +67,39 @@ def check_links(sources: Sources, settings: Settings) -> None:
             known = (d[len(settings.id_base) :] for d in defined if d.startswith(settings.id_base))
             raise InputError(
                 where_defined(q.subject, owners, sources, q.predicate),
-                f"links to {local}, which no record defines" + did_you_mean(local, known),
+                f"links to {local}, which no record defines" + _slip_of(local, known),
             )
+
+
+def _slip_of(local: str, known: Iterable[str]) -> str:
+    """'did you mean' for an id a letter or two off, in the same folder; never for a code.
+
+    Project codes (a70010, a70011) and names with a common ending (porin-kaupunki,
+    espoon-kaupunki) are near by construction: a guess there would link the wrong record.
+
+    >>> _slip_of("concept/fund/erdff", ["concept/fund/erdf", "concept/fund/esf"])
+    "; did you mean 'concept/fund/erdf'?"
+    >>> _slip_of("project/a70010", ["project/a70011"]), _slip_of("x/pori", ["x/espoo"])
+    ('', '')
+    """
+    folder, _, slug = local.rpartition("/")
+    if any(c.isdigit() for c in slug):
+        return ""
+    for other in known:
+        other_folder, _, other_slug = other.rpartition("/")
+        if other_folder == folder and _edits(slug, other_slug) <= 2 < len(slug):
+            return f"; did you mean {other!r}?"
+    return ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance: letters to insert, delete or change to make ``a`` into ``b``."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
 
 
 def _term_problem(term: str, settings: Settings, defined: set[str]) -> str | None:

@@ -35,7 +35,9 @@ _SOME_TYPES = "Project, FormalOrganization, Concept"
 ROLES = {"lead": "concept/role/lead", "partners": "concept/role/partner"}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
-_LOOKS_LIKE_A_HOST = re.compile(r"^(www\.|[a-z0-9-]+\.(fi|eu|com|org|net)(/|$))", re.IGNORECASE)
+_LOOKS_LIKE_A_HOST = re.compile(
+    r"^(www\d*\.|([a-z0-9-]+\.)+(fi|eu|se|com|org|net|io|info)(/|$))", re.IGNORECASE
+)
 
 
 @dataclass
@@ -161,7 +163,6 @@ class _Loader(_SafeLoader):
             ) from None
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
@@ -184,7 +185,7 @@ def _read_yaml(
         raise InputError(path, f"malformed YAML: {e}") from None
     finally:
         loader.dispose()
-    if data is None:
+    if not data:  # nothing, only comments, or []
         raise InputError(path, "no record in this file (to remove a record, delete its file)")
     records, nodes = (data, root.value) if isinstance(data, list) else ([data], [root])
     nodes_jsonld = []
@@ -248,7 +249,7 @@ def _predicates(key: Any, context: Context) -> list[str]:
         return [context.expand(k) for k in ("lead", "partner", "qualifiedAttribution")]
     if key == "type":
         return [RDF_TYPE]
-    return [context.expand(key)] if isinstance(key, str) else []
+    return [context.expand(key)] if isinstance(key, str) and key != "id" else []
 
 
 def did_you_mean(word: str, words: Iterable[str]) -> str:

@@ -64,8 +64,8 @@ class Worker:
                 503,
                 f"The query stopped the query engine ({self.death()}): it needs more than the "
                 f"{self.memory_mb} MB a query may use, or it meets a fault of the engine (some "
-                "sorts over mixed kinds of values abort it). Asked again, it will stop it "
-                "again; other queries are not affected.",
+                "sorts over mixed kinds of values abort it). Sent again, it will stop the "
+                "engine again; other queries are not affected.",
             ) from None
 
     def death(self) -> str:

@@ -41,11 +41,15 @@ def page_url(href: str, lang: str | None) -> str:
     ('/def/6aika?lang=fi#Project', '?page=2&lang=sv')
     >>> page_url("/dumps/projects.nt.gz", "fi"), page_url("https://example.org/", "fi")
     ('/dumps/projects.nt.gz', 'https://example.org/')
+    >>> page_url("/doc/project/?lang=en&page=2", "fi")  # one lang, the one asked for
+    '/doc/project/?page=2&lang=fi'
     """
     url, hash_, fragment = href.partition("#")
-    if not lang or not url.startswith(("/", "?")) or url.partition("?")[0].endswith(FILES):
+    path, _, query = url.partition("?")
+    if not lang or not url.startswith(("/", "?")) or path.endswith(FILES):
         return href
-    return f"{url}{'&' if '?' in url else '?'}lang={lang}{hash_}{fragment}"
+    params = [p for p in query.split("&") if p and not p.startswith("lang=")] + [f"lang={lang}"]
+    return f"{path}?{'&'.join(params)}{hash_}{fragment}"
 
 
 def fallback_order(lang: str) -> tuple[str, ...]:
@@ -149,7 +153,7 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Hankkeet aloitusvuoden mukaan",
         "Projekt per startår",
     ),
-    "since": ("from {0}", "alkaen {0}", "från {0}"),
+    "since": ("from {0}", "{0} alkaen", "från {0}"),
     "as_list": ("As a list", "Luettelona", "Som lista"),
     "n_projects": ("{0} projects", "{0} hanketta", "{0} projekt"),
     "n_projects_one": ("{0} project", "{0} hanke", "{0} projekt"),
@@ -167,7 +171,7 @@ _UI: dict[str, tuple[str, str, str]] = {
     "domain": ("Domain", "Määrittelyjoukko", "Domän"),
     "range": ("Range", "Arvojoukko", "Värdemängd"),
     "alignments": ("Alignments", "Vastaavuudet", "Motsvarigheter"),
-    "used": ("Used", "Käytössä", "Används"),
+    "used": ("Used", "Käytetty", "Används"),
     "times": ("{0} times", "{0} kertaa", "{0} gånger"),
     "times_one": ("once", "kerran", "en gång"),
     "targets": ("Applies to", "Koskee", "Gäller"),
@@ -175,13 +179,13 @@ _UI: dict[str, tuple[str, str, str]] = {
     "rule": ("Rule", "Sääntö", "Regel"),
     "node_shapes": (
         "Rules for resources (node shapes)",
-        "Resurssien säännöt (solmumuodot)",
-        "Regler för resurser (nodformer)",
+        "Resurssien säännöt (sh:NodeShape)",
+        "Regler för resurser (sh:NodeShape)",
     ),
     "property_shapes": (
         "Rules for properties (property shapes)",
-        "Ominaisuuksien säännöt (ominaisuusmuodot)",
-        "Regler för egenskaper (egenskapsformer)",
+        "Ominaisuuksien säännöt (sh:PropertyShape)",
+        "Regler för egenskaper (sh:PropertyShape)",
     ),
     "version": ("Version", "Versio", "Version"),
     # the SPARQL page; {0}, {1}, ... may be markup the template makes (code, a link)
@@ -200,13 +204,14 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Read-only. A query may run {0} s (ask for less with {1}), be {2} characters long "
         "and return {3} MB. Results as SPARQL JSON, XML, CSV or TSV; graphs as Turtle, "
         "JSON-LD, RDF/XML or N-Triples, chosen by {4}. {5} gives the service description.",
-        "Vain luku. Kysely saa kestää {0} s (lyhyemmän ajan voi pyytää parametrilla {1}), "
-        "olla {2} merkkiä pitkä ja palauttaa {3} Mt. Tulokset SPARQL JSON-, XML-, CSV- tai "
-        "TSV-muodossa ja graafit Turtle-, JSON-LD-, RDF/XML- tai N-Triples-muodossa "
-        "{4}-otsakkeen mukaan. {5} antaa palvelun kuvauksen.",
-        "Endast läsning. En fråga får ta {0} s (be om kortare tid med {1}), vara {2} tecken "
-        "lång och ge {3} MB. Resultat som SPARQL JSON, XML, CSV eller TSV, grafer som "
-        "Turtle, JSON-LD, RDF/XML eller N-Triples, enligt {4}. {5} ger tjänstebeskrivningen.",
+        "Vain lukukyselyt. Kysely saa kestää enintään {0} s (lyhyemmän ajan voi pyytää "
+        "parametrilla {1}), olla enintään {2} merkkiä pitkä ja palauttaa enintään {3} Mt. "
+        "Tulokset SPARQL JSON -, XML-, CSV- tai TSV-muodossa ja graafit Turtle-, JSON-LD-, "
+        "RDF/XML- tai N-Triples-muodossa {4}-otsakkeen mukaan. {5} antaa palvelun kuvauksen.",
+        "Skrivskyddad. En fråga får ta högst {0} s (be om kortare tid med {1}), vara högst "
+        "{2} tecken lång och returnera högst {3} MB. Resultat som SPARQL JSON, XML, CSV "
+        "eller TSV, grafer som Turtle, JSON-LD, RDF/XML eller N-Triples, enligt "
+        "{4}-huvudet. {5} ger tjänstebeskrivningen.",
     ),
     "sparql_protocol": (
         "SPARQL 1.1 Protocol, read-only.",
@@ -215,8 +220,8 @@ _UI: dict[str, tuple[str, str, str]] = {
     ),
     "query": ("Query", "Kysely", "Fråga"),
     "run_query": ("Run query", "Suorita kysely", "Kör frågan"),
-    "result_as": ("as", "muoto", "som"),
-    "a_page": ("a page", "verkkosivu", "en sida"),
+    "result_as": ("as", "tulos", "som"),
+    "a_page": ("a page", "verkkosivuna", "en sida"),
     "no_yasgui": (
         "The interactive editor (YASGUI) is not installed on this server; this form works "
         "without it.",

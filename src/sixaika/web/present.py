@@ -274,6 +274,8 @@ class Presenter:
         if isinstance(term, ox.Literal):
             return Value(format_literal(term, self.lang), term.language or None)
         if isinstance(term, ox.BlankNode):
+            if depth >= 4:  # the sources nest three deep; a cycle would recurse forever
+                return Value("…")
             union = self._union(term)
             if union is not None:
                 choices = [self.names.link(m.value, self.lang) for m in union]
@@ -282,8 +284,6 @@ class Presenter:
             if members is not None:
                 values = [self._value(m, depth + 1) for m in members]
                 return Value(", ".join(v.text for v in values), members=values)
-            if depth >= 4:  # the sources nest three deep; a cycle would recurse forever
-                return Value("…")
             nested = self.node(term, depth=depth + 1)
             first = nested.rows[0].values[0].text if nested.rows and nested.rows[0].values else ""
             return Value(nested.headline or first, node=nested)

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Flask, Response, abort, current_app, render_template, request
@@ -241,6 +241,13 @@ def _json(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
+def _same_page(path: str) -> str:
+    """``path`` with the request's parameters (a page of a list, a query): a link to the
+    same page in another language keeps them."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
 def template_globals() -> dict[str, Any]:
     """What every template may use: the reader's language, words, links to languages.
 
@@ -260,6 +267,6 @@ def template_globals() -> dict[str, Any]:
         "languages": i18n.LANGUAGE_NAMES,
         "root": request.script_root,
         "page_url": lambda href: i18n.page_url(href, asked),
-        "lang_url": lambda code, query="": i18n.page_url(page + query, code),
+        "lang_url": lambda code: i18n.page_url(_same_page(page), code),
         "release": site().release.manifest if site().release else {},
     }
