@@ -98,6 +98,15 @@ def test_a_graph_named_twice_is_in_the_dataset_once(sparql_client):
     assert count(sparql_client.get("/sparql", query_string=params)) == TRIPLES["concepts"]
 
 
+def test_a_graph_the_query_names_twice_is_in_its_dataset_once(sparql_client):
+    concepts = GRAPH["concepts"]
+    twice = f"SELECT (COUNT(*) AS ?n) FROM <{concepts}> FROM <{concepts}> {{ ?s ?p ?o }}"
+    assert count(sparql_client.get("/sparql", query_string={"query": twice})) == TRIPLES["concepts"]
+    named = (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{concepts}> FROM NAMED <{concepts}> "
+             "{ GRAPH ?g { ?s ?p ?o } }")  # fmt: skip
+    assert count(sparql_client.get("/sparql", query_string={"query": named})) == TRIPLES["concepts"]
+
+
 NAMED = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 

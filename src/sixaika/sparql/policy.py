@@ -89,6 +89,13 @@ class QueryInfo:
     services: tuple[str, ...]  # SERVICE endpoints as absolute IRIs, or "?var"
     volatile: bool = False  # calls NOW(), RAND(), UUID() or STRUUID()
     lookup: bool = False  # only reads the triples about named resources (``_LOOKUP``)
+    from_graphs: tuple[str, ...] = ()  # FROM <g>, as written (a graph may come twice)
+    from_named: tuple[str, ...] = ()  # FROM NAMED <g>
+
+    @property
+    def repeats_a_graph(self) -> bool:
+        """FROM (or FROM NAMED) the same graph twice: pyoxigraph would merge it twice."""
+        return any(len(set(g)) < len(g) for g in (self.from_graphs, self.from_named))
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -102,6 +109,7 @@ def read(query: str) -> QueryInfo:
     """The facts that decide whether a query may run, without parsing its algebra."""
     form, has_dataset, services, volatile = "", False, [], False
     base, prefixes = "", {}
+    dataset: dict[bool, list[str]] = {False: [], True: []}  # FROM, FROM NAMED
     stream = list(tokens(query))
     for i, token in enumerate(stream):
         keyword = token.text.upper() if token.kind == "word" else ""
@@ -116,8 +124,12 @@ def read(query: str) -> QueryInfo:
         volatile = volatile or keyword in VOLATILE_FUNCTIONS
         if keyword == "SERVICE":
             services.append(_endpoint(stream[i + 1 :], base, prefixes))
+        if keyword == "FROM":
+            named = bool(following) and following[0].text.upper() == "NAMED"
+            dataset[named].append(_named(stream[i + 1 + named :], base, prefixes))
     lookup = _LOOKUP.fullmatch(query) is not None
-    return QueryInfo(form, has_dataset, tuple(services), volatile, lookup)
+    froms, named = tuple(dataset[False]), tuple(dataset[True])
+    return QueryInfo(form, has_dataset, tuple(services), volatile, lookup, froms, named)
 
 
 def undeclared_prefixes(query: str) -> list[str]:
@@ -187,6 +199,11 @@ def check(query: str, max_length: int, allowed_services: frozenset[str]) -> Quer
 def _endpoint(after: list[Token], base: str, prefixes: dict[str, str]) -> str:
     if after and after[0].kind == "word" and after[0].text.upper() == "SILENT":
         after = after[1:]
+    return _named(after, base, prefixes)
+
+
+def _named(after: list[Token], base: str, prefixes: dict[str, str]) -> str:
+    """The IRI the first of ``after`` names (an IRI or a prefixed name), or its text."""
     if not after:
         return ""
     token = after[0]

@@ -55,13 +55,18 @@ class Service:
         return replace(answer, volatile=True) if info.volatile else answer
 
     def _job(self, asked: QueryRequest, accept: str, info: policy.QueryInfo) -> Job:
+        default_graphs, named_graphs = asked.default_graphs, asked.named_graphs
+        if not (default_graphs or named_graphs) and info.repeats_a_graph:
+            # The query's own dataset, each graph once: as parameters, which override FROM.
+            default_graphs = tuple(dict.fromkeys(info.from_graphs))
+            named_graphs = tuple(dict.fromkeys(info.from_named))
         return Job(
             query=asked.query,
             accept=accept,
             timeout=self.limits.timeout_for(asked.timeout),
             max_bytes=self.limits.max_result_bytes,
-            default_graphs=asked.default_graphs,
-            named_graphs=asked.named_graphs,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
             union_default_graph=not info.has_dataset,
         )
 
