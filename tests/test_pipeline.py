@@ -156,6 +156,30 @@ def test_bad_input_is_one_clear_line(mini, capsys, case):
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+IN_FINNISH = {  # case of BAD_INPUTS: what --lang fi says
+    "a slip of the keyboard": "virhe: data/projects/p2.yaml:3: tuntematon ominaisuus 'fudn': "
+    "ontology/context.jsonld ei tunne sitä; tarkoititko 'fund'?",
+    "link to nothing": "linkittää kohteeseen organisation/nobody, jota mikään tietue ei",
+    "key written twice": "'id' on kirjoitettu kahdesti samaan kohtaan (rivit 1 ja 3)",
+    "a date that cannot be": "2019-13-01 ei ole päivämäärä",
+    "a tab": "(sisennä välilyönneillä, ei sarkaimilla",
+    "an empty file": "tiedostossa ei ole yhtään tietuetta",
+    "not UTF-8": "ei UTF-8-tekstiä",
+    "record without type": "tietueella on oltava tyyppi",
+    "bad language tag": "'Finnish' ei ole kielikoodi",
+}
+
+
+@pytest.mark.parametrize("case", list(IN_FINNISH))
+def test_bad_input_in_finnish(mini, capsys, case):
+    relative, content, _english = BAD_INPUTS[case]
+    target = mini / relative
+    target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    for command in ("validate", "build"):
+        code, _, err = run(capsys, command, "--quiet", "--lang", "fi")
+        assert code == 2 and err.startswith("virhe: ") and IN_FINNISH[case] in err, err
+
+
 def test_missing_folder_and_context(mini, capsys):
     shutil.rmtree(mini / "data")
     code, _, err = run(capsys, "validate", "--quiet")

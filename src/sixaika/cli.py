@@ -91,7 +91,8 @@ def _guarded(command: Command, args: argparse.Namespace, settings: Settings | No
             settings = Settings.from_env(**{s.name: getattr(args, s.name) for s in SETTINGS})
         return command(args, settings)
     except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
+        lang = getattr(args, "lang", "en")
+        print(f"{'virhe' if lang == 'fi' else 'error'}: {e.text(lang)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except ValueError as e:  # a bad setting
         print(f"error: {e}", file=sys.stderr)

@@ -18,16 +18,21 @@ class Origin:
 
 
 class InputError(Exception):
-    """Source input that cannot be used at all (exit code 2).
+    """Source input that cannot be used at all (exit code 2), told in English or Finnish.
 
-    >>> str(InputError(Origin(Path("data/x.yaml"), 3), "unknown property 'titel'"))
-    "data/x.yaml:3: unknown property 'titel'"
+    >>> error = InputError(Origin(Path("data/x.yaml"), 3), "no colon", fi="ei kaksoispistettä")
+    >>> str(error), error.text("fi")
+    ('data/x.yaml:3: no colon', 'data/x.yaml:3: ei kaksoispistettä')
     """
 
-    def __init__(self, where: Origin | Path | str, message: str):
+    def __init__(self, where: Origin | Path | str, message: str, fi: str | None = None):
         self.where = where
         self.message = message
+        self.fi = fi  # the message in Finnish, for those a city coordinator meets
         super().__init__(f"{where}: {message}")
 
+    def text(self, lang: str = "en") -> str:
+        return f"{self.where}: {self.fi if lang == 'fi' and self.fi else self.message}"
+
     def __reduce__(self):  # raised in a build worker, re-raised in the parent
-        return (InputError, (self.where, self.message))
+        return (InputError, (self.where, self.message, self.fi))

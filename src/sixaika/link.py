@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .errors import InputError, Origin
 from .namespaces import RDF_TYPE
-from .sources import Sources
+from .sources import Sources, did_you_mean
 
 # The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
 # SPARQL Service Description, which the catalog and the ontology itself are written in).
@@ -65,31 +65,34 @@ def check_links(sources: Sources, settings: Settings) -> None:
         ):
             local = target.value[len(settings.id_base) :]
             known = (d[len(settings.id_base) :] for d in defined if d.startswith(settings.id_base))
+            near = _slip_of(local, known)
             raise InputError(
                 where_defined(q.subject, owners, sources, q.predicate),
-                f"links to {local}, which no record defines" + _slip_of(local, known),
+                f"links to {local}, which no record defines" + did_you_mean(near),
+                fi=f"linkittää kohteeseen {local}, jota mikään tietue ei määrittele"
+                + did_you_mean(near, "fi"),
             )
 
 
-def _slip_of(local: str, known: Iterable[str]) -> str:
-    """'did you mean' for an id a letter or two off, in the same folder; never for a code.
+def _slip_of(local: str, known: Iterable[str]) -> str | None:
+    """The id a letter or two off in the same folder that ``local`` may mean; never a code.
 
     Project codes (a70010, a70011) and names with a common ending (porin-kaupunki,
     espoon-kaupunki) are near by construction: a guess there would link the wrong record.
 
     >>> _slip_of("concept/fund/erdff", ["concept/fund/erdf", "concept/fund/esf"])
-    "; did you mean 'concept/fund/erdf'?"
+    'concept/fund/erdf'
     >>> _slip_of("project/a70010", ["project/a70011"]), _slip_of("x/pori", ["x/espoo"])
-    ('', '')
+    (None, None)
     """
     folder, _, slug = local.rpartition("/")
     if any(c.isdigit() for c in slug):
-        return ""
+        return None
     for other in known:
         other_folder, _, other_slug = other.rpartition("/")
         if other_folder == folder and _edits(slug, other_slug) <= 2 < len(slug):
-            return f"; did you mean {other!r}?"
-    return ""
+            return other
+    return None
 
 
 def _edits(a: str, b: str) -> int:

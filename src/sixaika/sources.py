@@ -54,7 +54,11 @@ class Sources:
         """Record that ``origin`` defines ``subject``; two definitions are an error."""
         earlier = self.origins.get(subject)
         if earlier is not None and earlier != origin:
-            raise InputError(origin, f"{subject} is already defined at {earlier}")
+            raise InputError(
+                origin,
+                f"{subject} is already defined at {earlier}",
+                fi=f"{subject} on jo määritelty kohdassa {earlier}",
+            )
         self.origins[subject] = origin
 
 
@@ -69,7 +73,7 @@ def source_files(settings: Settings) -> list[Path]:
     """The ontology's Turtle and every data file, in a stable order."""
     for folder in (settings.ontology_dir, settings.data_dir):
         if not folder.is_dir():
-            raise InputError(folder, "folder not found")
+            raise InputError(folder, "folder not found", fi="kansiota ei löydy")
     ontology = sorted(settings.ontology_dir.glob("*.ttl"))
     data = sorted(
         p
@@ -104,9 +108,13 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(path, "file not found") from None
+        raise InputError(path, "file not found", fi="tiedostoa ei löydy") from None
     except UnicodeDecodeError as e:
-        raise InputError(path, f"not UTF-8 text (byte {e.start})") from None
+        raise InputError(
+            path,
+            f"not UTF-8 text (byte {e.start}); save the file as UTF-8",
+            fi=f"ei UTF-8-tekstiä (tavu {e.start}); tallenna tiedosto UTF-8-muodossa",
+        ) from None
 
 
 def _read_turtle(
@@ -120,7 +128,9 @@ def _read_turtle(
     except SyntaxError as e:
         message = str(e.args[0]) if e.args else str(e)
         line = e.lineno if isinstance(e.lineno, int) else None
-        raise InputError(Origin(path, line), f"malformed Turtle: {message}") from None
+        raise InputError(
+            Origin(path, line), f"malformed Turtle: {message}", fi=f"virheellinen Turtle: {message}"
+        ) from None
     for subject in {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}:
         sources.claim(subject.value, Origin(path))
     return quads
@@ -134,6 +144,10 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _BadValue(yaml.MarkedYAMLError):
     """Well-formed YAML that says something impossible (a key twice, a 13th month)."""
 
+    def __init__(self, problem: str, fi: str, mark: yaml.Mark):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fi = fi
+
 
 class _Loader(_SafeLoader):
     """YAML as PyYAML's safe loader reads it, but a key written twice in one mapping is an
@@ -146,9 +160,11 @@ class _Loader(_SafeLoader):
             line = key_node.start_mark.line + 1
             if key is not None and key in seen:
                 raise _BadValue(
-                    problem=f"{key!r} is written twice in one mapping (lines {seen[key]} "
-                    f"and {line}); keep one",
-                    problem_mark=key_node.start_mark,
+                    f"{key!r} is written twice in one mapping (lines {seen[key]} and {line}); "
+                    "keep one",
+                    f"{key!r} on kirjoitettu kahdesti samaan kohtaan (rivit {seen[key]} ja "
+                    f"{line}); jätä toinen pois",
+                    key_node.start_mark,
                 )
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
@@ -158,8 +174,9 @@ class _Loader(_SafeLoader):
             return super().construct_yaml_timestamp(node)
         except ValueError as e:
             raise _BadValue(
-                problem=f"{node.value} is not a date ({e}); write dates as YYYY-MM-DD",
-                problem_mark=node.start_mark,
+                f"{node.value} is not a date ({e}); write dates as YYYY-MM-DD",
+                f"{node.value} ei ole päivämäärä ({e}); kirjoita päivämäärät muodossa VVVV-KK-PP",
+                node.start_mark,
             ) from None
 
 
@@ -175,28 +192,44 @@ def _read_yaml(
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except _BadValue as e:
-        raise InputError(Origin(path, e.problem_mark.line + 1), e.problem) from None
+        raise InputError(Origin(path, e.problem_mark.line + 1), e.problem, fi=e.fi) from None
     except yaml.MarkedYAMLError as e:
         # A key without its colon is found a line later: the key's own line is the context.
         mark = e.context_mark if e.context == "while scanning a simple key" else e.problem_mark
         line = mark.line + 1 if mark else None
-        raise InputError(Origin(path, line), f"malformed YAML: {_explained(e)}") from None
+        raise InputError(
+            Origin(path, line),
+            f"malformed YAML: {_explained(e, 'en')}",
+            fi=f"virheellinen YAML: {_explained(e, 'fi')}",
+        ) from None
     except yaml.YAMLError as e:
-        raise InputError(path, f"malformed YAML: {e}") from None
+        raise InputError(path, f"malformed YAML: {e}", fi=f"virheellinen YAML: {e}") from None
     finally:
         loader.dispose()
     if not data:  # nothing, only comments, or []
-        raise InputError(path, "no record in this file (to remove a record, delete its file)")
+        raise InputError(
+            path,
+            "no record in this file (to remove a record, delete its file)",
+            fi="tiedostossa ei ole yhtään tietuetta (tietue poistetaan poistamalla sen tiedosto)",
+        )
     records, nodes = (data, root.value) if isinstance(data, list) else ([data], [root])
     nodes_jsonld = []
     for record, node in zip(records, nodes, strict=True):
         origin = Origin(path, node.start_mark.line + 1)
         lines = _key_lines(node, path)
         if not isinstance(record, dict) or "id" not in record:
-            raise InputError(origin, "a record must be a mapping with an 'id'")
+            raise InputError(
+                origin,
+                "a record must be a mapping with an 'id'",
+                fi="tietueen on oltava avain–arvo-luettelo, jossa on 'id'",
+            )
         nodes_jsonld.append(_record_to_jsonld(record, context, lines))
         if "type" not in record:  # no shape would look at it, and no page list it
-            raise InputError(origin, f"a record needs a 'type' ({_SOME_TYPES}, ...)")
+            raise InputError(
+                origin,
+                f"a record needs a 'type' ({_SOME_TYPES}, ...)",
+                fi=f"tietueella on oltava tyyppi, 'type' ({_SOME_TYPES}, ...)",
+            )
         subject = _resolve(str(record["id"]), settings.id_base)
         sources.claim(subject, origin)
         for key in record:
@@ -216,20 +249,29 @@ def _read_yaml(
         raise InputError(path, f"records do not make valid JSON-LD: {e}") from None
 
 
-# PyYAML's words for the commonest slips, and what to do about them.
+# PyYAML's words for the commonest slips, and what to do about them (en, fi).
 _HINTS = {
-    "cannot start any token": "indent with spaces, not tabs; quote a text that starts with "
-    "@ or `",
-    "mapping values are not allowed": "quote a text that holds ': ', or indent a key "
-    "as far as the keys beside it",
-    "could not find expected ':'": "a key needs a colon after it, as in title: ...",
+    "cannot start any token": (
+        "indent with spaces, not tabs; quote a text that starts with @ or `",
+        "sisennä välilyönneillä, ei sarkaimilla; lainausmerkit tekstin ympärille, jos se "
+        "alkaa merkillä @ tai `",
+    ),
+    "mapping values are not allowed": (
+        "quote a text that holds ': ', or indent a key as far as the keys beside it",
+        "lainausmerkit tekstin ympärille, jos siinä on ': ', tai sisennä avain samalle "
+        "tasolle kuin viereiset avaimet",
+    ),
+    "could not find expected ':'": (
+        "a key needs a colon after it, as in title: ...",
+        "avaimen perään tulee kaksoispiste, esimerkiksi title: ...",
+    ),
 }
 
 
-def _explained(error: yaml.MarkedYAMLError) -> str:
+def _explained(error: yaml.MarkedYAMLError, lang: str) -> str:
     problem = error.problem or str(error)
     hint = next((h for words, h in _HINTS.items() if words in problem), None)
-    return f"{problem} ({hint})" if hint else problem
+    return f"{problem} ({hint[lang == 'fi']})" if hint else problem
 
 
 def _key_lines(node: yaml.Node, path: Path) -> Callable[[str], Origin]:
@@ -252,14 +294,24 @@ def _predicates(key: Any, context: Context) -> list[str]:
     return [context.expand(key)] if isinstance(key, str) and key != "id" else []
 
 
-def did_you_mean(word: str, words: Iterable[str]) -> str:
-    """A hint for a slip of the keyboard: the nearest known word, if one is near.
+def nearest(word: str, words: Iterable[str]) -> str | None:
+    """The known word a slip of the keyboard may have meant, if one is near.
 
-    >>> did_you_mean("titel", ["title", "fund"]), did_you_mean("xyz", ["title"])
-    ("; did you mean 'title'?", '')
+    >>> nearest("titel", ["title", "fund"]), nearest("xyz", ["title"])
+    ('title', None)
     """
     close = difflib.get_close_matches(str(word), list(words), n=1, cutoff=0.75)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(near: str | None, lang: str = "en") -> str:
+    """
+    >>> did_you_mean("title"), did_you_mean("title", "fi"), did_you_mean(None)
+    ("; did you mean 'title'?", "; tarkoititko 'title'?", '')
+    """
+    if near is None:
+        return ""
+    return f"; tarkoititko {near!r}?" if lang == "fi" else f"; did you mean {near!r}?"
 
 
 def _resolve(iri: str, base: str) -> str:
@@ -280,10 +332,13 @@ def _node(
     for key, value in mapping.items():
         kind = kinds.get(key) if isinstance(key, str) else None
         if kind is None:
+            near = nearest(key, [k for k, v in kinds.items() if v != "class"])
             raise InputError(
                 where(top_key or key),
                 f"unknown property {key!r}: not a term of ontology/context.jsonld"
-                + did_you_mean(key, [k for k, v in kinds.items() if v != "class"]),
+                + did_you_mean(near),
+                fi=f"tuntematon ominaisuus {key!r}: ontology/context.jsonld ei tunne sitä"
+                + did_you_mean(near, "fi"),
             )
         node[key] = _value(key, kind, value, context, where, top_key or key)
     return node
@@ -299,10 +354,13 @@ def _value(
             isinstance(value, str)
             and (context.kinds.get(value) == "class" or _known_compact(value, context))
         ):
+            near = nearest(value, [k for k, v in context.kinds.items() if v == "class"])
             raise InputError(
                 where(top_key),
                 f"unknown type {value!r}: not a class of ontology/context.jsonld"
-                + did_you_mean(value, [k for k, v in context.kinds.items() if v == "class"]),
+                + did_you_mean(near),
+                fi=f"tuntematon tyyppi {value!r}: ei ole ontology/context.jsonld:n luokka"
+                + did_you_mean(near, "fi"),
             )
         return value
     if kind == "language":
@@ -311,7 +369,11 @@ def _value(
         return _node(value, context, where, top_key)
     if kind == "reference":
         if not isinstance(value, str):
-            raise InputError(where(top_key), f"{key}: expected a link (an IRI), got {value!r}")
+            raise InputError(
+                where(top_key),
+                f"{key}: expected a link (an IRI), got {value!r}",
+                fi=f"{key}: tähän kuuluu linkki (IRI), ei {value!r}",
+            )
         _check_iri(value, context, where, top_key)
         return value
     if isinstance(value, dt.date):
@@ -321,12 +383,24 @@ def _value(
 
 def _language_map(key: str, value: Any, at: Origin) -> dict:
     if not isinstance(value, dict):
-        raise InputError(at, f"{key}: expected texts by language, e.g. {{fi: ..., en: ...}}")
+        raise InputError(
+            at,
+            f"{key}: expected texts by language, e.g. {{fi: ..., en: ...}}",
+            fi=f"{key}: tähän kuuluvat tekstit kielittäin, esimerkiksi {{fi: ..., en: ...}}",
+        )
     for tag, text in value.items():
         if not isinstance(tag, str) or not _LANGUAGE_TAG.match(tag):
-            raise InputError(at, f"{key}: {tag!r} is not a language tag (fi, en, sv, ...)")
+            raise InputError(
+                at,
+                f"{key}: {tag!r} is not a language tag (fi, en, sv, ...)",
+                fi=f"{key}: {tag!r} ei ole kielikoodi (fi, en, sv, ...)",
+            )
         if not isinstance(text, str | list):
-            raise InputError(at, f"{key}.{tag}: expected text, got {text!r}")
+            raise InputError(
+                at,
+                f"{key}.{tag}: expected text, got {text!r}",
+                fi=f"{key}.{tag}: tähän kuuluu teksti, ei {text!r}",
+            )
     return value
 
 
@@ -342,11 +416,21 @@ def _check_iri(value: str, context: Context, where: Callable[[str], Origin], key
             where(key),
             f"{key}: {value!r} is not a link: write the id of a record (such as "
             "organisation/oulun-kaupunki) or a web address (https://...)",
+            fi=f"{key}: {value!r} ei ole linkki: kirjoita tietueen tunniste (esimerkiksi "
+            "organisation/oulun-kaupunki) tai verkko-osoite (https://...)",
         )
     if _LOOKS_LIKE_A_HOST.match(value):
-        raise InputError(where(key), f"{key}: write a web address in full: https://{value}")
+        raise InputError(
+            where(key),
+            f"{key}: write a web address in full: https://{value}",
+            fi=f"{key}: kirjoita verkko-osoite kokonaan: https://{value}",
+        )
     if sep and "/" not in prefix and prefix not in context.prefixes and prefix not in _IRI_SCHEMES:
-        raise InputError(where(key), f"unknown prefix {prefix!r} in {value!r}")
+        raise InputError(
+            where(key),
+            f"unknown prefix {prefix!r} in {value!r}",
+            fi=f"tuntematon etuliite {prefix!r} arvossa {value!r}",
+        )
 
 
 def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
@@ -375,6 +459,8 @@ def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
                 where("participants"),
                 "participants: each entry needs 'source' and may list "
                 "'lead' and 'partners', nothing else",
+                fi="participants: jokaisessa kohdassa on oltava 'source', ja siinä voi olla "
+                "'lead' ja 'partners', ei muuta",
             )
         for role in ("lead", "partners"):
             agents = group.get(role, [])
