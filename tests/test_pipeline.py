@@ -156,6 +156,17 @@ def test_bad_input_is_one_clear_line(mini, capsys, case):
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_every_unusable_file_is_told_in_one_run(mini, capsys):
+    (mini / "data/projects/p2.yaml").write_text("id: project/p2\ntype: Project\nfudn: x\n")
+    (mini / "data/projects/p3.yaml").write_text("id: project/p3\ntype: Project\nid: p4\n")
+    code, _, err = run(capsys, "validate", "--quiet")
+    assert code == 2
+    assert [line.split(": ")[1] for line in err.splitlines()] == [
+        "data/projects/p2.yaml:3",
+        "data/projects/p3.yaml:3",
+    ]
+
+
 IN_FINNISH = {  # case of BAD_INPUTS: what --lang fi says
     "a slip of the keyboard": "virhe: data/projects/p2.yaml:3: tuntematon ominaisuus 'fudn': "
     "ontology/context.jsonld ei tunne sitä; tarkoititko 'fund'?",

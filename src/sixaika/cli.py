@@ -92,7 +92,8 @@ def _guarded(command: Command, args: argparse.Namespace, settings: Settings | No
         return command(args, settings)
     except InputError as e:
         lang = getattr(args, "lang", "en")
-        print(f"{'virhe' if lang == 'fi' else 'error'}: {e.text(lang)}", file=sys.stderr)
+        for each in getattr(e, "errors", [e]):  # InputErrors: one line each
+            print(f"{'virhe' if lang == 'fi' else 'error'}: {each.text(lang)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except ValueError as e:  # a bad setting
         print(f"error: {e}", file=sys.stderr)

@@ -36,3 +36,19 @@ class InputError(Exception):
 
     def __reduce__(self):  # raised in a build worker, re-raised in the parent
         return (InputError, (self.where, self.message, self.fi))
+
+
+class InputErrors(InputError):
+    """Several unusable files, found in one reading: a person fixes them all in one go.
+
+    >>> both = InputErrors([InputError("a.yaml:1", "x"), InputError("b.yaml:2", "y")])
+    >>> str(both), [e.text() for e in both.errors]
+    ('a.yaml:1: x', ['a.yaml:1: x', 'b.yaml:2: y'])
+    """
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__(errors[0].where, errors[0].message, errors[0].fi)
+
+    def __reduce__(self):
+        return (InputErrors, (self.errors,))

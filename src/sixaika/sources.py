@@ -27,7 +27,7 @@ import yaml
 
 from .config import Settings
 from .context import Context
-from .errors import InputError, Origin
+from .errors import InputError, InputErrors, Origin
 from .namespaces import RDF_TYPE
 
 DATASETS = ("projects", "concepts", "ontology")
@@ -88,19 +88,24 @@ def load_sources(
     files: list[Path] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Sources:
-    """Read every source file; raise ``InputError`` on the first unusable one."""
+    """Read every source file; raise ``InputError`` for the unusable ones, all of them."""
     context = Context.load(settings)
-    sources = Sources()
+    sources, unusable = Sources(), []
     files = source_files(settings) if files is None else files
     for number, path in enumerate(files, 1):
         graph = ox.NamedNode(settings.graph(dataset_of(path, settings)))
-        if path.suffix == ".ttl":
-            sources.quads.extend(_read_turtle(path, graph, settings, sources))
-        else:
-            sources.quads.extend(_read_yaml(path, graph, context, settings, sources))
+        try:
+            if path.suffix == ".ttl":
+                sources.quads.extend(_read_turtle(path, graph, settings, sources))
+            else:
+                sources.quads.extend(_read_yaml(path, graph, context, settings, sources))
+        except InputError as e:  # the next file may be read still: tell of every one
+            unusable.append(e)
         sources.files.append(path)
         if progress:
             progress(number, len(files))
+    if unusable:
+        raise unusable[0] if len(unusable) == 1 else InputErrors(unusable)
     return sources
 
 
