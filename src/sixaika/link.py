@@ -69,7 +69,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
             raise InputError(
                 where_defined(q.subject, owners, sources, q.predicate),
                 f"links to {local}, which no record defines" + did_you_mean(near),
-                fi=f"linkittää kohteeseen {local}, jota mikään tietue ei määrittele"
+                fi=f"viittaa tietueeseen {local}, jota ei ole"
                 + did_you_mean(near, "fi"),
             )
 

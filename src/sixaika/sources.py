@@ -13,6 +13,7 @@ ontology, ``data/concepts/`` the concept schemes, the rest of ``data/`` the proj
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
@@ -35,6 +36,10 @@ _SOME_TYPES = "Project, FormalOrganization, Concept"
 ROLES = {"lead": "concept/role/lead", "partners": "concept/role/partner"}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # 1.3.2019
+_LEADING_ZERO = re.compile(r"^0[0-9_]+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _LOOKS_LIKE_A_HOST = re.compile(
     r"^(www\d*\.|([a-z0-9-]+\.)+(fi|eu|se|com|org|net|io|info)(/|$))", re.IGNORECASE
 )
@@ -185,7 +190,20 @@ class _Loader(_SafeLoader):
             ) from None
 
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if _LEADING_ZERO.match(node.value):  # YAML 1.1 reads 0552200 in base 8: 185472
+            raise _BadValue(
+                f"{node.value} has a leading zero, which makes YAML read it as another number; "
+                f"write {node.value.lstrip('0') or '0'}",
+                f"{node.value}: YAML lukee etunollallisen luvun toisin; kirjoita "
+                f"{node.value.lstrip('0') or '0'}",
+                node.start_mark,
+            )
+        return super().construct_yaml_int(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def _read_yaml(
@@ -226,7 +244,7 @@ def _read_yaml(
             raise InputError(
                 origin,
                 "a record must be a mapping with an 'id'",
-                fi="tietueen on oltava avain–arvo-luettelo, jossa on 'id'",
+                fi="tietueelta puuttuu tunniste (id: ...)",
             )
         nodes_jsonld.append(_record_to_jsonld(record, context, lines))
         if "type" not in record:  # no shape would look at it, and no page list it
@@ -258,13 +276,13 @@ def _read_yaml(
 _HINTS = {
     "cannot start any token": (
         "indent with spaces, not tabs; quote a text that starts with @ or `",
-        "sisennä välilyönneillä, ei sarkaimilla; lainausmerkit tekstin ympärille, jos se "
-        "alkaa merkillä @ tai `",
+        "sisennä välilyönneillä, ei sarkaimilla; lisää tekstin ympärille lainausmerkit, jos "
+        "se alkaa merkillä @ tai `",
     ),
     "mapping values are not allowed": (
         "quote a text that holds ': ', or indent a key as far as the keys beside it",
-        "lainausmerkit tekstin ympärille, jos siinä on ': ', tai sisennä avain samalle "
-        "tasolle kuin viereiset avaimet",
+        "lisää tekstin ympärille lainausmerkit, jos siinä on ': ', tai sisennä avain "
+        "samalle tasolle kuin viereiset avaimet",
     ),
     "could not find expected ':'": (
         "a key needs a colon after it, as in title: ...",
@@ -279,15 +297,44 @@ def _explained(error: yaml.MarkedYAMLError, lang: str) -> str:
     return f"{problem} ({hint[lang == 'fi']})" if hint else problem
 
 
-def _key_lines(node: yaml.Node, path: Path) -> Callable[[str], Origin]:
-    """Where each key of a record mapping was written (nested keys by their top key)."""
-    lines = {}
-    if isinstance(node, yaml.MappingNode):
-        lines = {
-            k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
-        }
+Where = Callable[..., Origin]  # where(key, index, key, ...): the line a value was written on
+
+
+def _key_lines(node: yaml.Node, path: Path) -> Where:
+    """Where each key and list item of a record was written, by its path in the record;
+    a path not written as such (``lead``, made from ``participants``) by the nearest one.
+
+    >>> record = yaml.compose("id: x\\nbudget:\\n  - value: 1\\n    sourse: y")
+    >>> where = _key_lines(record, Path("f"))
+    >>> str(where("budget", 0, "sourse")), str(where("budget", 0, "nope")), str(where("lead"))
+    ('f:4', 'f:3', 'f:1')
+    """
+    lines: dict[tuple, int] = {}
+
+    def walk(node: yaml.Node, at: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            children = [(k.value, k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(i, item, item) for i, item in enumerate(node.value)]
+        else:
+            return
+        for step, start, child in children:
+            lines[(*at, step)] = start.start_mark.line + 1
+            walk(child, (*at, step))
+
+    walk(node, ())
+    for made in ("lead", "partner", "qualifiedAttribution"):  # from participants
+        if ("participants",) in lines:
+            lines.setdefault((made,), lines[("participants",)])
     record_line = node.start_mark.line + 1
-    return lambda key: Origin(path, lines.get(key, record_line))
+
+    def where(*at: Any) -> Origin:
+        for end in range(len(at), 0, -1):
+            if at[:end] in lines:
+                return Origin(path, lines[at[:end]])
+        return Origin(path, record_line)
+
+    return where
 
 
 def _predicates(key: Any, context: Context) -> list[str]:
@@ -323,15 +370,13 @@ def _resolve(iri: str, base: str) -> str:
     return iri if ":" in iri.split("/", 1)[0] else base + iri
 
 
-def _record_to_jsonld(record: dict, context: Context, where: Callable[[str], Origin]) -> dict:
+def _record_to_jsonld(record: dict, context: Context, where: Where) -> dict:
     """Check a record's keys and values against the context; return its JSON-LD node."""
-    return _node(expand_participants(record, where), context, where)
+    return _node(expand_participants(record, where), context, where, ())
 
 
-def _node(
-    mapping: dict, context: Context, where: Callable[[str], Origin], top_key: str | None = None
-) -> dict:
-    """A node's keys must be terms; nested nodes report their problems at their top key."""
+def _node(mapping: dict, context: Context, where: Where, at: tuple) -> dict:
+    """A node's keys must be terms; a problem is told at the line of the key (path ``at``)."""
     kinds = context.kinds
     node = {}
     for key, value in mapping.items():
@@ -339,21 +384,19 @@ def _node(
         if kind is None:
             near = nearest(key, [k for k, v in kinds.items() if v != "class"])
             raise InputError(
-                where(top_key or key),
+                where(*at, key),
                 f"unknown property {key!r}: not a term of ontology/context.jsonld"
                 + did_you_mean(near),
-                fi=f"tuntematon ominaisuus {key!r}: ontology/context.jsonld ei tunne sitä"
+                fi=f"tuntematon kenttä {key!r} (ontology/context.jsonld ei tunne sitä)"
                 + did_you_mean(near, "fi"),
             )
-        node[key] = _value(key, kind, value, context, where, top_key or key)
+        node[key] = _value(key, kind, value, context, where, (*at, key))
     return node
 
 
-def _value(
-    key: str, kind: str, value: Any, context: Context, where: Callable[[str], Origin], top_key: str
-) -> Any:
+def _value(key: str, kind: str, value: Any, context: Context, where: Where, at: tuple) -> Any:
     if isinstance(value, list):
-        return [_value(key, kind, v, context, where, top_key) for v in value]
+        return [_value(key, kind, v, context, where, (*at, i)) for i, v in enumerate(value)]
     if kind == "type":
         if not (
             isinstance(value, str)
@@ -361,7 +404,7 @@ def _value(
         ):
             near = nearest(value, [k for k, v in context.kinds.items() if v == "class"])
             raise InputError(
-                where(top_key),
+                where(*at),
                 f"unknown type {value!r}: not a class of ontology/context.jsonld"
                 + did_you_mean(near),
                 fi=f"tuntematon tyyppi {value!r}: ei ole ontology/context.jsonld:n luokka"
@@ -369,21 +412,91 @@ def _value(
             )
         return value
     if kind == "language":
-        return _language_map(key, value, where(top_key))
+        return _language_map(key, value, where(*at))
     if isinstance(value, dict):
-        return _node(value, context, where, top_key)
+        return _node(value, context, where, at)
     if kind == "reference":
         if not isinstance(value, str):
             raise InputError(
-                where(top_key),
+                where(*at),
                 f"{key}: expected a link (an IRI), got {value!r}",
                 fi=f"{key}: tähän kuuluu linkki (IRI), ei {value!r}",
             )
-        _check_iri(value, context, where, top_key)
+        _check_iri(value, context, where(*at), key)
         return value
+    datatype = (context.definition(key) or {}).get("@type")
+    if datatype in _LITERAL_CHECKS:
+        problem = _LITERAL_CHECKS[datatype](value)
+        if problem:
+            raise InputError(where(*at), f"{key}: {problem[0]}", fi=f"{key}: {problem[1]}")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _not_a_date(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` is no xsd:date (en, fi), or None.
+
+    >>> _not_a_date(dt.date(2019, 3, 1)), _not_a_date("2019-03-01")
+    (None, None)
+    >>> _not_a_date("1.3.2019")[0]
+    "'1.3.2019' is not a date: write it as YYYY-MM-DD, here 2019-03-01"
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            dt.date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    shown = value.isoformat(" ") if isinstance(value, dt.datetime) else value
+    meant = _date_meant(value)
+    if meant:
+        return (
+            f"{shown!r} is not a date: write it as YYYY-MM-DD, here {meant}",
+            f"{shown!r} ei ole päivämäärä: kirjoita se muodossa VVVV-KK-PP, tässä {meant}",
+        )
+    return (
+        f"{shown!r} is not a date: write it as YYYY-MM-DD, e.g. 2019-03-01",
+        f"{shown!r} ei ole päivämäärä: kirjoita se muodossa VVVV-KK-PP, esimerkiksi 2019-03-01",
+    )
+
+
+def _date_meant(value: Any) -> str | None:
+    """The date a date with a time, or a Finnish date (1.3.2019), stands for."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    finnish = _FINNISH_DATE.match(str(value))
+    if finnish:
+        day, month, year = (int(part) for part in finnish.groups())
+        with contextlib.suppress(ValueError):
+            return dt.date(year, month, day).isoformat()
+    return None
+
+
+def _not_a_decimal(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` is no xsd:decimal (en, fi), or None.
+
+    >>> _not_a_decimal(552200), _not_a_decimal(552200.5), _not_a_decimal("552200.50")
+    (None, None, None)
+    >>> _not_a_decimal("1 234,50")[0]
+    "'1 234,50' is not a number: write digits only, with a point for decimals, e.g. 1234.50"
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return None
+    if isinstance(value, str) and _DECIMAL.match(value):
+        return None
+    return (
+        f"{value!r} is not a number: write digits only, with a point for decimals, e.g. 1234.50",
+        f"{value!r} ei ole luku: kirjoita pelkät numerot ja desimaalit pisteen jälkeen, "
+        "esimerkiksi 1234.50",
+    )
+
+
+# What a source value of a typed term must be, checked as it is read: an ill-typed literal
+# would otherwise reach the shapes, whose comparisons fail on it (pyshacl even raises).
+_LITERAL_CHECKS = {"xsd:date": _not_a_date, "xsd:decimal": _not_a_decimal}
 
 
 def _language_map(key: str, value: Any, at: Origin) -> dict:
@@ -414,11 +527,11 @@ def _known_compact(value: str, context: Context) -> bool:
     return bool(sep) and prefix in context.prefixes
 
 
-def _check_iri(value: str, context: Context, where: Callable[[str], Origin], key: str) -> None:
+def _check_iri(value: str, context: Context, at: Origin, key: str) -> None:
     prefix, sep, _ = value.partition(":")
     if " " in value:
         raise InputError(
-            where(key),
+            at,
             f"{key}: {value!r} is not a link: write the id of a record (such as "
             "organisation/oulun-kaupunki) or a web address (https://...)",
             fi=f"{key}: {value!r} ei ole linkki: kirjoita tietueen tunniste (esimerkiksi "
@@ -426,19 +539,19 @@ def _check_iri(value: str, context: Context, where: Callable[[str], Origin], key
         )
     if _LOOKS_LIKE_A_HOST.match(value):
         raise InputError(
-            where(key),
+            at,
             f"{key}: write a web address in full: https://{value}",
             fi=f"{key}: kirjoita verkko-osoite kokonaan: https://{value}",
         )
     if sep and "/" not in prefix and prefix not in context.prefixes and prefix not in _IRI_SCHEMES:
         raise InputError(
-            where(key),
+            at,
             f"unknown prefix {prefix!r} in {value!r}",
             fi=f"tuntematon etuliite {prefix!r} arvossa {value!r}",
         )
 
 
-def expand_participants(record: dict, where: Callable[[str], Origin]) -> dict:
+def expand_participants(record: dict, where: Where) -> dict:
     """``participants`` groups as ``lead``/``partner`` links and qualified attributions.
 
     >>> r = expand_participants({"id": "project/x", "participants": [
