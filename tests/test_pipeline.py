@@ -132,6 +132,10 @@ BAD_INPUTS = {
                             "links to organisation/example-leed, which no record defines; "
                             "did you mean 'organisation/example-lead'?"),
     "a name for a link": ("data/projects/p2.yaml",
+                          "id: project/p2\ntype: Project\nlead: Esimerkkiorganisaatio\n",
+                          "p2.yaml:3: links to Esimerkkiorganisaatio, which no record defines; "
+                          "did you mean 'organisation/example-lead'?"),
+    "a name with a space for a link": ("data/projects/p2.yaml",
                           "id: project/p2\ntype: Project\nlead: Oulun kaupunki\n",
                           "p2.yaml:3: lead: 'Oulun kaupunki' is not a link: write the id of a "
                           "record"),

@@ -18,6 +18,9 @@ from .errors import InputError, Origin
 from .namespaces import RDF_TYPE
 from .sources import Sources, did_you_mean
 
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+_NAMES = {SKOS + "prefLabel", SKOS + "altLabel", SKOS + "notation"}  # a link may say instead
+
 # The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
 # SPARQL Service Description, which the catalog and the ontology itself are written in).
 REUSED_VOCABULARIES = {
@@ -65,7 +68,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
         ):
             local = target.value[len(settings.id_base) :]
             known = (d[len(settings.id_base) :] for d in defined if d.startswith(settings.id_base))
-            near = _slip_of(local, known)
+            near = _slip_of(local, known) or _named(local, sources, settings)
             raise InputError(
                 where_defined(q.subject, owners, sources, q.predicate),
                 f"links to {local}, which no record defines" + did_you_mean(near),
@@ -92,6 +95,21 @@ def _slip_of(local: str, known: Iterable[str]) -> str | None:
         other_folder, _, other_slug = other.rpartition("/")
         if other_folder == folder and _edits(slug, other_slug) <= 2 < len(slug):
             return other
+    return None
+
+
+def _named(local: str, sources: Sources, settings: Settings) -> str | None:
+    """The record whose name or short name is what a link says: ``fund: EAKR`` means
+    concept/fund/erdf (altLabel EAKR); ``organisation/tampere`` is not a name, and says none."""
+    word = local.rpartition("/")[2].casefold()
+    for q in sources.quads:
+        if (
+            q.predicate.value in _NAMES
+            and isinstance(q.object, ox.Literal)
+            and q.object.value.casefold() == word
+            and q.subject.value.startswith(settings.id_base)
+        ):
+            return q.subject.value[len(settings.id_base) :]
     return None
 
 
