@@ -469,3 +469,16 @@ def test_a_value_that_is_no_number_or_date_is_told_at_its_line(
     code, _, err = run(capsys, "--root", str(project_copy.root), "validate", "--quiet")
     assert code == 2 and f"a70011.yaml:{number + 1}: " in err and said in err, err
     assert "Traceback" not in err and not [r for r in caplog.records if r.name == "rdflib.term"]
+
+
+def test_a_rule_broken_inside_a_nested_node_is_told_at_its_own_line(project_copy, capsys):
+    path = project_copy.data_dir / "projects/a70011.yaml"
+    lines = path.read_text().splitlines()
+    second = [i for i, line in enumerate(lines) if line == "  - type: PeriodOfTime"][1]
+    assert lines[second + 2] == "    endDate: 2017-06-30"
+    lines[second + 2] = "    endDate: 2013-06-30"  # before its start
+    path.write_text("\n".join(lines) + "\n")
+    code, out, _ = run(capsys, "--root", str(project_copy.root), "validate", "--quiet")
+    assert code == 1
+    assert f"a70011.yaml:{second + 2}: Violation: project/a70011 (nested node) " \
+        "dcat:startDate: A period of time cannot start after it ends" in out

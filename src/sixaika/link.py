@@ -145,14 +145,17 @@ def where_defined(
     sources: Sources,
     predicate: ox.NamedNode | None = None,
 ) -> Origin | str:
-    """Where a fact about ``subject`` (by ``predicate``) was written: the line of its key
-    in the record, else the record's; a nested node's facts are its holder's key's."""
+    """Where a fact about ``subject`` (by ``predicate``) was written: the line of its key,
+    else the line of its record (or nested node); a blank node the sources did not name
+    is placed by the key that holds it."""
     seen = set()
-    while isinstance(subject, ox.BlankNode) and subject in owners and subject not in seen:
+    while True:
+        if predicate is not None:
+            written = sources.key_origins.get((subject.value, predicate.value))
+            if written is not None:
+                return written
+        unplaced = isinstance(subject, ox.BlankNode) and subject.value not in sources.origins
+        if not unplaced or subject not in owners or subject in seen:
+            return sources.origins.get(subject.value, subject.value)
         seen.add(subject)
         subject, predicate = owners[subject].subject, owners[subject].predicate
-    if predicate is not None:
-        written = sources.key_origins.get((subject.value, predicate.value))
-        if written is not None:
-            return written
-    return sources.origins.get(subject.value, subject.value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -237,16 +238,17 @@ def _read_yaml(
         )
     records, nodes = (data, root.value) if isinstance(data, list) else ([data], [root])
     nodes_jsonld = []
-    for record, node in zip(records, nodes, strict=True):
+    for number, (record, node) in enumerate(zip(records, nodes, strict=True)):
         origin = Origin(path, node.start_mark.line + 1)
         lines = _key_lines(node, path)
+        nested = _NestedNodes(_tag(path, number))
         if not isinstance(record, dict) or "id" not in record:
             raise InputError(
                 origin,
                 "a record must be a mapping with an 'id'",
                 fi="tietueelta puuttuu tunniste (id: ...)",
             )
-        nodes_jsonld.append(_record_to_jsonld(record, context, lines))
+        nodes_jsonld.append(_record_to_jsonld(record, context, lines, nested))
         if "type" not in record:  # no shape would look at it, and no page list it
             raise InputError(
                 origin,
@@ -258,6 +260,11 @@ def _read_yaml(
         for key in record:
             for predicate in _predicates(key, context):
                 sources.key_origins[(subject, predicate)] = lines(key)
+        for label, mapping, at in nested.found:  # a nested node's problems at its own lines
+            sources.origins[label] = lines(*at)
+            for key in mapping:
+                for predicate in _predicates(key, context):
+                    sources.key_origins[(label, predicate)] = lines(*at, key)
     # A named graph object: the parser puts every quad straight into the dataset's graph.
     document = {"@context": context.terms, "@id": graph.value, "@graph": nodes_jsonld}
     try:
@@ -370,15 +377,35 @@ def _resolve(iri: str, base: str) -> str:
     return iri if ":" in iri.split("/", 1)[0] else base + iri
 
 
-def _record_to_jsonld(record: dict, context: Context, where: Where) -> dict:
+@dataclass
+class _NestedNodes:
+    """Labels for a record's nested nodes (a period, a budget), which would otherwise be
+    blank nodes the parser names at random: named, their problems can be placed."""
+
+    tag: str  # unique to the file and the record
+    found: list[tuple[str, dict, tuple]] = field(default_factory=list)  # label, mapping, path
+
+    def label(self, mapping: dict, at: tuple) -> str:
+        label = f"{self.tag}n{len(self.found)}"
+        self.found.append((label, mapping, at))
+        return label
+
+
+def _tag(path: Path, record: int) -> str:
+    return f"s{hashlib.blake2b(str(path).encode(), digest_size=5).hexdigest()}r{record}"
+
+
+def _record_to_jsonld(record: dict, context: Context, where: Where, nested: _NestedNodes) -> dict:
     """Check a record's keys and values against the context; return its JSON-LD node."""
-    return _node(expand_participants(record, where), context, where, ())
+    return _node(expand_participants(record, where), context, where, (), nested)
 
 
-def _node(mapping: dict, context: Context, where: Where, at: tuple) -> dict:
+def _node(mapping: dict, context: Context, where: Where, at: tuple, nested: _NestedNodes) -> dict:
     """A node's keys must be terms; a problem is told at the line of the key (path ``at``)."""
     kinds = context.kinds
     node = {}
+    if at and "id" not in mapping:
+        node["id"] = "_:" + nested.label(mapping, at)
     for key, value in mapping.items():
         kind = kinds.get(key) if isinstance(key, str) else None
         if kind is None:
@@ -390,13 +417,17 @@ def _node(mapping: dict, context: Context, where: Where, at: tuple) -> dict:
                 fi=f"tuntematon kenttä {key!r} (ontology/context.jsonld ei tunne sitä)"
                 + did_you_mean(near, "fi"),
             )
-        node[key] = _value(key, kind, value, context, where, (*at, key))
+        node[key] = _value(key, kind, value, context, where, (*at, key), nested)
     return node
 
 
-def _value(key: str, kind: str, value: Any, context: Context, where: Where, at: tuple) -> Any:
+def _value(
+    key: str, kind: str, value: Any, context: Context, where: Where, at: tuple, nested: _NestedNodes
+) -> Any:
     if isinstance(value, list):
-        return [_value(key, kind, v, context, where, (*at, i)) for i, v in enumerate(value)]
+        return [
+            _value(key, kind, v, context, where, (*at, i), nested) for i, v in enumerate(value)
+        ]
     if kind == "type":
         if not (
             isinstance(value, str)
@@ -414,7 +445,7 @@ def _value(key: str, kind: str, value: Any, context: Context, where: Where, at: 
     if kind == "language":
         return _language_map(key, value, where(*at))
     if isinstance(value, dict):
-        return _node(value, context, where, at)
+        return _node(value, context, where, at, nested)
     if kind == "reference":
         if not isinstance(value, str):
             raise InputError(
