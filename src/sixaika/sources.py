@@ -241,7 +241,7 @@ def _read_yaml(
     for number, (record, node) in enumerate(zip(records, nodes, strict=True)):
         origin = Origin(path, node.start_mark.line + 1)
         lines = _key_lines(node, path)
-        nested = _NestedNodes(_tag(path, number))
+        nested = _NestedNodes(_tag(path, settings, number))
         if not isinstance(record, dict) or "id" not in record:
             raise InputError(
                 origin,
@@ -391,8 +391,13 @@ class _NestedNodes:
         return label
 
 
-def _tag(path: Path, record: int) -> str:
-    return f"s{hashlib.blake2b(str(path).encode(), digest_size=5).hexdigest()}r{record}"
+def _tag(path: Path, settings: Settings, record: int) -> str:
+    """The same for a file wherever the project lies, so a release's dumps are too."""
+    try:
+        name = path.resolve().relative_to(settings.root_path.resolve()).as_posix()
+    except ValueError:  # a file from elsewhere
+        name = path.resolve().as_posix()
+    return f"s{hashlib.blake2b(name.encode(), digest_size=5).hexdigest()}r{record}"
 
 
 def _record_to_jsonld(record: dict, context: Context, where: Where, nested: _NestedNodes) -> dict:
