@@ -130,12 +130,14 @@ def _drop_results_of_others(graph: rdflib.Graph, is_mine: Callable) -> None:
 def _merge(results: list[ShardResult]) -> tuple[Sources, Report]:
     """One Sources and one report (a single sh:ValidationReport) from all shards."""
     sources, problems = Sources(), []
+    several = len(results) > 1
     graph, report_node = rdflib.Graph(), rdflib.BNode()
     graph.add((report_node, rdflib.RDF.type, SH.ValidationReport))
     for result in results:
-        # Forked workers share one random state, so their blank node ids can collide.
+        # Forked workers share one random state, so the ids they gave blank nodes can
+        # collide; one shard's are kept (the sources' own labels: the same dumps each build).
         sources.quads.extend(
-            ox.parse(result.nquads, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=True)
+            ox.parse(result.nquads, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=several)
         )
         for subject, origin in result.origins.items():
             sources.claim(subject, origin)
