@@ -152,6 +152,10 @@ BAD_INPUTS = {
                                   "  - source: https://example.org/s\n"
                                   "    partners: [Oulun kaupunki]\n",
                                   "p2.yaml:3: partner: 'Oulun kaupunki' is not a link"),
+    "an empty value": ("data/projects/p2.yaml", "id: project/p2\ntype: Project\nissued:\n",
+                       "p2.yaml:3: issued is empty: write its value, or leave the line out"),
+    "a language in capitals": ("data/projects/p2.yaml", "id: project/p2\ntitle: {FI: x}\n",
+                               "'FI' is not a language tag (write it in lower case: fi)"),
     "an empty file": ("data/projects/p2.yaml", "# nothing yet\n",
                       "p2.yaml: no record in this file (to remove a record, delete its file)"),
 }
@@ -167,6 +171,21 @@ def test_bad_input_is_one_clear_line(mini, capsys, case):
         assert code == 2, err
         assert expected in err
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_every_broken_link_is_told_in_one_run(mini, capsys):
+    for name in ("p2", "p3"):
+        (mini / f"data/projects/{name}.yaml").write_text(
+            f"id: project/{name}\ntype: Project\nlead: organisation/gone\n"
+        )
+    code, _, err = run(capsys, "validate", "--quiet")
+    assert code == 2 and err.count("links to organisation/gone") == 2, err
+
+
+def test_a_file_named_in_capitals_is_read(mini, capsys):
+    (mini / "data/projects/P2.YAML").write_text("id: project/p2\ntype: Project\nfudn: x\n")
+    code, _, err = run(capsys, "validate", "--quiet")
+    assert code == 2 and "P2.YAML:3: unknown property 'fudn'" in err
 
 
 def test_every_unusable_file_is_told_in_one_run(mini, capsys):

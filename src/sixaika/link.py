@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from .config import Settings
-from .errors import InputError, Origin
+from .errors import InputError, InputErrors, Origin
 from .namespaces import RDF_TYPE
 from .sources import Sources, did_you_mean
 
@@ -48,10 +48,11 @@ REUSED_VOCABULARIES = {
 
 
 def check_links(sources: Sources, settings: Settings) -> None:
-    """Raise ``InputError`` for the first dangling link or undefined term."""
+    """Raise ``InputError`` for the dangling links and undefined terms, all of them."""
     owners = owners_of(sources.quads)
     defined = {q.subject.value for q in sources.quads if isinstance(q.subject, ox.NamedNode)}
     ontology = settings.graph("ontology")
+    found: dict[str, InputError] = {}  # by place and message: each told once
     for q in sources.quads:
         terms = [q.predicate.value]
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
@@ -59,22 +60,33 @@ def check_links(sources: Sources, settings: Settings) -> None:
         for term in terms:
             problem = _term_problem(term, settings, defined)
             if problem and q.graph_name.value != ontology:
-                raise InputError(where_defined(q.subject, owners, sources, q.predicate), problem)
+                error = InputError(where_defined(q.subject, owners, sources, q.predicate), problem)
+                found.setdefault(str(error), error)
         target = q.object
         if (
             isinstance(target, ox.NamedNode)
             and target.value.startswith(settings.id_base)
             and target.value not in defined
         ):
-            local = target.value[len(settings.id_base) :]
-            known = (d[len(settings.id_base) :] for d in defined if d.startswith(settings.id_base))
-            near = _slip_of(local, known) or _named(local, sources, settings)
-            raise InputError(
-                where_defined(q.subject, owners, sources, q.predicate),
-                f"links to {local}, which no record defines" + did_you_mean(near),
-                fi=f"viittaa tietueeseen {local}, jota ei ole"
-                + did_you_mean(near, "fi"),
-            )
+            error = _dangling(q, settings.id_base, owners, sources, defined)
+            found.setdefault(str(error), error)
+    if found:
+        errors = sorted(found.values(), key=lambda e: str(e))
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+
+
+def _dangling(
+    q: ox.Quad, id_base: str, owners: dict, sources: Sources, defined: set[str]
+) -> InputError:
+    """The error for ``q``'s link to a record no source defines, with a guess if one fits."""
+    local = q.object.value[len(id_base) :]
+    known = (d[len(id_base) :] for d in defined if d.startswith(id_base))
+    near = _slip_of(local, known) or _named(local, sources, id_base)
+    return InputError(
+        where_defined(q.subject, owners, sources, q.predicate),
+        f"links to {local}, which no record defines" + did_you_mean(near),
+        fi=f"viittaa tietueeseen {local}, jota ei ole" + did_you_mean(near, "fi"),
+    )
 
 
 def _slip_of(local: str, known: Iterable[str]) -> str | None:
@@ -98,7 +110,7 @@ def _slip_of(local: str, known: Iterable[str]) -> str | None:
     return None
 
 
-def _named(local: str, sources: Sources, settings: Settings) -> str | None:
+def _named(local: str, sources: Sources, id_base: str) -> str | None:
     """The record whose name or short name is what a link says: ``fund: EAKR`` means
     concept/fund/erdf (altLabel EAKR); ``organisation/tampere`` is not a name, and says none."""
     word = local.rpartition("/")[2].casefold()
@@ -107,9 +119,9 @@ def _named(local: str, sources: Sources, settings: Settings) -> str | None:
             q.predicate.value in _NAMES
             and isinstance(q.object, ox.Literal)
             and q.object.value.casefold() == word
-            and q.subject.value.startswith(settings.id_base)
+            and q.subject.value.startswith(id_base)
         ):
-            return q.subject.value[len(settings.id_base) :]
+            return q.subject.value[len(id_base) :]
     return None
 
 

@@ -84,7 +84,7 @@ def source_files(settings: Settings) -> list[Path]:
     data = sorted(
         p
         for p in settings.data_dir.rglob("*")
-        if p.suffix in (".yaml", ".yml", ".ttl") and p.is_file()
+        if p.suffix.lower() in (".yaml", ".yml", ".ttl") and p.is_file()
     )
     return ontology + data
 
@@ -101,7 +101,7 @@ def load_sources(
     for number, path in enumerate(files, 1):
         graph = ox.NamedNode(settings.graph(dataset_of(path, settings)))
         try:
-            if path.suffix == ".ttl":
+            if path.suffix.lower() == ".ttl":
                 sources.quads.extend(_read_turtle(path, graph, settings, sources))
             else:
                 sources.quads.extend(_read_yaml(path, graph, context, settings, sources))
@@ -433,6 +433,12 @@ def _value(
         return [
             _value(key, kind, v, context, where, (*at, i), nested) for i, v in enumerate(value)
         ]
+    if value is None:  # "endDate:" and nothing: JSON-LD would drop it without a word
+        raise InputError(
+            where(*at),
+            f"{key} is empty: write its value, or leave the line out",
+            fi=f"{key} on tyhjä: kirjoita arvo tai poista rivi",
+        )
     if kind == "type":
         if not (
             isinstance(value, str)
@@ -544,10 +550,13 @@ def _language_map(key: str, value: Any, at: Origin) -> dict:
         )
     for tag, text in value.items():
         if not isinstance(tag, str) or not _LANGUAGE_TAG.match(tag):
+            lower = str(tag).lower() if _LANGUAGE_TAG.match(str(tag).lower()) else None
             raise InputError(
                 at,
-                f"{key}: {tag!r} is not a language tag (fi, en, sv, ...)",
-                fi=f"{key}: {tag!r} ei ole kielikoodi (fi, en, sv, ...)",
+                f"{key}: {tag!r} is not a language tag "
+                + (f"(write it in lower case: {lower})" if lower else "(fi, en, sv, ...)"),
+                fi=f"{key}: {tag!r} ei ole kielikoodi "
+                + (f"(kirjoita se pienin kirjaimin: {lower})" if lower else "(fi, en, sv, ...)"),
             )
         if not isinstance(text, str | list):
             raise InputError(
