@@ -35,6 +35,7 @@ from .namespaces import RDF_TYPE
 DATASETS = ("projects", "concepts", "ontology")
 _SOME_TYPES = "Project, FormalOrganization, Concept"
 ROLES = {"lead": "concept/role/lead", "partners": "concept/role/partner"}
+FROM_PARTICIPANTS = ("lead", "partner", "qualifiedAttribution")  # the keys they become
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -190,14 +191,13 @@ class _Loader(_SafeLoader):
                 node.start_mark,
             ) from None
 
-
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         if _LEADING_ZERO.match(node.value):  # YAML 1.1 reads 0552200 in base 8: 185472
+            meant = node.value.lstrip("0") or "0"
             raise _BadValue(
                 f"{node.value} has a leading zero, which makes YAML read it as another number; "
-                f"write {node.value.lstrip('0') or '0'}",
-                f"{node.value}: YAML lukee etunollallisen luvun toisin; kirjoita "
-                f"{node.value.lstrip('0') or '0'}",
+                f"write {meant}",
+                f"{node.value}: YAML lukee etunollallisen luvun toisin; kirjoita {meant}",
                 node.start_mark,
             )
         return super().construct_yaml_int(node)
@@ -257,14 +257,10 @@ def _read_yaml(
             )
         subject = _resolve(str(record["id"]), settings.id_base)
         sources.claim(subject, origin)
-        for key in record:
-            for predicate in _predicates(key, context):
-                sources.key_origins[(subject, predicate)] = lines(key)
+        _place_keys(sources, context, subject, record, lines, ())
         for label, mapping, at in nested.found:  # a nested node's problems at its own lines
             sources.origins[label] = lines(*at)
-            for key in mapping:
-                for predicate in _predicates(key, context):
-                    sources.key_origins[(label, predicate)] = lines(*at, key)
+            _place_keys(sources, context, label, mapping, lines, at)
     # A named graph object: the parser puts every quad straight into the dataset's graph.
     document = {"@context": context.terms, "@id": graph.value, "@graph": nodes_jsonld}
     try:
@@ -330,8 +326,8 @@ def _key_lines(node: yaml.Node, path: Path) -> Where:
             walk(child, (*at, step))
 
     walk(node, ())
-    for made in ("lead", "partner", "qualifiedAttribution"):  # from participants
-        if ("participants",) in lines:
+    if ("participants",) in lines:
+        for made in FROM_PARTICIPANTS:
             lines.setdefault((made,), lines[("participants",)])
     record_line = node.start_mark.line + 1
 
@@ -344,10 +340,19 @@ def _key_lines(node: yaml.Node, path: Path) -> Where:
     return where
 
 
+def _place_keys(
+    sources: Sources, context: Context, subject: str, mapping: dict, where: Where, at: tuple
+) -> None:
+    """Remember the line of each key of ``mapping`` (at path ``at``) for its properties."""
+    for key in mapping:
+        for predicate in _predicates(key, context):
+            sources.key_origins[(subject, predicate)] = where(*at, key)
+
+
 def _predicates(key: Any, context: Context) -> list[str]:
     """The properties a record's key writes (``participants`` writes three)."""
     if key == "participants":
-        return [context.expand(k) for k in ("lead", "partner", "qualifiedAttribution")]
+        return [context.expand(k) for k in FROM_PARTICIPANTS]
     if key == "type":
         return [RDF_TYPE]
     return [context.expand(key)] if isinstance(key, str) and key != "id" else []
