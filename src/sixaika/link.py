@@ -15,11 +15,12 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .errors import InputError, InputErrors, Origin
-from .namespaces import RDF_TYPE
+from .namespaces import PREFIXES, RDF_TYPE
 from .sources import Sources, did_you_mean
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-_NAMES = {SKOS + "prefLabel", SKOS + "altLabel", SKOS + "notation"}  # a link may say instead
+_NAMES = {  # what a link may say instead of an id
+    PREFIXES["skos"] + name for name in ("prefLabel", "altLabel", "notation")
+}
 
 # The vocabularies DESIGN.md lists for reuse (plus RDF, RDFS, OWL, XSD, SHACL, VoID and
 # SPARQL Service Description, which the catalog and the ontology itself are written in).
@@ -53,6 +54,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
     defined = {q.subject.value for q in sources.quads if isinstance(q.subject, ox.NamedNode)}
     ontology = settings.graph("ontology")
     found: dict[str, InputError] = {}  # by place and message: each told once
+    guesses: _Guesses | None = None  # made at the first dangling link, if any
     for q in sources.quads:
         terms = [q.predicate.value]
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
@@ -68,25 +70,38 @@ def check_links(sources: Sources, settings: Settings) -> None:
             and target.value.startswith(settings.id_base)
             and target.value not in defined
         ):
-            error = _dangling(q, settings.id_base, owners, sources, defined)
+            guesses = guesses or _Guesses(sources, settings.id_base, defined)
+            local = target.value[len(settings.id_base) :]
+            near = guesses.meant(local)
+            error = InputError(
+                where_defined(q.subject, owners, sources, q.predicate),
+                f"links to {local}, which no record defines" + did_you_mean(near),
+                fi=f"viittaa tietueeseen {local}, jota ei ole" + did_you_mean(near, "fi"),
+            )
             found.setdefault(str(error), error)
     if found:
         errors = sorted(found.values(), key=lambda e: str(e))
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
-def _dangling(
-    q: ox.Quad, id_base: str, owners: dict, sources: Sources, defined: set[str]
-) -> InputError:
-    """The error for ``q``'s link to a record no source defines, with a guess if one fits."""
-    local = q.object.value[len(id_base) :]
-    known = (d[len(id_base) :] for d in defined if d.startswith(id_base))
-    near = _slip_of(local, known) or _named(local, sources, id_base)
-    return InputError(
-        where_defined(q.subject, owners, sources, q.predicate),
-        f"links to {local}, which no record defines" + did_you_mean(near),
-        fi=f"viittaa tietueeseen {local}, jota ei ole" + did_you_mean(near, "fi"),
-    )
+class _Guesses:
+    """What a link to no record may have meant: the ids, and the records by their names
+    (``fund: EAKR`` means concept/fund/erdf, whose altLabel is EAKR), gathered once."""
+
+    def __init__(self, sources: Sources, id_base: str, defined: set[str]):
+        self.ids = sorted(d[len(id_base) :] for d in defined if d.startswith(id_base))
+        self.by_name: dict[str, str] = {}
+        for q in sources.quads:
+            if (
+                q.predicate.value in _NAMES
+                and isinstance(q.object, ox.Literal)
+                and q.subject.value.startswith(id_base)
+            ):
+                self.by_name.setdefault(q.object.value.casefold(), q.subject.value[len(id_base) :])
+
+    def meant(self, local: str) -> str | None:
+        """A slip of the keyboard, else a name (``organisation/tampere`` is no name)."""
+        return _slip_of(local, self.ids) or self.by_name.get(local.rpartition("/")[2].casefold())
 
 
 def _slip_of(local: str, known: Iterable[str]) -> str | None:
@@ -107,21 +122,6 @@ def _slip_of(local: str, known: Iterable[str]) -> str | None:
         other_folder, _, other_slug = other.rpartition("/")
         if other_folder == folder and _edits(slug, other_slug) <= 2 < len(slug):
             return other
-    return None
-
-
-def _named(local: str, sources: Sources, id_base: str) -> str | None:
-    """The record whose name or short name is what a link says: ``fund: EAKR`` means
-    concept/fund/erdf (altLabel EAKR); ``organisation/tampere`` is not a name, and says none."""
-    word = local.rpartition("/")[2].casefold()
-    for q in sources.quads:
-        if (
-            q.predicate.value in _NAMES
-            and isinstance(q.object, ox.Literal)
-            and q.object.value.casefold() == word
-            and q.subject.value.startswith(id_base)
-        ):
-            return q.subject.value[len(id_base) :]
     return None
 
 
