@@ -107,7 +107,7 @@ def tokens(query: str) -> Iterator[Token]:
 
 def read(query: str) -> QueryInfo:
     """The facts that decide whether a query may run, without parsing its algebra."""
-    form, has_dataset, services, volatile = "", False, [], False
+    form, services, volatile = "", [], False
     base, prefixes = "", {}
     dataset: dict[bool, list[str]] = {False: [], True: []}  # FROM, FROM NAMED
     stream = list(tokens(query))
@@ -120,7 +120,6 @@ def read(query: str) -> QueryInfo:
             prefixes[following[0].text[:-1]] = _iri(following[1].text, base)
         elif keyword and not form and keyword not in ("BASE", "PREFIX"):
             form = keyword
-        has_dataset = has_dataset or keyword == "FROM"
         volatile = volatile or keyword in VOLATILE_FUNCTIONS
         if keyword == "SERVICE":
             services.append(_endpoint(stream[i + 1 :], base, prefixes))
@@ -129,6 +128,7 @@ def read(query: str) -> QueryInfo:
             dataset[named].append(_named(stream[i + 1 + named :], base, prefixes))
     lookup = _LOOKUP.fullmatch(query) is not None
     froms, named = tuple(dataset[False]), tuple(dataset[True])
+    has_dataset = bool(froms or named)  # each FROM is in one of them
     return QueryInfo(form, has_dataset, tuple(services), volatile, lookup, froms, named)
 
 
