@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _guarded(command: Command, args: argparse.Namespace, settings: Settings | None = None) -> int:
-    """``command``'s exit code; unusable input is one line on stderr, not a traceback."""
+    """``command``'s exit code; unusable input is a line on stderr each, not a traceback."""
     try:
         if settings is None:
             settings = Settings.from_env(**{s.name: getattr(args, s.name) for s in SETTINGS})

@@ -30,10 +30,19 @@ logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 # The report's own words; the shapes' messages come in the language asked for already.
+# Counts: one form for 1, another for the rest (in English and in Finnish alike).
 _WORDS = {
-    "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info", "value": "value"},
-    "fi": {"Violation": "Virhe", "Warning": "Varoitus", "Info": "Huomautus", "value": "arvo"},
-}
+    "en": {
+        "Violation": "Violation", "Warning": "Warning", "Info": "Info", "value": "value",
+        "verdict": ("does not conform", "conforms"),
+        "violations": ("violation", "violations"), "warnings": ("warning", "warnings"),
+    },
+    "fi": {
+        "Violation": "Virhe", "Warning": "Varoitus", "Info": "Huomautus", "value": "arvo",
+        "verdict": ("ei kelpaa", "kelpaa"),
+        "violations": ("virhe", "virhettä"), "warnings": ("varoitus", "varoitusta"),
+    },
+}  # fmt: skip
 
 
 def _verdict(conforms: bool, violations: int, warnings: int, lang: str) -> str:
@@ -41,15 +50,13 @@ def _verdict(conforms: bool, violations: int, warnings: int, lang: str) -> str:
     >>> _verdict(False, 1, 2, "fi"), _verdict(True, 0, 1, "en")
     ('ei kelpaa: 1 virhe, 2 varoitusta', 'conforms: 0 violations, 1 warning')
     """
-    if lang == "fi":
-        verdict = "kelpaa" if conforms else "ei kelpaa"
-        errors = "1 virhe" if violations == 1 else f"{violations} virhettä"
-        notes = "1 varoitus" if warnings == 1 else f"{warnings} varoitusta"
-        return f"{verdict}: {errors}, {notes}"
-    verdict = "conforms" if conforms else "does not conform"
-    errors = "1 violation" if violations == 1 else f"{violations} violations"
-    notes = "1 warning" if warnings == 1 else f"{warnings} warnings"
-    return f"{verdict}: {errors}, {notes}"
+    words = _WORDS.get(lang, _WORDS["en"])
+
+    def count(n: int, kind: str) -> str:
+        return f"{n} {words[kind][n != 1]}"
+
+    counts = f"{count(violations, 'violations')}, {count(warnings, 'warnings')}"
+    return f"{words['verdict'][conforms]}: {counts}"
 
 
 @dataclass(frozen=True)
