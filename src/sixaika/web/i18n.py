@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import request
 
+from .conneg import BY_EXTENSION, HTML
+
 LANGUAGES = ("fi", "en", "sv")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"fi": "suomi", "en": "English", "sv": "svenska"}
@@ -29,7 +31,8 @@ def reader_language() -> str:
     )
 
 
-FILES = (".ttl", ".jsonld", ".rdf", ".nt", ".json", ".gz")  # data and dumps: no language
+# Data and dumps need no language: every format's extension but the page's, and gzip.
+FILES = (*(f".{ext}" for ext, fmt in BY_EXTENSION.items() if fmt is not HTML), ".gz")
 
 
 def page_url(href: str, lang: str | None) -> str:
