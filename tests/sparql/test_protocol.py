@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -229,6 +230,34 @@ def test_ask_is_not_a_table(sparql_client, accept):
     )
     assert response.status_code == 406
     assert JSON in response.get_data(as_text=True)
+
+
+TRICKY = "a\\r\\nb\\tc <&> ]]>"  # SPARQL escapes; the text holds CR LF, a tab and markup
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+xml", "application/rdf+xml"])
+def test_xml_answers_read_back_as_the_text_was(sparql_client, accept):
+    # An XML parser turns a raw CR into LF: the reference keeps the literal as it was.
+    query = (
+        f'SELECT ?x {{ BIND("{TRICKY}" AS ?x) }}'
+        if accept.startswith("application/sparql")
+        else f'CONSTRUCT {{ <{ID}x> <{ID}y> ?x }} WHERE {{ BIND("{TRICKY}" AS ?x) }}'
+    )
+    headers = {"Accept": accept}
+    response = sparql_client.get("/sparql", query_string={"query": query}, headers=headers)
+    assert response.status_code == 200
+    texts = [e.text for e in ElementTree.fromstring(response.data).iter() if e.text]
+    assert "a\r\nb\tc <&> ]]>" in texts
+
+
+def test_a_character_xml_cannot_carry_is_a_406_that_names_it(sparql_client):
+    query = 'SELECT ?x { BIND("bell\\u0007" AS ?x) }'
+    xml = {"Accept": "application/sparql-results+xml"}
+    response = sparql_client.get("/sparql", query_string={"query": query}, headers=xml)
+    assert response.status_code == 406
+    assert "U+0007" in response.get_data(as_text=True)
+    as_json = sparql_client.get("/sparql", query_string={"query": query})
+    assert values(as_json, "x") == ["bell\a"]
 
 
 RDF_FORMATS = [

@@ -13,13 +13,14 @@ True
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from ..accept import best, parse, preference
-from . import too_large
+from . import QueryError, too_large
 
 # The kinds of result: SELECT's, ASK's, CONSTRUCT's and DESCRIBE's.
 SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
@@ -130,4 +131,33 @@ def serialize(results: object, fmt: Format, limit: int, prefixes: dict[str, str]
         ox.serialize(results, out, fmt.oxigraph, prefixes=prefixes)
     else:
         results.serialize(out, fmt.oxigraph)  # type: ignore[attr-defined]
-    return bytes(out.buffer)
+    body = bytes(out.buffer)
+    return xml_text(body) if fmt.media_type.endswith("xml") else body
+
+
+# Characters XML 1.0 cannot carry at all, not even as references (its production Char).
+_NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def xml_text(body: bytes) -> bytes:
+    """XML that a parser reads back as written, else ``QueryError`` 406.
+
+    pyoxigraph writes a literal's characters raw: a carriage return, which an XML parser
+    reads as a line feed (so ``"a\\rb"`` would come back as ``"a\\nb"``), is written as a
+    reference here; a control character is refused, as no XML document can hold it.
+
+    >>> xml_text(b"<literal>a\\rb</literal>")
+    b'<literal>a&#13;b</literal>'
+    >>> xml_text(b"<literal>a\\x01b</literal>")
+    Traceback (most recent call last):
+    sixaika.sparql.QueryError: The answer holds the character U+0001, which XML cannot carry: ...
+    """
+    found = _NOT_IN_XML.search(body)
+    if found:
+        code = ord(found[0].decode())
+        raise QueryError(
+            406,
+            f"The answer holds the character U+{code:04X}, which XML cannot carry: "
+            "ask for another format, such as JSON or Turtle.",
+        )
+    return body.replace(b"\r", b"&#13;")  # a CR is only ever in text: markup has none
