@@ -21,6 +21,12 @@ def test_docstring_examples(name):
 
 
 def test_core_modules_have_examples():
-    for name in ("sixaika.config", "sixaika.context", "sixaika.jsonld", "sixaika.store",
-                 "sixaika.sources", "sixaika.errors"):
+    for name in (
+        "sixaika.config",
+        "sixaika.context",
+        "sixaika.jsonld",
+        "sixaika.store",
+        "sixaika.sources",
+        "sixaika.errors",
+    ):
         assert doctest.testmod(importlib.import_module(name)).attempted > 0, name

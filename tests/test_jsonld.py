@@ -38,8 +38,11 @@ def test_compactor_equals_pyld_on_awkward_values():
         ox.Triple(x, ox.NamedNode(dct + "title"), ox.Literal("no language")),
         ox.Triple(x, ox.NamedNode(dct + "title"), ox.Literal("yksi", language="fi")),
         ox.Triple(x, ox.NamedNode(dct + "title"), ox.Literal("kaksi", language="fi")),
-        ox.Triple(x, ox.NamedNode(schema + "value"), ox.Literal("3", datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(
+            x,
+            ox.NamedNode(schema + "value"),
+            ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ),
         ox.Triple(x, ox.NamedNode(dct + "temporal"), ox.NamedNode("https://example.org/t")),
         ox.Triple(x, ox.NamedNode("https://example.org/unknown#p"), ox.Literal("v")),
     ]
@@ -55,5 +58,6 @@ def test_jsonld_dump_round_trips(tmp_path):
     document = json.dumps(Compactor(context).document(triples))
     parsed = rdflib.Graph().parse(data=document, format="json-ld")
     expected = rdflib.Graph().parse(
-        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt"
+    )
     assert isomorphic(parsed, expected)

@@ -307,9 +307,7 @@ def test_the_language_asked_for_goes_along(client):
 
 
 @pytest.mark.parametrize("path", ["/shapes.ttl", "/catalog.ttl"])
-def test_blank_nodes_are_the_same_bytes_from_every_process(
-    bundled_settings, bundled_release, path
-):
+def test_blank_nodes_are_the_same_bytes_from_every_process(bundled_settings, bundled_release, path):
     # Each app parses the shapes and makes the catalog anew, as each server process does.
     answers = [
         create_app(bundled_settings, release=bundled_release).test_client().get(path)
@@ -513,9 +511,7 @@ def test_a_language_chosen_with_lang_goes_along_every_link(
     assert not [h for h in page_links(plain.get_data(as_text=True)) if "lang=" in h]
 
 
-def test_paging_and_language_links_keep_each_other(
-    bundled_settings, bundled_release, monkeypatch
-):
+def test_paging_and_language_links_keep_each_other(bundled_settings, bundled_release, monkeypatch):
     monkeypatch.setattr(linkeddata, "PAGE_SIZE", 10)
     client = create_app(bundled_settings, release=bundled_release).test_client()
     html = client.get("/doc/project/?page=2&lang=fi", headers=HTML).get_data(as_text=True)
@@ -716,8 +712,9 @@ def test_ontology_version_iri(client):
 
 def test_query_results_link_only_safe_schemes(client):
     query = 'SELECT ?x { BIND(IRI("javascript:alert(1)") AS ?x) }'
-    html = client.get("/sparql", query_string={"query": query},
-                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "text/html"}
+    ).get_data(as_text=True)
     assert "javascript:alert(1)" in html and 'href="javascript:' not in html
 
 

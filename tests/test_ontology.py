@@ -19,39 +19,62 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ALIGNMENTS = {RDFS + "subClassOf", RDFS + "subPropertyOf", OWL + "equivalentClass",
-              OWL + "equivalentProperty", SKOS + "closeMatch", SKOS + "exactMatch",
-              SKOS + "relatedMatch", SKOS + "broadMatch", SKOS + "narrowMatch"}
+ALIGNMENTS = {
+    RDFS + "subClassOf",
+    RDFS + "subPropertyOf",
+    OWL + "equivalentClass",
+    OWL + "equivalentProperty",
+    SKOS + "closeMatch",
+    SKOS + "exactMatch",
+    SKOS + "relatedMatch",
+    SKOS + "broadMatch",
+    SKOS + "narrowMatch",
+}
 
 
 @pytest.fixture(scope="module")
 def ontology() -> ox.Store:
     store = ox.Store()
-    store.load(path=str(ROOT / "ontology" / "6aika.ttl"), format=ox.RdfFormat.TURTLE,
-               base_iri=SETTINGS.base)
+    store.load(
+        path=str(ROOT / "ontology" / "6aika.ttl"),
+        format=ox.RdfFormat.TURTLE,
+        base_iri=SETTINGS.base,
+    )
     return store
 
 
 def objects(store: ox.Store, subject: str, predicate: str) -> list:
-    return [q.object for q in store.quads_for_pattern(ox.NamedNode(subject),
-                                                      ox.NamedNode(predicate), None)]
+    return [
+        q.object
+        for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)
+    ]
 
 
 def minted(store: ox.Store) -> set[str]:
-    return {q.subject.value for q in store if isinstance(q.subject, ox.NamedNode)
-            and q.subject.value.startswith(NS) and q.subject.value != NS}
+    return {
+        q.subject.value
+        for q in store
+        if isinstance(q.subject, ox.NamedNode)
+        and q.subject.value.startswith(NS)
+        and q.subject.value != NS
+    }
 
 
 def test_ontology_metadata(ontology):
     assert ox.NamedNode(OWL + "Ontology") in objects(ontology, ONTOLOGY, RDF_TYPE)
     for predicate in ("title", "description"):
-        langs = {o.language for o in objects(ontology, ONTOLOGY,
-                                             "http://purl.org/dc/terms/" + predicate)}
+        langs = {
+            o.language for o in objects(ontology, ONTOLOGY, "http://purl.org/dc/terms/" + predicate)
+        }
         assert {"fi", "en"} <= langs
-    for predicate in (OWL + "versionIRI", OWL + "versionInfo",
-                      "http://purl.org/dc/terms/license", "http://purl.org/dc/terms/creator",
-                      "http://purl.org/vocab/vann/preferredNamespacePrefix",
-                      "http://purl.org/vocab/vann/preferredNamespaceUri"):
+    for predicate in (
+        OWL + "versionIRI",
+        OWL + "versionInfo",
+        "http://purl.org/dc/terms/license",
+        "http://purl.org/dc/terms/creator",
+        "http://purl.org/vocab/vann/preferredNamespacePrefix",
+        "http://purl.org/vocab/vann/preferredNamespaceUri",
+    ):
         assert objects(ontology, ONTOLOGY, predicate), predicate
 
 
@@ -63,15 +86,20 @@ def test_every_minted_term_is_documented_and_aligned(ontology):
             langs = [o.language for o in objects(ontology, term, RDFS + predicate)]
             assert {"fi", "en"} <= set(langs), f"{term} rdfs:{predicate}"
         assert [o.value for o in objects(ontology, term, RDFS + "isDefinedBy")] == [ONTOLOGY]
-        aligned = [o for p in ALIGNMENTS for o in objects(ontology, term, p)
-                   if isinstance(o, ox.NamedNode) and not o.value.startswith(NS)]
+        aligned = [
+            o
+            for p in ALIGNMENTS
+            for o in objects(ontology, term, p)
+            if isinstance(o, ox.NamedNode) and not o.value.startswith(NS)
+        ]
         assert aligned, f"{term} has no alignment to a standard term"
 
 
 def test_context_and_ontology_agree(ontology):
     context = Context.load(SETTINGS)
-    in_context = {context.expand(term) for term in context.terms
-                  if context.definition(term) is not None}
+    in_context = {
+        context.expand(term) for term in context.terms if context.definition(term) is not None
+    }
     ours = {iri for iri in in_context if iri.startswith(NS)}
     assert ours == minted(ontology)
 

@@ -42,8 +42,11 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # validate ---------------------------------------------------------------------------
@@ -62,8 +65,7 @@ def test_validate_reports_violation_with_file_line_and_finnish(mini, capsys):
     path.write_text(path.read_text().replace(title, ""))
     code, out, _ = run(capsys, "validate", "--quiet", "--lang", "fi")
     assert code == 1
-    assert "data/projects/p1.yaml:2: Virhe: project/p1 dct:title: Hankkeella on oltava nimi." \
-        in out
+    assert "data/projects/p1.yaml:2: Virhe: project/p1 dct:title: Hankkeella on oltava nimi." in out
     assert out.strip().endswith("ei kelpaa: 1 virhe, 1 varoitus")
 
 
@@ -80,84 +82,146 @@ def test_validate_machine_reports(mini, capsys):
 # bad input: one line naming the place, exit 2, no traceback --------------------------
 
 BAD_INPUTS = {
-    "malformed YAML": ("data/projects/p1.yaml", "title: [unclosed\n",
-                       "data/projects/p1.yaml:2: malformed YAML"),
-    "malformed Turtle": ("data/extra.ttl", "<a> <b> .\n",
-                         "data/extra.ttl:1: malformed Turtle"),
-    "unknown Turtle prefix": ("data/extra.ttl", "@prefix x: <http://x/> .\n\nfoo:a x:b x:c .\n",
-                              "data/extra.ttl:3: malformed Turtle"),
-    "unknown YAML prefix": ("data/projects/p2.yaml",
-                            "id: project/p2\ntype: Project\nsource: foo:bar\n",
-                            "data/projects/p2.yaml:3: unknown prefix 'foo'"),
-    "unknown property": ("data/projects/p2.yaml", "id: project/p2\ntitel: {fi: x}\n",
-                         "data/projects/p2.yaml:2: unknown property 'titel'"),
-    "unknown type": ("data/projects/p2.yaml", "id: project/p2\ntype: Projekt\n",
-                     "data/projects/p2.yaml:2: unknown type 'Projekt'"),
-    "link to nothing": ("data/projects/p2.yaml",
-                        "id: project/p2\ntype: Project\nlead: organisation/nobody\n",
-                        "data/projects/p2.yaml:3: links to organisation/nobody, which no record"),
-    "term defined nowhere": ("data/extra.ttl",
-                             "<http://localhost:8000/id/project/extra> "
-                             "<http://localhost:8000/def/6aika#bogus> 1 .\n",
-                             "6aika:bogus, which the ontology does not define"),
-    "term of no reused vocabulary": ("data/extra.ttl",
-                                     "<http://localhost:8000/id/project/extra> "
-                                     "<http://example.org/madeup#p> 1 .\n",
-                                     "in no vocabulary this project reuses"),
-    "two records claim one IRI": ("data/projects/p2.yaml", "id: project/p1\ntype: Project\n",
-                                  "data/projects/p2.yaml:1: http://localhost:8000/id/project/p1 "
-                                  "is already defined at data/projects/p1.yaml:2"),
+    "malformed YAML": (
+        "data/projects/p1.yaml",
+        "title: [unclosed\n",
+        "data/projects/p1.yaml:2: malformed YAML",
+    ),
+    "malformed Turtle": ("data/extra.ttl", "<a> <b> .\n", "data/extra.ttl:1: malformed Turtle"),
+    "unknown Turtle prefix": (
+        "data/extra.ttl",
+        "@prefix x: <http://x/> .\n\nfoo:a x:b x:c .\n",
+        "data/extra.ttl:3: malformed Turtle",
+    ),
+    "unknown YAML prefix": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nsource: foo:bar\n",
+        "data/projects/p2.yaml:3: unknown prefix 'foo'",
+    ),
+    "unknown property": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntitel: {fi: x}\n",
+        "data/projects/p2.yaml:2: unknown property 'titel'",
+    ),
+    "unknown type": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Projekt\n",
+        "data/projects/p2.yaml:2: unknown type 'Projekt'",
+    ),
+    "link to nothing": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nlead: organisation/nobody\n",
+        "data/projects/p2.yaml:3: links to organisation/nobody, which no record",
+    ),
+    "term defined nowhere": (
+        "data/extra.ttl",
+        "<http://localhost:8000/id/project/extra> <http://localhost:8000/def/6aika#bogus> 1 .\n",
+        "6aika:bogus, which the ontology does not define",
+    ),
+    "term of no reused vocabulary": (
+        "data/extra.ttl",
+        "<http://localhost:8000/id/project/extra> <http://example.org/madeup#p> 1 .\n",
+        "in no vocabulary this project reuses",
+    ),
+    "two records claim one IRI": (
+        "data/projects/p2.yaml",
+        "id: project/p1\ntype: Project\n",
+        "data/projects/p2.yaml:1: http://localhost:8000/id/project/p1 "
+        "is already defined at data/projects/p1.yaml:2",
+    ),
     "not UTF-8": ("data/projects/p2.yaml", b"id: project/\xff\n", "not UTF-8"),
-    "record without id": ("data/projects/p2.yaml", "type: Project\n",
-                          "a record must be a mapping with an 'id'"),
-    "bad language tag": ("data/projects/p2.yaml", "id: project/p2\ntitle: {Finnish: x}\n",
-                         "'Finnish' is not a language tag"),
-    "record without type": ("data/projects/p2.yaml", "id: project/p2\ntitle: {fi: x}\n",
-                            "data/projects/p2.yaml:1: a record needs a 'type'"),
-    "key written twice": ("data/projects/p2.yaml", "id: project/p2\ntype: Project\nid: p3\n",
-                          "p2.yaml:3: 'id' is written twice in one mapping (lines 1 and 3)"),
-    "a date that cannot be": ("data/projects/p2.yaml",
-                              "id: project/p2\ntype: Project\nissued: 2019-13-01\n",
-                              "p2.yaml:3: 2019-13-01 is not a date (month must be in 1..12)"),
-    "a tab": ("data/projects/p2.yaml", "id: project/p2\ntitle:\n\tfi: x\n",
-              "p2.yaml:3: malformed YAML: found character that cannot start any token "
-              "(indent with spaces, not tabs"),
-    "a key without its colon": ("data/projects/p2.yaml", "id: project/p2\ntype\ntitle: x\n",
-                                "p2.yaml:2: malformed YAML: could not find expected ':'"),
-    "a slip of the keyboard": ("data/projects/p2.yaml", "id: project/p2\ntype: Project\nfudn: x\n",
-                               "p2.yaml:3: unknown property 'fudn': not a term of "
-                               "ontology/context.jsonld; did you mean 'fund'?"),
-    "a link a letter off": ("data/projects/p2.yaml",
-                            "id: project/p2\ntype: Project\nlead: organisation/example-leed\n",
-                            "links to organisation/example-leed, which no record defines; "
-                            "did you mean 'organisation/example-lead'?"),
-    "a name for a link": ("data/projects/p2.yaml",
-                          "id: project/p2\ntype: Project\nlead: Esimerkkiorganisaatio\n",
-                          "p2.yaml:3: links to Esimerkkiorganisaatio, which no record defines; "
-                          "did you mean 'organisation/example-lead'?"),
-    "a name with a space for a link": ("data/projects/p2.yaml",
-                          "id: project/p2\ntype: Project\nlead: Oulun kaupunki\n",
-                          "p2.yaml:3: lead: 'Oulun kaupunki' is not a link: write the id of a "
-                          "record"),
-    "an address without https": ("data/projects/p2.yaml",
-                                 "id: project/p2\ntype: Project\nsource: www.example.fi/x\n",
-                                 "p2.yaml:3: source: write a web address in full: "
-                                 "https://www.example.fi/x"),
-    "a slip in a nested key": ("data/projects/p2.yaml",
-                               "id: project/p2\ntype: Project\ntemporal:\n"
-                               "  - type: PeriodOfTime\n    startdate: 2019-01-01\n",
-                               "p2.yaml:5: unknown property 'startdate'"),
-    "a name among the partners": ("data/projects/p2.yaml",
-                                  "id: project/p2\ntype: Project\nparticipants:\n"
-                                  "  - source: https://example.org/s\n"
-                                  "    partners: [Oulun kaupunki]\n",
-                                  "p2.yaml:3: partner: 'Oulun kaupunki' is not a link"),
-    "an empty value": ("data/projects/p2.yaml", "id: project/p2\ntype: Project\nissued:\n",
-                       "p2.yaml:3: issued is empty: write its value, or leave the line out"),
-    "a language in capitals": ("data/projects/p2.yaml", "id: project/p2\ntitle: {FI: x}\n",
-                               "'FI' is not a language tag (write it in lower case: fi)"),
-    "an empty file": ("data/projects/p2.yaml", "# nothing yet\n",
-                      "p2.yaml: no record in this file (to remove a record, delete its file)"),
+    "record without id": (
+        "data/projects/p2.yaml",
+        "type: Project\n",
+        "a record must be a mapping with an 'id'",
+    ),
+    "bad language tag": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntitle: {Finnish: x}\n",
+        "'Finnish' is not a language tag",
+    ),
+    "record without type": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntitle: {fi: x}\n",
+        "data/projects/p2.yaml:1: a record needs a 'type'",
+    ),
+    "key written twice": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nid: p3\n",
+        "p2.yaml:3: 'id' is written twice in one mapping (lines 1 and 3)",
+    ),
+    "a date that cannot be": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nissued: 2019-13-01\n",
+        "p2.yaml:3: 2019-13-01 is not a date (month must be in 1..12)",
+    ),
+    "a tab": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntitle:\n\tfi: x\n",
+        "p2.yaml:3: malformed YAML: found character that cannot start any token "
+        "(indent with spaces, not tabs",
+    ),
+    "a key without its colon": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype\ntitle: x\n",
+        "p2.yaml:2: malformed YAML: could not find expected ':'",
+    ),
+    "a slip of the keyboard": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nfudn: x\n",
+        "p2.yaml:3: unknown property 'fudn': not a term of "
+        "ontology/context.jsonld; did you mean 'fund'?",
+    ),
+    "a link a letter off": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nlead: organisation/example-leed\n",
+        "links to organisation/example-leed, which no record defines; "
+        "did you mean 'organisation/example-lead'?",
+    ),
+    "a name for a link": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nlead: Esimerkkiorganisaatio\n",
+        "p2.yaml:3: links to Esimerkkiorganisaatio, which no record defines; "
+        "did you mean 'organisation/example-lead'?",
+    ),
+    "a name with a space for a link": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nlead: Oulun kaupunki\n",
+        "p2.yaml:3: lead: 'Oulun kaupunki' is not a link: write the id of a record",
+    ),
+    "an address without https": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nsource: www.example.fi/x\n",
+        "p2.yaml:3: source: write a web address in full: https://www.example.fi/x",
+    ),
+    "a slip in a nested key": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\ntemporal:\n"
+        "  - type: PeriodOfTime\n    startdate: 2019-01-01\n",
+        "p2.yaml:5: unknown property 'startdate'",
+    ),
+    "a name among the partners": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nparticipants:\n"
+        "  - source: https://example.org/s\n"
+        "    partners: [Oulun kaupunki]\n",
+        "p2.yaml:3: partner: 'Oulun kaupunki' is not a link",
+    ),
+    "an empty value": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nissued:\n",
+        "p2.yaml:3: issued is empty: write its value, or leave the line out",
+    ),
+    "a language in capitals": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntitle: {FI: x}\n",
+        "'FI' is not a language tag (write it in lower case: fi)",
+    ),
+    "an empty file": (
+        "data/projects/p2.yaml",
+        "# nothing yet\n",
+        "p2.yaml: no record in this file (to remove a record, delete its file)",
+    ),
 }
 
 
@@ -303,16 +367,25 @@ def test_dumps_are_the_same_graph_in_every_format(mini, capsys):
 def test_participants_become_links_and_attributions(mini, capsys):
     run(capsys, "build", "--quiet")
     store = Release.current(Settings.from_env({})).open_store()
-    rows = list(store.query("""
+    rows = list(
+        store.query(
+            """
         PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcat: <http://www.w3.org/ns/dcat#>
         PREFIX dct: <http://purl.org/dc/terms/>
         SELECT ?lead ?role ?src {
           ?p <http://localhost:8000/def/6aika#lead> ?lead ;
              prov:qualifiedAttribution [ prov:agent ?lead ; dcat:hadRole ?role ; dct:source ?src ]
-        }""", use_default_graph_as_union=True))
-    assert [(r["lead"].value, r["role"].value, r["src"].value) for r in rows] == [(
-        "http://localhost:8000/id/organisation/example-lead",
-        "http://localhost:8000/id/concept/role/lead", "https://example.org/source/p1")]
+        }""",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert [(r["lead"].value, r["role"].value, r["src"].value) for r in rows] == [
+        (
+            "http://localhost:8000/id/organisation/example-lead",
+            "http://localhost:8000/id/concept/role/lead",
+            "https://example.org/source/p1",
+        )
+    ]
 
 
 def test_failed_validation_leaves_release_byte_for_byte(mini, capsys):
@@ -343,8 +416,9 @@ def test_crash_mid_build_leaves_release_and_is_cleaned_up(mini, capsys, monkeypa
     leftovers = [p for p in releases.iterdir() if p.name.startswith(".building-")]
     assert leftovers  # the half-written release is beside, never in place of, the old one
     current = Release.current(Settings.from_env({}))
-    assert {k: v for k, v in tree_digest(releases).items()
-            if not k.startswith(".building-")} == before
+    assert {
+        k: v for k, v in tree_digest(releases).items() if not k.startswith(".building-")
+    } == before
     assert current is not None and len(current.open_store()) > 0
     assert run(capsys, "build", "--quiet")[0] == 0
     assert not [p for p in releases.iterdir() if p.name.startswith(".building-")]
@@ -372,10 +446,14 @@ def test_jsonld_compacted_in_a_forked_process_is_the_same(mini, capsys, monkeypa
     forked = Release.current(Settings.from_env({}))
     assert forked.id != here.id
     for name in ("projects", "concepts", "ontology"):
-        assert (forked.dump_path(f"{name}.jsonld").read_bytes()
-                == here.dump_path(f"{name}.jsonld").read_bytes())
-        assert (forked.manifest["datasets"][name]["files"]["jsonld"]
-                == here.manifest["datasets"][name]["files"]["jsonld"])
+        assert (
+            forked.dump_path(f"{name}.jsonld").read_bytes()
+            == here.dump_path(f"{name}.jsonld").read_bytes()
+        )
+        assert (
+            forked.manifest["datasets"][name]["files"]["jsonld"]
+            == here.manifest["datasets"][name]["files"]["jsonld"]
+        )
 
 
 def test_forked_jsonld_failure_refuses_the_release(mini, capsys, monkeypatch):
@@ -387,16 +465,20 @@ def test_forked_jsonld_failure_refuses_the_release(mini, capsys, monkeypatch):
     monkeypatch.setattr(release_module, "Compactor", None)  # the child inherits the fault
     with pytest.raises(RuntimeError, match="the forked _write_jsonld_dumps failed: TypeError"):
         main(["build", "--quiet"])
-    assert {k: v for k, v in tree_digest(releases).items()
-            if not k.startswith(".building-")} == before
+    assert {
+        k: v for k, v in tree_digest(releases).items() if not k.startswith(".building-")
+    } == before
 
 
 def test_old_releases_are_pruned(mini, capsys, monkeypatch):
     monkeypatch.setenv("SIXAIKA_KEEP_RELEASES", "2")
     for _ in range(3):
         assert run(capsys, "build", "--quiet")[0] == 0
-    kept = [p for p in (mini / "var/releases").iterdir() if not p.name.startswith(".")
-            and not p.is_symlink()]
+    kept = [
+        p
+        for p in (mini / "var/releases").iterdir()
+        if not p.name.startswith(".") and not p.is_symlink()
+    ]
     assert len(kept) == 2
     assert Release.current(Settings.from_env({})).path in [p.resolve() for p in kept]
 
@@ -499,5 +581,7 @@ def test_a_rule_broken_inside_a_nested_node_is_told_at_its_own_line(project_copy
     path.write_text("\n".join(lines) + "\n")
     code, out, _ = run(capsys, "--root", str(project_copy.root), "validate", "--quiet")
     assert code == 1
-    assert f"a70011.yaml:{second + 2}: Violation: project/a70011 (nested node) " \
+    assert (
+        f"a70011.yaml:{second + 2}: Violation: project/a70011 (nested node) "
         "dcat:startDate: A period of time cannot start after it ends" in out
+    )

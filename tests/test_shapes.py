@@ -69,12 +69,12 @@ BUSINESS_ID = "id/concept/identifier-type/business-id"
 # A second synthetic project, valid as it stands: the cases add an identifier to it.
 P2 = "id/project/x00002"
 SECOND_PROJECT = (
-    f'<{P2}> a sixaika:Project ;'
+    f"<{P2}> a sixaika:Project ;"
     ' dct:title "Toinen synteettinen testihanke"@fi , "Another synthetic test project"@en ;'
     ' dct:description "Toinen synteettinen hanke testejä varten."@fi ,'
     ' "Another synthetic project invented for the tests."@en ;'
-    f' sixaika:strategy <{S}> ; sixaika:fund <{ERDF}> ; sixaika:lead <{COMPANY}> ;'
-    f' dct:source <{SOURCE}project-x00002> .'
+    f" sixaika:strategy <{S}> ; sixaika:fund <{ERDF}> ; sixaika:lead <{COMPANY}> ;"
+    f" dct:source <{SOURCE}project-x00002> ."
 )
 
 
@@ -109,448 +109,800 @@ def case(name: str, *expect: Expected, delete: str = "", insert: str = "") -> Ca
 
 CASES = [
     # --- Sources (shape:Sourced, on every node shape) ----------------------------------
-    case("project without source", V(P, "Sourced", "MinCount"),
-         delete=f"<{P}> dct:source [] ."),
-    case("source written as text", V(P, "Sourced", "NodeKind"),
-         delete=f"<{P}> dct:source [] .",
-         insert=f'<{P}> dct:source "{SOURCE}project-x00001" .'),
-    case("nested nodes, strategy, organisation and scheme without source",
-         V(P + "#total", "Sourced", "MinCount"), V(P + "#contact", "Sourced", "MinCount"),
-         V(P + "#lead", "Sourced", "MinCount"), V(S, "Sourced", "MinCount"),
-         V(AUTHORITY, "Sourced", "MinCount"), V(FUND_SCHEME, "Sourced", "MinCount"),
-         delete=f"<{P}#total> dct:source [] . <{P}#contact> dct:source [] ."
-                f"<{P}#lead> dct:source [] . <{S}> dct:source [] ."
-                f"<{AUTHORITY}> dct:source [] . <{FUND_SCHEME}> dct:source [] ."),
-
+    case("project without source", V(P, "Sourced", "MinCount"), delete=f"<{P}> dct:source [] ."),
+    case(
+        "source written as text",
+        V(P, "Sourced", "NodeKind"),
+        delete=f"<{P}> dct:source [] .",
+        insert=f'<{P}> dct:source "{SOURCE}project-x00001" .',
+    ),
+    case(
+        "nested nodes, strategy, organisation and scheme without source",
+        V(P + "#total", "Sourced", "MinCount"),
+        V(P + "#contact", "Sourced", "MinCount"),
+        V(P + "#lead", "Sourced", "MinCount"),
+        V(S, "Sourced", "MinCount"),
+        V(AUTHORITY, "Sourced", "MinCount"),
+        V(FUND_SCHEME, "Sourced", "MinCount"),
+        delete=f"<{P}#total> dct:source [] . <{P}#contact> dct:source [] ."
+        f"<{P}#lead> dct:source [] . <{S}> dct:source [] ."
+        f"<{AUTHORITY}> dct:source [] . <{FUND_SCHEME}> dct:source [] .",
+    ),
     # --- Periods of time ----------------------------------------------------------------
-    case("period without dates", V(P + "#period", "PeriodHasDate", "MinCount"),
-         delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] ."),
+    case(
+        "period without dates",
+        V(P + "#period", "PeriodHasDate", "MinCount"),
+        delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] .",
+    ),
     case("period with an end date only (valid)", delete=f"<{P}#period> dcat:startDate [] ."),
-    case("two start dates", V(P + "#period", "PeriodStartDate", "MaxCount"),
-         insert=f'<{P}#period> dcat:startDate "2001-02-01"^^xsd:date .'),
-    case("start date as text",
-         V(P + "#period", "PeriodStartDate", "Datatype"),
-         V(P + "#period", "PeriodOrder", "LessThanOrEquals"),
-         delete=f"<{P}#period> dcat:startDate [] .",
-         insert=f'<{P}#period> dcat:startDate "1.1.2001" .'),
-    case("two end dates", V(P + "#period", "PeriodEndDate", "MaxCount"),
-         insert=f'<{P}#period> dcat:endDate "2002-11-30"^^xsd:date .'),
+    case(
+        "two start dates",
+        V(P + "#period", "PeriodStartDate", "MaxCount"),
+        insert=f'<{P}#period> dcat:startDate "2001-02-01"^^xsd:date .',
+    ),
+    case(
+        "start date as text",
+        V(P + "#period", "PeriodStartDate", "Datatype"),
+        V(P + "#period", "PeriodOrder", "LessThanOrEquals"),
+        delete=f"<{P}#period> dcat:startDate [] .",
+        insert=f'<{P}#period> dcat:startDate "1.1.2001" .',
+    ),
+    case(
+        "two end dates",
+        V(P + "#period", "PeriodEndDate", "MaxCount"),
+        insert=f'<{P}#period> dcat:endDate "2002-11-30"^^xsd:date .',
+    ),
     # Without a start date: whether pyshacl finds an xsd:date and an xsd:gYear comparable
     # (shape:PeriodOrder) depends on whether owlrl, loaded by any RDFS-inference run in the
     # same process (test_catalog.py), has changed rdflib's conversion of xsd:gYear.
-    case("end date as a year", V(P + "#period", "PeriodEndDate", "Datatype"),
-         delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] .",
-         insert=f'<{P}#period> dcat:endDate "2002"^^xsd:gYear .'),
-    case("start after end",
-         V(P + "#period", "PeriodOrder", "LessThanOrEquals", value="2003-01-01"),
-         delete=f"<{P}#period> dcat:startDate [] .",
-         insert=f'<{P}#period> dcat:startDate "2003-01-01"^^xsd:date .'),
-    case("one-day period (valid)",
-         delete=f"<{P}#period> dcat:startDate [] .",
-         insert=f'<{P}#period> dcat:startDate "2002-12-31"^^xsd:date .'),
-
+    case(
+        "end date as a year",
+        V(P + "#period", "PeriodEndDate", "Datatype"),
+        delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] .",
+        insert=f'<{P}#period> dcat:endDate "2002"^^xsd:gYear .',
+    ),
+    case(
+        "start after end",
+        V(P + "#period", "PeriodOrder", "LessThanOrEquals", value="2003-01-01"),
+        delete=f"<{P}#period> dcat:startDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2003-01-01"^^xsd:date .',
+    ),
+    case(
+        "one-day period (valid)",
+        delete=f"<{P}#period> dcat:startDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2002-12-31"^^xsd:date .',
+    ),
     # --- Budgets (schema:MonetaryAmount) ---------------------------------------------
-    case("budget without amount", V(P + "#total", "AmountValue", "MinCount"),
-         delete=f"<{P}#total> schema:value [] ."),
-    case("budget with two amounts", V(P + "#total", "AmountValue", "MaxCount"),
-         insert=f'<{P}#total> schema:value "120000"^^xsd:decimal .'),
-    case("amount as text",
-         V(P + "#total", "AmountValue", "Datatype"),
-         V(P + "#total", "AmountNotNegative", "MinInclusive"),
-         delete=f"<{P}#total> schema:value [] .",
-         insert=f'<{P}#total> schema:value "100 000 €" .'),
-    case("negative amount", V(P + "#total", "AmountNotNegative", "MinInclusive", value="-1"),
-         delete=f"<{P}#total> schema:value [] .",
-         insert=f'<{P}#total> schema:value "-1"^^xsd:decimal .'),
-    case("zero amount (valid)",
-         delete=f"<{P}#total> schema:value [] .",
-         insert=f'<{P}#total> schema:value "0"^^xsd:decimal .'),
-    case("budget without currency", V(P + "#total", "AmountCurrency", "MinCount"),
-         delete=f"<{P}#total> schema:currency [] ."),
-    case("budget with two currencies", V(P + "#total", "AmountCurrency", "MaxCount"),
-         insert=f'<{P}#total> schema:currency "USD" .'),
-    case("currency with a language tag", V(P + "#total", "AmountCurrency", "Datatype"),
-         delete=f"<{P}#total> schema:currency [] .",
-         insert=f'<{P}#total> schema:currency "EUR"@en .'),
-    case("currency not an ISO code", V(P + "#total", "AmountCurrency", "Pattern", value="euro"),
-         delete=f"<{P}#total> schema:currency [] .",
-         insert=f'<{P}#total> schema:currency "euro" .'),
-    case("budget without kind", V(P + "#total", "AmountKind", "MinCount"),
-         delete=f"<{P}#total> sixaika:budgetKind [] ."),
-    case("budget with two kinds", V(P + "#total", "AmountKind", "MaxCount"),
-         insert=f"<{P}#total> sixaika:budgetKind <id/concept/budget-kind/eu-contribution> ."),
-    case("budget kind from another scheme",
-         V(P + "#total", "AmountKindInScheme", "Class", value=ERDF),
-         delete=f"<{P}#total> sixaika:budgetKind [] .",
-         insert=f"<{P}#total> sixaika:budgetKind <{ERDF}> ."),
-    case("share of two organisations", V(P + "#share", "AmountShareOf", "MaxCount"),
-         insert=f"<{P}#share> sixaika:shareOf <{CITY}> ."),
-    case("share of a concept", V(P + "#share", "AmountShareOf", "Class", value=ERDF),
-         delete=f"<{P}#share> sixaika:shareOf [] .",
-         insert=f"<{P}#share> sixaika:shareOf <{ERDF}> ."),
-    case("approximate twice", V(P + "#total", "AmountApproximate", "MaxCount"),
-         insert=f"<{P}#total> sixaika:approximate false ."),
-    case("approximate as text", V(P + "#total", "AmountApproximate", "Datatype"),
-         delete=f"<{P}#total> sixaika:approximate [] .",
-         insert=f'<{P}#total> sixaika:approximate "about" .'),
-
+    case(
+        "budget without amount",
+        V(P + "#total", "AmountValue", "MinCount"),
+        delete=f"<{P}#total> schema:value [] .",
+    ),
+    case(
+        "budget with two amounts",
+        V(P + "#total", "AmountValue", "MaxCount"),
+        insert=f'<{P}#total> schema:value "120000"^^xsd:decimal .',
+    ),
+    case(
+        "amount as text",
+        V(P + "#total", "AmountValue", "Datatype"),
+        V(P + "#total", "AmountNotNegative", "MinInclusive"),
+        delete=f"<{P}#total> schema:value [] .",
+        insert=f'<{P}#total> schema:value "100 000 €" .',
+    ),
+    case(
+        "negative amount",
+        V(P + "#total", "AmountNotNegative", "MinInclusive", value="-1"),
+        delete=f"<{P}#total> schema:value [] .",
+        insert=f'<{P}#total> schema:value "-1"^^xsd:decimal .',
+    ),
+    case(
+        "zero amount (valid)",
+        delete=f"<{P}#total> schema:value [] .",
+        insert=f'<{P}#total> schema:value "0"^^xsd:decimal .',
+    ),
+    case(
+        "budget without currency",
+        V(P + "#total", "AmountCurrency", "MinCount"),
+        delete=f"<{P}#total> schema:currency [] .",
+    ),
+    case(
+        "budget with two currencies",
+        V(P + "#total", "AmountCurrency", "MaxCount"),
+        insert=f'<{P}#total> schema:currency "USD" .',
+    ),
+    case(
+        "currency with a language tag",
+        V(P + "#total", "AmountCurrency", "Datatype"),
+        delete=f"<{P}#total> schema:currency [] .",
+        insert=f'<{P}#total> schema:currency "EUR"@en .',
+    ),
+    case(
+        "currency not an ISO code",
+        V(P + "#total", "AmountCurrency", "Pattern", value="euro"),
+        delete=f"<{P}#total> schema:currency [] .",
+        insert=f'<{P}#total> schema:currency "euro" .',
+    ),
+    case(
+        "budget without kind",
+        V(P + "#total", "AmountKind", "MinCount"),
+        delete=f"<{P}#total> sixaika:budgetKind [] .",
+    ),
+    case(
+        "budget with two kinds",
+        V(P + "#total", "AmountKind", "MaxCount"),
+        insert=f"<{P}#total> sixaika:budgetKind <id/concept/budget-kind/eu-contribution> .",
+    ),
+    case(
+        "budget kind from another scheme",
+        V(P + "#total", "AmountKindInScheme", "Class", value=ERDF),
+        delete=f"<{P}#total> sixaika:budgetKind [] .",
+        insert=f"<{P}#total> sixaika:budgetKind <{ERDF}> .",
+    ),
+    case(
+        "share of two organisations",
+        V(P + "#share", "AmountShareOf", "MaxCount"),
+        insert=f"<{P}#share> sixaika:shareOf <{CITY}> .",
+    ),
+    case(
+        "share of a concept",
+        V(P + "#share", "AmountShareOf", "Class", value=ERDF),
+        delete=f"<{P}#share> sixaika:shareOf [] .",
+        insert=f"<{P}#share> sixaika:shareOf <{ERDF}> .",
+    ),
+    case(
+        "approximate twice",
+        V(P + "#total", "AmountApproximate", "MaxCount"),
+        insert=f"<{P}#total> sixaika:approximate false .",
+    ),
+    case(
+        "approximate as text",
+        V(P + "#total", "AmountApproximate", "Datatype"),
+        delete=f"<{P}#total> sixaika:approximate [] .",
+        insert=f'<{P}#total> sixaika:approximate "about" .',
+    ),
     # --- Contact points -----------------------------------------------------------------
-    case("contact without name", V(P + "#contact", "ContactName", "MinCount"),
-         delete=f"<{P}#contact> vcard:fn [] ."),
-    case("contact with two names", V(P + "#contact", "ContactName", "MaxCount"),
-         insert=f'<{P}#contact> vcard:fn "M. Meikäläinen" .'),
-    case("contact name with a language tag", V(P + "#contact", "ContactName", "Datatype"),
-         delete=f"<{P}#contact> vcard:fn [] .",
-         insert=f'<{P}#contact> vcard:fn "Matti Meikäläinen"@fi .'),
-    case("telephone as text", V(P + "#contact", "ContactTelephone", "NodeKind"),
-         delete=f"<{P}#contact> vcard:hasTelephone [] .",
-         insert=f'<{P}#contact> vcard:hasTelephone "tel:+000-00-000-0001" .'),
-    case("telephone not a tel: link",
-         V(P + "#contact", "ContactTelephone", "Pattern", value="https://example.org/phone"),
-         delete=f"<{P}#contact> vcard:hasTelephone [] .",
-         insert=f"<{P}#contact> vcard:hasTelephone <https://example.org/phone> ."),
-    case("e-mail as text", V(P + "#contact", "ContactEmail", "NodeKind"),
-         delete=f"<{P}#contact> vcard:hasEmail [] .",
-         insert=f'<{P}#contact> vcard:hasEmail "mailto:matti.meikalainen@example.org" .'),
-    case("e-mail without a domain",
-         V(P + "#contact", "ContactEmail", "Pattern", value="mailto:matti.meikalainen"),
-         delete=f"<{P}#contact> vcard:hasEmail [] .",
-         insert=f"<{P}#contact> vcard:hasEmail <mailto:matti.meikalainen> ."),
-    case("contact role without a language", V(P + "#contact", "ContactRole", "Datatype"),
-         insert=f'<{P}#contact> vcard:role "yhteyshenkilö" .'),
-    case("contact organisation name with a language tag",
-         V(P + "#contact", "ContactOrganisationName", "Datatype"),
-         insert=f'<{P}#contact> vcard:organization-name "Esimerkkikaupunki A"@fi .'),
-    case("contact typed vcard:Kind (valid)",
-         delete=f"<{P}#contact> rdf:type [] .", insert=f"<{P}#contact> a vcard:Kind ."),
-
+    case(
+        "contact without name",
+        V(P + "#contact", "ContactName", "MinCount"),
+        delete=f"<{P}#contact> vcard:fn [] .",
+    ),
+    case(
+        "contact with two names",
+        V(P + "#contact", "ContactName", "MaxCount"),
+        insert=f'<{P}#contact> vcard:fn "M. Meikäläinen" .',
+    ),
+    case(
+        "contact name with a language tag",
+        V(P + "#contact", "ContactName", "Datatype"),
+        delete=f"<{P}#contact> vcard:fn [] .",
+        insert=f'<{P}#contact> vcard:fn "Matti Meikäläinen"@fi .',
+    ),
+    case(
+        "telephone as text",
+        V(P + "#contact", "ContactTelephone", "NodeKind"),
+        delete=f"<{P}#contact> vcard:hasTelephone [] .",
+        insert=f'<{P}#contact> vcard:hasTelephone "tel:+000-00-000-0001" .',
+    ),
+    case(
+        "telephone not a tel: link",
+        V(P + "#contact", "ContactTelephone", "Pattern", value="https://example.org/phone"),
+        delete=f"<{P}#contact> vcard:hasTelephone [] .",
+        insert=f"<{P}#contact> vcard:hasTelephone <https://example.org/phone> .",
+    ),
+    case(
+        "e-mail as text",
+        V(P + "#contact", "ContactEmail", "NodeKind"),
+        delete=f"<{P}#contact> vcard:hasEmail [] .",
+        insert=f'<{P}#contact> vcard:hasEmail "mailto:matti.meikalainen@example.org" .',
+    ),
+    case(
+        "e-mail without a domain",
+        V(P + "#contact", "ContactEmail", "Pattern", value="mailto:matti.meikalainen"),
+        delete=f"<{P}#contact> vcard:hasEmail [] .",
+        insert=f"<{P}#contact> vcard:hasEmail <mailto:matti.meikalainen> .",
+    ),
+    case(
+        "contact role without a language",
+        V(P + "#contact", "ContactRole", "Datatype"),
+        insert=f'<{P}#contact> vcard:role "yhteyshenkilö" .',
+    ),
+    case(
+        "contact organisation name with a language tag",
+        V(P + "#contact", "ContactOrganisationName", "Datatype"),
+        insert=f'<{P}#contact> vcard:organization-name "Esimerkkikaupunki A"@fi .',
+    ),
+    case(
+        "contact typed vcard:Kind (valid)",
+        delete=f"<{P}#contact> rdf:type [] .",
+        insert=f"<{P}#contact> a vcard:Kind .",
+    ),
     # --- Sourced statements -------------------------------------------------------------
-    case("statement without text", V(P + "#statement", "StatementText", "MinCount"),
-         delete=f"<{P}#statement> rdf:value [] ."),
-    case("statement text without a language", V(P + "#statement", "StatementText", "Datatype"),
-         insert=f'<{P}#statement> rdf:value "Synteettinen lisätieto" .'),
-    case("statement with two English texts", V(P + "#statement", "StatementText", "UniqueLang"),
-         insert=f'<{P}#statement> rdf:value "Another synthetic statement."@en .'),
-
+    case(
+        "statement without text",
+        V(P + "#statement", "StatementText", "MinCount"),
+        delete=f"<{P}#statement> rdf:value [] .",
+    ),
+    case(
+        "statement text without a language",
+        V(P + "#statement", "StatementText", "Datatype"),
+        insert=f'<{P}#statement> rdf:value "Synteettinen lisätieto" .',
+    ),
+    case(
+        "statement with two English texts",
+        V(P + "#statement", "StatementText", "UniqueLang"),
+        insert=f'<{P}#statement> rdf:value "Another synthetic statement."@en .',
+    ),
     # --- Identifiers ----------------------------------------------------------------------
-    case("identifier without notation", V(CITY_ID, "IdentifierNotation", "MinCount"),
-         delete=f"<{CITY_ID}> skos:notation [] ."),
+    case(
+        "identifier without notation",
+        V(CITY_ID, "IdentifierNotation", "MinCount"),
+        delete=f"<{CITY_ID}> skos:notation [] .",
+    ),
     # (Not 0000002-7: that is another organisation's business ID, a second violation.)
-    case("identifier with two notations", V(CITY_ID, "IdentifierNotation", "MaxCount"),
-         insert=f'<{CITY_ID}> skos:notation "0000003-5" .'),
-    case("identifier notation as a number",
-         V(P + "#eura", "IdentifierNotation", "Datatype"),
-         V(P + "#eura", "EuraCodeFormat", "Or"),
-         delete=f"<{P}#eura> skos:notation [] .",
-         insert=f"<{P}#eura> skos:notation 1 ."),
-    case("identifier without type", V(CITY_ID, "IdentifierType", "MinCount"),
-         delete=f"<{CITY_ID}> dct:type [] ."),
-    case("identifier with two types", V(P + "#eura", "IdentifierType", "MaxCount"),
-         insert=f"<{P}#eura> dct:type <id/concept/identifier-type/record-number> ."),
-    case("identifier type from another scheme",
-         V(CITY_ID, "IdentifierTypeInScheme", "Node", value=ERDF),
-         delete=f"<{CITY_ID}> dct:type [] .", insert=f"<{CITY_ID}> dct:type <{ERDF}> ."),
-    case("business ID without check digit", V(CITY_ID, "BusinessIdFormat", "Or"),
-         delete=f"<{CITY_ID}> skos:notation [] .", insert=f'<{CITY_ID}> skos:notation "0000001" .'),
-    case("EURA code in lower case", V(P + "#eura", "EuraCodeFormat", "Or"),
-         delete=f"<{P}#eura> skos:notation [] .", insert=f'<{P}#eura> skos:notation "a00001" .'),
-    case("other identifier types have no fixed form (valid)",
-         delete=f"<{S}#record> skos:notation [] .",
-         insert=f'<{S}#record> skos:notation "X/1/2000 (diaari)" .'),
-
+    case(
+        "identifier with two notations",
+        V(CITY_ID, "IdentifierNotation", "MaxCount"),
+        insert=f'<{CITY_ID}> skos:notation "0000003-5" .',
+    ),
+    case(
+        "identifier notation as a number",
+        V(P + "#eura", "IdentifierNotation", "Datatype"),
+        V(P + "#eura", "EuraCodeFormat", "Or"),
+        delete=f"<{P}#eura> skos:notation [] .",
+        insert=f"<{P}#eura> skos:notation 1 .",
+    ),
+    case(
+        "identifier without type",
+        V(CITY_ID, "IdentifierType", "MinCount"),
+        delete=f"<{CITY_ID}> dct:type [] .",
+    ),
+    case(
+        "identifier with two types",
+        V(P + "#eura", "IdentifierType", "MaxCount"),
+        insert=f"<{P}#eura> dct:type <id/concept/identifier-type/record-number> .",
+    ),
+    case(
+        "identifier type from another scheme",
+        V(CITY_ID, "IdentifierTypeInScheme", "Node", value=ERDF),
+        delete=f"<{CITY_ID}> dct:type [] .",
+        insert=f"<{CITY_ID}> dct:type <{ERDF}> .",
+    ),
+    case(
+        "business ID without check digit",
+        V(CITY_ID, "BusinessIdFormat", "Or"),
+        delete=f"<{CITY_ID}> skos:notation [] .",
+        insert=f'<{CITY_ID}> skos:notation "0000001" .',
+    ),
+    case(
+        "EURA code in lower case",
+        V(P + "#eura", "EuraCodeFormat", "Or"),
+        delete=f"<{P}#eura> skos:notation [] .",
+        insert=f'<{P}#eura> skos:notation "a00001" .',
+    ),
+    case(
+        "other identifier types have no fixed form (valid)",
+        delete=f"<{S}#record> skos:notation [] .",
+        insert=f'<{S}#record> skos:notation "X/1/2000 (diaari)" .',
+    ),
     # --- Identifiers: one resource per EURA code and per business ID (SPARQL) ---------
-    case("two projects with the same EURA code",
-         V(P + "#eura", "EuraCodeIdentifiesOne", "SPARQL", value=P2),
-         V(P2 + "#eura", "EuraCodeIdentifiesOne", "SPARQL", value=P),
-         insert=SECOND_PROJECT + f"<{P2}> adms:identifier <{P2}#eura> ."
-                f'<{P2}#eura> a adms:Identifier ; skos:notation "A00001" ;'
-                f" dct:type <{EURA_CODE}> ; dct:source <{SOURCE}project-x00002> ."),
-    case("two projects sharing one EURA code node",
-         V(P + "#eura", "EuraCodeIdentifiesOne", "SPARQL"),
-         V(P + "#eura", "EuraCodeIdentifiesOne", "SPARQL"),
-         insert=SECOND_PROJECT + f"<{P2}> adms:identifier <{P}#eura> ."),
-    case("another project with another EURA code (valid)",
-         insert=SECOND_PROJECT + f"<{P2}> adms:identifier <{P2}#eura> ."
-                f'<{P2}#eura> a adms:Identifier ; skos:notation "A00002" ;'
-                f" dct:type <{EURA_CODE}> ; dct:source <{SOURCE}project-x00002> ."),
-    case("two organisations with the same business ID",
-         V(CITY_ID, "BusinessIdIdentifiesOne", "SPARQL", value=COMPANY),
-         V(COMPANY + "#y", "BusinessIdIdentifiesOne", "SPARQL", value=CITY),
-         delete=f"<{COMPANY}#y> skos:notation [] .",
-         insert=f'<{COMPANY}#y> skos:notation "0000001-9" .'),
-    case("one organisation with its business ID twice (valid)",
-         insert=f"<{CITY}> adms:identifier <{CITY}#y2> ."
-                f'<{CITY}#y2> a adms:Identifier ; skos:notation "0000001-9" ;'
-                f" dct:type <{BUSINESS_ID}> ; dct:source <{SOURCE}business-register> ."),
-    case("the same notation as identifiers of different types (valid)",
-         delete=f"<{S}#record> skos:notation [] .",
-         insert=f'<{S}#record> skos:notation "A00001" .'),
-
+    case(
+        "two projects with the same EURA code",
+        V(P + "#eura", "EuraCodeIdentifiesOne", "SPARQL", value=P2),
+        V(P2 + "#eura", "EuraCodeIdentifiesOne", "SPARQL", value=P),
+        insert=SECOND_PROJECT + f"<{P2}> adms:identifier <{P2}#eura> ."
+        f'<{P2}#eura> a adms:Identifier ; skos:notation "A00001" ;'
+        f" dct:type <{EURA_CODE}> ; dct:source <{SOURCE}project-x00002> .",
+    ),
+    case(
+        "two projects sharing one EURA code node",
+        V(P + "#eura", "EuraCodeIdentifiesOne", "SPARQL"),
+        V(P + "#eura", "EuraCodeIdentifiesOne", "SPARQL"),
+        insert=SECOND_PROJECT + f"<{P2}> adms:identifier <{P}#eura> .",
+    ),
+    case(
+        "another project with another EURA code (valid)",
+        insert=SECOND_PROJECT + f"<{P2}> adms:identifier <{P2}#eura> ."
+        f'<{P2}#eura> a adms:Identifier ; skos:notation "A00002" ;'
+        f" dct:type <{EURA_CODE}> ; dct:source <{SOURCE}project-x00002> .",
+    ),
+    case(
+        "two organisations with the same business ID",
+        V(CITY_ID, "BusinessIdIdentifiesOne", "SPARQL", value=COMPANY),
+        V(COMPANY + "#y", "BusinessIdIdentifiesOne", "SPARQL", value=CITY),
+        delete=f"<{COMPANY}#y> skos:notation [] .",
+        insert=f'<{COMPANY}#y> skos:notation "0000001-9" .',
+    ),
+    case(
+        "one organisation with its business ID twice (valid)",
+        insert=f"<{CITY}> adms:identifier <{CITY}#y2> ."
+        f'<{CITY}#y2> a adms:Identifier ; skos:notation "0000001-9" ;'
+        f" dct:type <{BUSINESS_ID}> ; dct:source <{SOURCE}business-register> .",
+    ),
+    case(
+        "the same notation as identifiers of different types (valid)",
+        delete=f"<{S}#record> skos:notation [] .",
+        insert=f'<{S}#record> skos:notation "A00001" .',
+    ),
     # --- Qualified attributions (sourced roles) --------------------------------------
-    case("attribution without organisation",
-         V(P + "#partner-company", "AttributionAgent", "MinCount"),
-         delete=f"<{P}#partner-company> prov:agent [] ."),
-    case("attribution with two organisations",
-         V(P + "#partner-company", "AttributionAgent", "MaxCount"),
-         insert=f"<{P}#partner-company> prov:agent <{UNIT}> ."),
-    case("attribution to a concept",
-         V(P + "#partner-company", "AttributionAgent", "Class", value=ERDF),
-         delete=f"<{P}#partner-company> prov:agent [] .",
-         insert=f"<{P}#partner-company> prov:agent <{ERDF}> ."),
-    case("attribution without role", V(P + "#partner-company", "AttributionRole", "MinCount"),
-         delete=f"<{P}#partner-company> dcat:hadRole [] ."),
-    case("attribution with two roles",
-         V(P + "#partner-company", "AttributionRole", "MaxCount"),
-         insert=f"<{P}#partner-company> dcat:hadRole <id/concept/role/lead> ."),
-    case("attribution role from another scheme",
-         V(P + "#partner-company", "AttributionRoleInScheme", "Class", value=ERDF),
-         delete=f"<{P}#partner-company> dcat:hadRole [] .",
-         insert=f"<{P}#partner-company> dcat:hadRole <{ERDF}> ."),
-
+    case(
+        "attribution without organisation",
+        V(P + "#partner-company", "AttributionAgent", "MinCount"),
+        delete=f"<{P}#partner-company> prov:agent [] .",
+    ),
+    case(
+        "attribution with two organisations",
+        V(P + "#partner-company", "AttributionAgent", "MaxCount"),
+        insert=f"<{P}#partner-company> prov:agent <{UNIT}> .",
+    ),
+    case(
+        "attribution to a concept",
+        V(P + "#partner-company", "AttributionAgent", "Class", value=ERDF),
+        delete=f"<{P}#partner-company> prov:agent [] .",
+        insert=f"<{P}#partner-company> prov:agent <{ERDF}> .",
+    ),
+    case(
+        "attribution without role",
+        V(P + "#partner-company", "AttributionRole", "MinCount"),
+        delete=f"<{P}#partner-company> dcat:hadRole [] .",
+    ),
+    case(
+        "attribution with two roles",
+        V(P + "#partner-company", "AttributionRole", "MaxCount"),
+        insert=f"<{P}#partner-company> dcat:hadRole <id/concept/role/lead> .",
+    ),
+    case(
+        "attribution role from another scheme",
+        V(P + "#partner-company", "AttributionRoleInScheme", "Class", value=ERDF),
+        delete=f"<{P}#partner-company> dcat:hadRole [] .",
+        insert=f"<{P}#partner-company> dcat:hadRole <{ERDF}> .",
+    ),
     # --- Nested nodes must say what they are --------------------------------------------
-    case("nested nodes without their type",
-         V(P, "HasIdentifiers", "Class", value=P + "#eura"),
-         V(P, "HasPeriods", "Class", value=P + "#period"),
-         V(P, "HasBudgets", "Class", value=P + "#total"),
-         V(P, "HasStatements", "Class", value=P + "#statement"),
-         V(P, "ProjectAttributions", "Class", value=P + "#lead"),
-         V(P, "ProjectContactPoints", "Or", value=P + "#contact"),
-         delete=f"<{P}#eura> rdf:type [] . <{P}#period> rdf:type [] ."
-                f"<{P}#total> rdf:type [] . <{P}#statement> rdf:type [] ."
-                f"<{P}#lead> rdf:type [] . <{P}#contact> rdf:type [] ."),
-    case("untyped nested nodes are still checked",
-         V(P, "HasPeriods", "Class"), V(P + "#period", "PeriodOrder", "LessThanOrEquals"),
-         delete=f"<{P}#period> rdf:type [] ; dcat:startDate [] .",
-         insert=f'<{P}#period> dcat:startDate "2019-01-01"^^xsd:date .'),
-
+    case(
+        "nested nodes without their type",
+        V(P, "HasIdentifiers", "Class", value=P + "#eura"),
+        V(P, "HasPeriods", "Class", value=P + "#period"),
+        V(P, "HasBudgets", "Class", value=P + "#total"),
+        V(P, "HasStatements", "Class", value=P + "#statement"),
+        V(P, "ProjectAttributions", "Class", value=P + "#lead"),
+        V(P, "ProjectContactPoints", "Or", value=P + "#contact"),
+        delete=f"<{P}#eura> rdf:type [] . <{P}#period> rdf:type [] ."
+        f"<{P}#total> rdf:type [] . <{P}#statement> rdf:type [] ."
+        f"<{P}#lead> rdf:type [] . <{P}#contact> rdf:type [] .",
+    ),
+    case(
+        "untyped nested nodes are still checked",
+        V(P, "HasPeriods", "Class"),
+        V(P + "#period", "PeriodOrder", "LessThanOrEquals"),
+        delete=f"<{P}#period> rdf:type [] ; dcat:startDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2019-01-01"^^xsd:date .',
+    ),
     # --- Projects: names and descriptions ---------------------------------------------------
     # A title in some language is a must; one in Finnish or English a should (some projects
     # are known only by an English name, which is no Finnish title).
-    case("project without any title",
-         V(P, "ProjectTitle", "MinCount"),
-         W(P, "ProjectTitleFi", "QualifiedMinCount"), W(P, "ProjectTitleEn", "QualifiedMinCount"),
-         delete=f"<{P}> dct:title [] ."),
-    case("project without Finnish title", W(P, "ProjectTitleFi", "QualifiedMinCount"),
-         delete=f'<{P}> dct:title "Synteettinen testihanke"@fi .'),
-    case("project without English title", W(P, "ProjectTitleEn", "QualifiedMinCount"),
-         delete=f'<{P}> dct:title "Synthetic test project"@en .'),
-    case("project with a title in another language only",
-         W(P, "ProjectTitleFi", "QualifiedMinCount"), W(P, "ProjectTitleEn", "QualifiedMinCount"),
-         delete=f"<{P}> dct:title [] .", insert=f'<{P}> dct:title "Syntetiskt testprojekt"@sv .'),
-    case("project title without a language", V(P, "TitleForm", "Datatype"),
-         insert=f'<{P}> dct:title "Testihanke" .'),
-    case("project with two Finnish titles", V(P, "TitleForm", "UniqueLang"),
-         insert=f'<{P}> dct:title "Testihanke"@fi .'),
-    case("project without Finnish description",
-         V(P, "ProjectDescriptionFi", "QualifiedMinCount"),
-         delete=f'<{P}> dct:description "Synteettinen hanke testejä varten."@fi .'),
-    case("project without English description",
-         W(P, "ProjectDescriptionEn", "QualifiedMinCount"),
-         delete=f'<{P}> dct:description "A synthetic project invented for the tests."@en .'),
-    case("description without a language", V(P, "DescriptionForm", "Datatype"),
-         insert=f'<{P}> dct:description "Testihanke." .'),
-    case("two English descriptions", V(P, "DescriptionForm", "UniqueLang"),
-         insert=f'<{P}> dct:description "A test project."@en .'),
-    case("other name without a language", V(P, "ProjectAlternative", "Datatype"),
-         insert=f'<{P}> dct:alternative "STH" .'),
-    case("project with two EURA codes", V(P, "ProjectCode", "MaxCount"),
-         insert=f'<{P}> dct:identifier "A00002" .'),
-    case("EURA code as a number",
-         V(P, "ProjectCode", "Datatype"), V(P, "ProjectCode", "Pattern"),
-         delete=f"<{P}> dct:identifier [] .", insert=f"<{P}> dct:identifier 1 ."),
-    case("EURA code of the wrong form", V(P, "ProjectCode", "Pattern", value="A0001"),
-         delete=f"<{P}> dct:identifier [] .", insert=f'<{P}> dct:identifier "A0001" .'),
-    case("project without EURA code (valid)",
-         delete=f"<{P}> dct:identifier [] ; adms:identifier [] ."),
-
+    case(
+        "project without any title",
+        V(P, "ProjectTitle", "MinCount"),
+        W(P, "ProjectTitleFi", "QualifiedMinCount"),
+        W(P, "ProjectTitleEn", "QualifiedMinCount"),
+        delete=f"<{P}> dct:title [] .",
+    ),
+    case(
+        "project without Finnish title",
+        W(P, "ProjectTitleFi", "QualifiedMinCount"),
+        delete=f'<{P}> dct:title "Synteettinen testihanke"@fi .',
+    ),
+    case(
+        "project without English title",
+        W(P, "ProjectTitleEn", "QualifiedMinCount"),
+        delete=f'<{P}> dct:title "Synthetic test project"@en .',
+    ),
+    case(
+        "project with a title in another language only",
+        W(P, "ProjectTitleFi", "QualifiedMinCount"),
+        W(P, "ProjectTitleEn", "QualifiedMinCount"),
+        delete=f"<{P}> dct:title [] .",
+        insert=f'<{P}> dct:title "Syntetiskt testprojekt"@sv .',
+    ),
+    case(
+        "project title without a language",
+        V(P, "TitleForm", "Datatype"),
+        insert=f'<{P}> dct:title "Testihanke" .',
+    ),
+    case(
+        "project with two Finnish titles",
+        V(P, "TitleForm", "UniqueLang"),
+        insert=f'<{P}> dct:title "Testihanke"@fi .',
+    ),
+    case(
+        "project without Finnish description",
+        V(P, "ProjectDescriptionFi", "QualifiedMinCount"),
+        delete=f'<{P}> dct:description "Synteettinen hanke testejä varten."@fi .',
+    ),
+    case(
+        "project without English description",
+        W(P, "ProjectDescriptionEn", "QualifiedMinCount"),
+        delete=f'<{P}> dct:description "A synthetic project invented for the tests."@en .',
+    ),
+    case(
+        "description without a language",
+        V(P, "DescriptionForm", "Datatype"),
+        insert=f'<{P}> dct:description "Testihanke." .',
+    ),
+    case(
+        "two English descriptions",
+        V(P, "DescriptionForm", "UniqueLang"),
+        insert=f'<{P}> dct:description "A test project."@en .',
+    ),
+    case(
+        "other name without a language",
+        V(P, "ProjectAlternative", "Datatype"),
+        insert=f'<{P}> dct:alternative "STH" .',
+    ),
+    case(
+        "project with two EURA codes",
+        V(P, "ProjectCode", "MaxCount"),
+        insert=f'<{P}> dct:identifier "A00002" .',
+    ),
+    case(
+        "EURA code as a number",
+        V(P, "ProjectCode", "Datatype"),
+        V(P, "ProjectCode", "Pattern"),
+        delete=f"<{P}> dct:identifier [] .",
+        insert=f"<{P}> dct:identifier 1 .",
+    ),
+    case(
+        "EURA code of the wrong form",
+        V(P, "ProjectCode", "Pattern", value="A0001"),
+        delete=f"<{P}> dct:identifier [] .",
+        insert=f'<{P}> dct:identifier "A0001" .',
+    ),
+    case(
+        "project without EURA code (valid)",
+        delete=f"<{P}> dct:identifier [] ; adms:identifier [] .",
+    ),
     # --- Projects: strategy, fund, classification -------------------------------------
-    case("project without strategy", V(P, "ProjectStrategy", "MinCount"),
-         delete=f"<{P}> sixaika:strategy [] ."),
-    case("project in two strategies", V(P, "ProjectStrategy", "MaxCount"),
-         insert=f"<{P}> sixaika:strategy <id/strategy/other> ."
-                '<id/strategy/other> a sixaika:Strategy ;'
-                ' dct:title "Toinen synteettinen strategia"@fi , "Another synthetic strategy"@en ;'
-                f" dct:source <{SOURCE}strategy-other> ."),
-    case("strategy link to an organisation", V(P, "ProjectStrategy", "Class", value=CITY),
-         delete=f"<{P}> sixaika:strategy [] .", insert=f"<{P}> sixaika:strategy <{CITY}> ."),
-    case("project without fund", W(P, "ProjectFundKnown", "MinCount"),
-         delete=f"<{P}> sixaika:fund [] ."),
-    case("project with two funds", V(P, "ProjectOneFund", "MaxCount"),
-         insert=f"<{P}> sixaika:fund <id/concept/fund/esf> ."),
-    case("fund from another scheme",
-         V(P, "FundInScheme", "Class", value=OPEN_DATA),
-         delete=f"<{P}> sixaika:fund [] .", insert=f"<{P}> sixaika:fund <{OPEN_DATA}> ."),
-    case("focus area from another scheme", V(P, "FocusAreaInScheme", "Class", value=ERDF),
-         insert=f"<{P}> sixaika:focusArea <{ERDF}> ."),
+    case(
+        "project without strategy",
+        V(P, "ProjectStrategy", "MinCount"),
+        delete=f"<{P}> sixaika:strategy [] .",
+    ),
+    case(
+        "project in two strategies",
+        V(P, "ProjectStrategy", "MaxCount"),
+        insert=f"<{P}> sixaika:strategy <id/strategy/other> ."
+        "<id/strategy/other> a sixaika:Strategy ;"
+        ' dct:title "Toinen synteettinen strategia"@fi , "Another synthetic strategy"@en ;'
+        f" dct:source <{SOURCE}strategy-other> .",
+    ),
+    case(
+        "strategy link to an organisation",
+        V(P, "ProjectStrategy", "Class", value=CITY),
+        delete=f"<{P}> sixaika:strategy [] .",
+        insert=f"<{P}> sixaika:strategy <{CITY}> .",
+    ),
+    case(
+        "project without fund",
+        W(P, "ProjectFundKnown", "MinCount"),
+        delete=f"<{P}> sixaika:fund [] .",
+    ),
+    case(
+        "project with two funds",
+        V(P, "ProjectOneFund", "MaxCount"),
+        insert=f"<{P}> sixaika:fund <id/concept/fund/esf> .",
+    ),
+    case(
+        "fund from another scheme",
+        V(P, "FundInScheme", "Class", value=OPEN_DATA),
+        delete=f"<{P}> sixaika:fund [] .",
+        insert=f"<{P}> sixaika:fund <{OPEN_DATA}> .",
+    ),
+    case(
+        "focus area from another scheme",
+        V(P, "FocusAreaInScheme", "Class", value=ERDF),
+        insert=f"<{P}> sixaika:focusArea <{ERDF}> .",
+    ),
     case("project with two focus areas (valid)", insert=f"<{P}> sixaika:focusArea <{OPEN_DATA}> ."),
-    case("project on two priority axes", V(P, "ProjectPriorityAxis", "MaxCount"),
-         insert=f"<{P}> sixaika:priorityAxis <id/concept/priority-axis/3> ."),
-    case("priority axis from another scheme",
-         V(P, "ProjectPriorityAxisInScheme", "Class", value="id/concept/specific-objective/4-1"),
-         delete=f"<{P}> sixaika:priorityAxis [] .",
-         insert=f"<{P}> sixaika:priorityAxis <id/concept/specific-objective/4-1> ."),
-    case("project with two specific objectives", V(P, "ProjectSpecificObjective", "MaxCount"),
-         insert=f"<{P}> sixaika:specificObjective <id/concept/specific-objective/6-1> ."),
-    case("specific objective from another scheme",
-         V(P, "ProjectSpecificObjectiveInScheme", "Class", value="id/concept/priority-axis/2"),
-         delete=f"<{P}> sixaika:specificObjective [] .",
-         insert=f"<{P}> sixaika:specificObjective <id/concept/priority-axis/2> ."),
-    case("project with two responsible authorities",
-         V(P, "ProjectResponsibleAuthority", "MaxCount"),
-         insert=f"<{P}> sixaika:responsibleAuthority <id/organisation/example-ministry> ."),
-    case("responsible authority that is a concept",
-         V(P, "ProjectResponsibleAuthority", "Class", value=ERDF),
-         delete=f"<{P}> sixaika:responsibleAuthority [] .",
-         insert=f"<{P}> sixaika:responsibleAuthority <{ERDF}> ."),
-
+    case(
+        "project on two priority axes",
+        V(P, "ProjectPriorityAxis", "MaxCount"),
+        insert=f"<{P}> sixaika:priorityAxis <id/concept/priority-axis/3> .",
+    ),
+    case(
+        "priority axis from another scheme",
+        V(P, "ProjectPriorityAxisInScheme", "Class", value="id/concept/specific-objective/4-1"),
+        delete=f"<{P}> sixaika:priorityAxis [] .",
+        insert=f"<{P}> sixaika:priorityAxis <id/concept/specific-objective/4-1> .",
+    ),
+    case(
+        "project with two specific objectives",
+        V(P, "ProjectSpecificObjective", "MaxCount"),
+        insert=f"<{P}> sixaika:specificObjective <id/concept/specific-objective/6-1> .",
+    ),
+    case(
+        "specific objective from another scheme",
+        V(P, "ProjectSpecificObjectiveInScheme", "Class", value="id/concept/priority-axis/2"),
+        delete=f"<{P}> sixaika:specificObjective [] .",
+        insert=f"<{P}> sixaika:specificObjective <id/concept/priority-axis/2> .",
+    ),
+    case(
+        "project with two responsible authorities",
+        V(P, "ProjectResponsibleAuthority", "MaxCount"),
+        insert=f"<{P}> sixaika:responsibleAuthority <id/organisation/example-ministry> .",
+    ),
+    case(
+        "responsible authority that is a concept",
+        V(P, "ProjectResponsibleAuthority", "Class", value=ERDF),
+        delete=f"<{P}> sixaika:responsibleAuthority [] .",
+        insert=f"<{P}> sixaika:responsibleAuthority <{ERDF}> .",
+    ),
     # --- Projects: lead and partners ------------------------------------------------------
-    case("lead unknown", W(P, "ProjectLeadKnown", "MinCount"),
-         delete=f"<{P}> sixaika:lead [] ; prov:qualifiedAttribution <{P}#lead> ."),
-    case("two leads", V(P, "ProjectOneLead", "MaxCount"),
-         insert=f"<{P}> sixaika:lead <{AUTHORITY}> ."),
-    case("lead that is a concept", V(P, "ProjectLeadIsOrganisation", "Class", value=ERDF),
-         insert=f"<{P}> sixaika:lead <{ERDF}> .",
-         delete=f"<{P}> sixaika:lead [] ; prov:qualifiedAttribution <{P}#lead> ."),
-    case("lead without a sourced role (valid)",
-         delete=f"<{P}> prov:qualifiedAttribution <{P}#lead> ."),
-    case("lead also a partner", V(P, "ProjectPartnerNotLead", "Disjoint", value=CITY),
-         insert=f"<{P}> sixaika:partner <{CITY}> ."),
-    case("partner that is a concept", V(P, "ProjectPartnerIsOrganisation", "Class", value=ERDF),
-         insert=f"<{P}> sixaika:partner <{ERDF}> ."),
-    case("organisational unit as a partner (valid)",
-         insert=f"<{P}> sixaika:partner <{UNIT}> ."),
-
+    case(
+        "lead unknown",
+        W(P, "ProjectLeadKnown", "MinCount"),
+        delete=f"<{P}> sixaika:lead [] ; prov:qualifiedAttribution <{P}#lead> .",
+    ),
+    case(
+        "two leads",
+        V(P, "ProjectOneLead", "MaxCount"),
+        insert=f"<{P}> sixaika:lead <{AUTHORITY}> .",
+    ),
+    case(
+        "lead that is a concept",
+        V(P, "ProjectLeadIsOrganisation", "Class", value=ERDF),
+        insert=f"<{P}> sixaika:lead <{ERDF}> .",
+        delete=f"<{P}> sixaika:lead [] ; prov:qualifiedAttribution <{P}#lead> .",
+    ),
+    case(
+        "lead without a sourced role (valid)",
+        delete=f"<{P}> prov:qualifiedAttribution <{P}#lead> .",
+    ),
+    case(
+        "lead also a partner",
+        V(P, "ProjectPartnerNotLead", "Disjoint", value=CITY),
+        insert=f"<{P}> sixaika:partner <{CITY}> .",
+    ),
+    case(
+        "partner that is a concept",
+        V(P, "ProjectPartnerIsOrganisation", "Class", value=ERDF),
+        insert=f"<{P}> sixaika:partner <{ERDF}> .",
+    ),
+    case("organisational unit as a partner (valid)", insert=f"<{P}> sixaika:partner <{UNIT}> ."),
     # --- The strategy -------------------------------------------------------------------
-    case("strategy without any title",
-         V(S, "StrategyTitle", "MinCount"),
-         V(S, "StrategyTitleFi", "QualifiedMinCount"), V(S, "StrategyTitleEn", "QualifiedMinCount"),
-         delete=f"<{S}> dct:title [] ."),
-    case("strategy without Finnish title", V(S, "StrategyTitleFi", "QualifiedMinCount"),
-         delete=f'<{S}> dct:title "Synteettinen teststrategia"@fi .'),
-    case("strategy without English title", V(S, "StrategyTitleEn", "QualifiedMinCount"),
-         delete=f'<{S}> dct:title "Synthetic test strategy"@en .'),
-    case("strategy with two English titles and a description without a language",
-         V(S, "TitleForm", "UniqueLang"), V(S, "DescriptionForm", "Datatype"),
-         insert=f'<{S}> dct:title "Test strategy"@en ; dct:description "Strategia." .'),
-    case("city that is not one of the six", V(S, "StrategyCityInScheme", "Class", value=CITY),
-         insert=f"<{S}> sixaika:city <{CITY}> ."),
-    case("strategy under two programmes", V(S, "StrategyProgramme", "MaxCount"),
-         insert=f"<{S}> sixaika:programme <id/concept/programme/other> ."
-                '<id/concept/programme/other> skos:inScheme <id/scheme/programme> ;'
-                ' skos:prefLabel "Muu synteettinen ohjelma"@fi , "Other synthetic programme"@en ;'
-                f' dct:source <{SOURCE}concepts> .'),
-    case("programme from another scheme", V(S, "StrategyProgrammeInScheme", "Node", value=ERDF),
-         delete=f"<{S}> sixaika:programme [] .", insert=f"<{S}> sixaika:programme <{ERDF}> ."),
-    case("strategy focus area and fund from other schemes",
-         V(S, "FocusAreaInScheme", "Class", value=ERDF),
-         V(S, "FundInScheme", "Class", value=OPEN_DATA),
-         insert=f"<{S}> sixaika:focusArea <{ERDF}> ; sixaika:fund <{OPEN_DATA}> ."),
+    case(
+        "strategy without any title",
+        V(S, "StrategyTitle", "MinCount"),
+        V(S, "StrategyTitleFi", "QualifiedMinCount"),
+        V(S, "StrategyTitleEn", "QualifiedMinCount"),
+        delete=f"<{S}> dct:title [] .",
+    ),
+    case(
+        "strategy without Finnish title",
+        V(S, "StrategyTitleFi", "QualifiedMinCount"),
+        delete=f'<{S}> dct:title "Synteettinen teststrategia"@fi .',
+    ),
+    case(
+        "strategy without English title",
+        V(S, "StrategyTitleEn", "QualifiedMinCount"),
+        delete=f'<{S}> dct:title "Synthetic test strategy"@en .',
+    ),
+    case(
+        "strategy with two English titles and a description without a language",
+        V(S, "TitleForm", "UniqueLang"),
+        V(S, "DescriptionForm", "Datatype"),
+        insert=f'<{S}> dct:title "Test strategy"@en ; dct:description "Strategia." .',
+    ),
+    case(
+        "city that is not one of the six",
+        V(S, "StrategyCityInScheme", "Class", value=CITY),
+        insert=f"<{S}> sixaika:city <{CITY}> .",
+    ),
+    case(
+        "strategy under two programmes",
+        V(S, "StrategyProgramme", "MaxCount"),
+        insert=f"<{S}> sixaika:programme <id/concept/programme/other> ."
+        "<id/concept/programme/other> skos:inScheme <id/scheme/programme> ;"
+        ' skos:prefLabel "Muu synteettinen ohjelma"@fi , "Other synthetic programme"@en ;'
+        f" dct:source <{SOURCE}concepts> .",
+    ),
+    case(
+        "programme from another scheme",
+        V(S, "StrategyProgrammeInScheme", "Node", value=ERDF),
+        delete=f"<{S}> sixaika:programme [] .",
+        insert=f"<{S}> sixaika:programme <{ERDF}> .",
+    ),
+    case(
+        "strategy focus area and fund from other schemes",
+        V(S, "FocusAreaInScheme", "Class", value=ERDF),
+        V(S, "FundInScheme", "Class", value=OPEN_DATA),
+        insert=f"<{S}> sixaika:focusArea <{ERDF}> ; sixaika:fund <{OPEN_DATA}> .",
+    ),
     case("strategy with both funds (valid)", insert=f"<{S}> sixaika:fund <id/concept/fund/esf> ."),
-    case("two approval dates", V(S, "StrategyDateAccepted", "MaxCount"),
-         insert=f'<{S}> dct:dateAccepted "2000-01-16"^^xsd:date .'),
-    case("approval date as text", V(S, "StrategyDateAccepted", "Datatype"),
-         delete=f"<{S}> dct:dateAccepted [] .", insert=f'<{S}> dct:dateAccepted "15.1.2000" .'),
-    case("approved by a concept", V(S, "StrategyApprovedBy", "Class", value=ERDF),
-         insert=f"<{S}> sixaika:approvedBy <{ERDF}> ."),
-    case("funding authority that is a concept",
-         V(S, "StrategyFundingAuthority", "Class", value=ERDF),
-         insert=f"<{S}> sixaika:fundingAuthority <{ERDF}> ."),
-
+    case(
+        "two approval dates",
+        V(S, "StrategyDateAccepted", "MaxCount"),
+        insert=f'<{S}> dct:dateAccepted "2000-01-16"^^xsd:date .',
+    ),
+    case(
+        "approval date as text",
+        V(S, "StrategyDateAccepted", "Datatype"),
+        delete=f"<{S}> dct:dateAccepted [] .",
+        insert=f'<{S}> dct:dateAccepted "15.1.2000" .',
+    ),
+    case(
+        "approved by a concept",
+        V(S, "StrategyApprovedBy", "Class", value=ERDF),
+        insert=f"<{S}> sixaika:approvedBy <{ERDF}> .",
+    ),
+    case(
+        "funding authority that is a concept",
+        V(S, "StrategyFundingAuthority", "Class", value=ERDF),
+        insert=f"<{S}> sixaika:fundingAuthority <{ERDF}> .",
+    ),
     # --- Organisations ------------------------------------------------------------------
-    case("organisation without Finnish name",
-         V(AUTHORITY, "OrganisationNameFi", "QualifiedMinCount"),
-         delete=f'<{AUTHORITY}> skos:prefLabel "Esimerkkimaakunnan liitto"@fi .'),
-    case("organisation name without a language",
-         V(AUTHORITY, "OrganisationNameForm", "Datatype"),
-         insert=f'<{AUTHORITY}> skos:prefLabel "Esimerkkimaakunnan liitto" .'),
-    case("organisation with two Finnish names", V(CITY, "OrganisationNameForm", "UniqueLang"),
-         insert=f'<{CITY}> skos:prefLabel "Esimerkkikaupunki"@fi .'),
-    case("organisation with an untyped identifier", V(CITY, "HasIdentifiers", "Class"),
-         delete=f"<{CITY_ID}> rdf:type [] ."),
-    case("unit without parent", V(UNIT, "UnitOf", "MinCount"),
-         delete=f"<{UNIT}> org:unitOf [] ."),
-    case("unit of a concept", V(UNIT, "UnitOf", "Class", value=ERDF),
-         delete=f"<{UNIT}> org:unitOf [] .", insert=f"<{UNIT}> org:unitOf <{ERDF}> ."),
-
+    case(
+        "organisation without Finnish name",
+        V(AUTHORITY, "OrganisationNameFi", "QualifiedMinCount"),
+        delete=f'<{AUTHORITY}> skos:prefLabel "Esimerkkimaakunnan liitto"@fi .',
+    ),
+    case(
+        "organisation name without a language",
+        V(AUTHORITY, "OrganisationNameForm", "Datatype"),
+        insert=f'<{AUTHORITY}> skos:prefLabel "Esimerkkimaakunnan liitto" .',
+    ),
+    case(
+        "organisation with two Finnish names",
+        V(CITY, "OrganisationNameForm", "UniqueLang"),
+        insert=f'<{CITY}> skos:prefLabel "Esimerkkikaupunki"@fi .',
+    ),
+    case(
+        "organisation with an untyped identifier",
+        V(CITY, "HasIdentifiers", "Class"),
+        delete=f"<{CITY_ID}> rdf:type [] .",
+    ),
+    case("unit without parent", V(UNIT, "UnitOf", "MinCount"), delete=f"<{UNIT}> org:unitOf [] ."),
+    case(
+        "unit of a concept",
+        V(UNIT, "UnitOf", "Class", value=ERDF),
+        delete=f"<{UNIT}> org:unitOf [] .",
+        insert=f"<{UNIT}> org:unitOf <{ERDF}> .",
+    ),
     # --- Concepts and concept schemes -------------------------------------------------
-    case("concept without Finnish name", V(ERDF, "ConceptNameFi", "QualifiedMinCount"),
-         delete=f"<{ERDF}> skos:prefLabel \"Euroopan aluekehitysrahasto\"@fi ."),
-    case("concept without English name", V(ERDF, "ConceptNameEn", "QualifiedMinCount"),
-         delete=f"<{ERDF}> skos:prefLabel \"European Regional Development Fund\"@en ."),
-    case("concept name without a language", V(ERDF, "ConceptNameForm", "Datatype"),
-         insert=f'<{ERDF}> skos:prefLabel "EAKR" .'),
-    case("concept with two English names", V(ERDF, "ConceptNameForm", "UniqueLang"),
-         insert=f'<{ERDF}> skos:prefLabel "ERDF"@en .'),
-    case("concept in no scheme",
-         V(OPEN_DATA, "ConceptInScheme", "MinCount"),
-         V(OPEN_DATA, "FocusAreaInItsScheme", "HasValue"),
-         delete=f"<{OPEN_DATA}> skos:inScheme [] ."),
-    case("concept in an undefined scheme",
-         V(OPEN_DATA, "ConceptInScheme", "Class", value="id/scheme/themes"),
-         insert=f"<{OPEN_DATA}> skos:inScheme <id/scheme/themes> ."),
-    case("anything in a scheme is checked as a concept",
-         V("id/concept/fund/jtf", "ConceptNameFi", "QualifiedMinCount"),
-         V("id/concept/fund/jtf", "ConceptNameEn", "QualifiedMinCount"),
-         V("id/concept/fund/jtf", "Sourced", "MinCount"),
-         V(FUND_SCHEME, "FundSchemeMembers", "Class", value="id/concept/fund/jtf"),
-         insert=f"<id/concept/fund/jtf> skos:inScheme <{FUND_SCHEME}> ."),
-    case("scheme without Finnish name", V(FUND_SCHEME, "SchemeNameFi", "QualifiedMinCount"),
-         delete=f'<{FUND_SCHEME}> skos:prefLabel "Rahastot"@fi .'),
-    case("scheme without English name", V(FUND_SCHEME, "SchemeNameEn", "QualifiedMinCount"),
-         delete=f'<{FUND_SCHEME}> skos:prefLabel "Funds"@en .'),
-    case("scheme name without a language", V(FUND_SCHEME, "SchemeNameForm", "Datatype"),
-         insert=f'<{FUND_SCHEME}> skos:prefLabel "Rahastot" .'),
-    case("scheme with two Finnish names", V(FUND_SCHEME, "SchemeNameForm", "UniqueLang"),
-         insert=f'<{FUND_SCHEME}> skos:prefLabel "EU-rahastot"@fi .'),
-
+    case(
+        "concept without Finnish name",
+        V(ERDF, "ConceptNameFi", "QualifiedMinCount"),
+        delete=f'<{ERDF}> skos:prefLabel "Euroopan aluekehitysrahasto"@fi .',
+    ),
+    case(
+        "concept without English name",
+        V(ERDF, "ConceptNameEn", "QualifiedMinCount"),
+        delete=f'<{ERDF}> skos:prefLabel "European Regional Development Fund"@en .',
+    ),
+    case(
+        "concept name without a language",
+        V(ERDF, "ConceptNameForm", "Datatype"),
+        insert=f'<{ERDF}> skos:prefLabel "EAKR" .',
+    ),
+    case(
+        "concept with two English names",
+        V(ERDF, "ConceptNameForm", "UniqueLang"),
+        insert=f'<{ERDF}> skos:prefLabel "ERDF"@en .',
+    ),
+    case(
+        "concept in no scheme",
+        V(OPEN_DATA, "ConceptInScheme", "MinCount"),
+        V(OPEN_DATA, "FocusAreaInItsScheme", "HasValue"),
+        delete=f"<{OPEN_DATA}> skos:inScheme [] .",
+    ),
+    case(
+        "concept in an undefined scheme",
+        V(OPEN_DATA, "ConceptInScheme", "Class", value="id/scheme/themes"),
+        insert=f"<{OPEN_DATA}> skos:inScheme <id/scheme/themes> .",
+    ),
+    case(
+        "anything in a scheme is checked as a concept",
+        V("id/concept/fund/jtf", "ConceptNameFi", "QualifiedMinCount"),
+        V("id/concept/fund/jtf", "ConceptNameEn", "QualifiedMinCount"),
+        V("id/concept/fund/jtf", "Sourced", "MinCount"),
+        V(FUND_SCHEME, "FundSchemeMembers", "Class", value="id/concept/fund/jtf"),
+        insert=f"<id/concept/fund/jtf> skos:inScheme <{FUND_SCHEME}> .",
+    ),
+    case(
+        "scheme without Finnish name",
+        V(FUND_SCHEME, "SchemeNameFi", "QualifiedMinCount"),
+        delete=f'<{FUND_SCHEME}> skos:prefLabel "Rahastot"@fi .',
+    ),
+    case(
+        "scheme without English name",
+        V(FUND_SCHEME, "SchemeNameEn", "QualifiedMinCount"),
+        delete=f'<{FUND_SCHEME}> skos:prefLabel "Funds"@en .',
+    ),
+    case(
+        "scheme name without a language",
+        V(FUND_SCHEME, "SchemeNameForm", "Datatype"),
+        insert=f'<{FUND_SCHEME}> skos:prefLabel "Rahastot" .',
+    ),
+    case(
+        "scheme with two Finnish names",
+        V(FUND_SCHEME, "SchemeNameForm", "UniqueLang"),
+        insert=f'<{FUND_SCHEME}> skos:prefLabel "EU-rahastot"@fi .',
+    ),
     # --- Concepts and their classes: a fund is a sixaika:Fund, and so on ----------------
     # Where a concept is used, its class is checked (sh:class); that the class and the
     # scheme go together is checked once per concept and once per scheme. The first case
     # drops a class; each other case moves a concept into the next scheme: it is out of its
     # own scheme, and the scheme it is in now holds a concept without the scheme's class.
-    case("fund without its class",
-         V(FUND_SCHEME, "FundSchemeMembers", "Class", value=ERDF),
-         V(P, "FundInScheme", "Class", value=ERDF), V(S, "FundInScheme", "Class", value=ERDF),
-         delete=f"<{ERDF}> a sixaika:Fund ."),
-    case("fund in the scheme of focus areas",
-         V(ERDF, "FundInItsScheme", "HasValue"),
-         V("id/scheme/focus-area", "FocusAreaSchemeMembers", "Class", value=ERDF),
-         delete=f"<{ERDF}> skos:inScheme [] .",
-         insert=f"<{ERDF}> skos:inScheme <id/scheme/focus-area> ."),
-    case("focus area in the scheme of cities",
-         V(OPEN_DATA, "FocusAreaInItsScheme", "HasValue"),
-         V("id/scheme/city", "CitySchemeMembers", "Class", value=OPEN_DATA),
-         delete=f"<{OPEN_DATA}> skos:inScheme [] .",
-         insert=f"<{OPEN_DATA}> skos:inScheme <id/scheme/city> ."),
-    case("city in the scheme of roles",
-         V("id/concept/city/oulu", "CityInItsScheme", "HasValue"),
-         V("id/scheme/role", "ProjectRoleSchemeMembers", "Class", value="id/concept/city/oulu"),
-         delete="<id/concept/city/oulu> skos:inScheme [] .",
-         insert="<id/concept/city/oulu> skos:inScheme <id/scheme/role> ."),
-    case("role in the scheme of budget kinds",
-         V("id/concept/role/partner", "ProjectRoleInItsScheme", "HasValue"),
-         V("id/scheme/budget-kind", "BudgetKindSchemeMembers", "Class",
-           value="id/concept/role/partner"),
-         delete="<id/concept/role/partner> skos:inScheme [] .",
-         insert="<id/concept/role/partner> skos:inScheme <id/scheme/budget-kind> ."),
-    case("budget kind in the scheme of priority axes",
-         V("id/concept/budget-kind/eu-contribution", "BudgetKindInItsScheme", "HasValue"),
-         V("id/scheme/priority-axis", "PriorityAxisSchemeMembers", "Class",
-           value="id/concept/budget-kind/eu-contribution"),
-         delete="<id/concept/budget-kind/eu-contribution> skos:inScheme [] .",
-         insert="<id/concept/budget-kind/eu-contribution>"
-                " skos:inScheme <id/scheme/priority-axis> ."),
-    case("priority axis in the scheme of specific objectives",
-         V("id/concept/priority-axis/3", "PriorityAxisInItsScheme", "HasValue"),
-         V("id/scheme/specific-objective", "SpecificObjectiveSchemeMembers", "Class",
-           value="id/concept/priority-axis/3"),
-         delete="<id/concept/priority-axis/3> skos:inScheme [] .",
-         insert="<id/concept/priority-axis/3> skos:inScheme <id/scheme/specific-objective> ."),
-    case("specific objective in the scheme of funds",
-         V("id/concept/specific-objective/6-1", "SpecificObjectiveInItsScheme", "HasValue"),
-         V(FUND_SCHEME, "FundSchemeMembers", "Class", value="id/concept/specific-objective/6-1"),
-         delete="<id/concept/specific-objective/6-1> skos:inScheme [] .",
-         insert=f"<id/concept/specific-objective/6-1> skos:inScheme <{FUND_SCHEME}> ."),
+    case(
+        "fund without its class",
+        V(FUND_SCHEME, "FundSchemeMembers", "Class", value=ERDF),
+        V(P, "FundInScheme", "Class", value=ERDF),
+        V(S, "FundInScheme", "Class", value=ERDF),
+        delete=f"<{ERDF}> a sixaika:Fund .",
+    ),
+    case(
+        "fund in the scheme of focus areas",
+        V(ERDF, "FundInItsScheme", "HasValue"),
+        V("id/scheme/focus-area", "FocusAreaSchemeMembers", "Class", value=ERDF),
+        delete=f"<{ERDF}> skos:inScheme [] .",
+        insert=f"<{ERDF}> skos:inScheme <id/scheme/focus-area> .",
+    ),
+    case(
+        "focus area in the scheme of cities",
+        V(OPEN_DATA, "FocusAreaInItsScheme", "HasValue"),
+        V("id/scheme/city", "CitySchemeMembers", "Class", value=OPEN_DATA),
+        delete=f"<{OPEN_DATA}> skos:inScheme [] .",
+        insert=f"<{OPEN_DATA}> skos:inScheme <id/scheme/city> .",
+    ),
+    case(
+        "city in the scheme of roles",
+        V("id/concept/city/oulu", "CityInItsScheme", "HasValue"),
+        V("id/scheme/role", "ProjectRoleSchemeMembers", "Class", value="id/concept/city/oulu"),
+        delete="<id/concept/city/oulu> skos:inScheme [] .",
+        insert="<id/concept/city/oulu> skos:inScheme <id/scheme/role> .",
+    ),
+    case(
+        "role in the scheme of budget kinds",
+        V("id/concept/role/partner", "ProjectRoleInItsScheme", "HasValue"),
+        V(
+            "id/scheme/budget-kind",
+            "BudgetKindSchemeMembers",
+            "Class",
+            value="id/concept/role/partner",
+        ),
+        delete="<id/concept/role/partner> skos:inScheme [] .",
+        insert="<id/concept/role/partner> skos:inScheme <id/scheme/budget-kind> .",
+    ),
+    case(
+        "budget kind in the scheme of priority axes",
+        V("id/concept/budget-kind/eu-contribution", "BudgetKindInItsScheme", "HasValue"),
+        V(
+            "id/scheme/priority-axis",
+            "PriorityAxisSchemeMembers",
+            "Class",
+            value="id/concept/budget-kind/eu-contribution",
+        ),
+        delete="<id/concept/budget-kind/eu-contribution> skos:inScheme [] .",
+        insert="<id/concept/budget-kind/eu-contribution> skos:inScheme <id/scheme/priority-axis> .",
+    ),
+    case(
+        "priority axis in the scheme of specific objectives",
+        V("id/concept/priority-axis/3", "PriorityAxisInItsScheme", "HasValue"),
+        V(
+            "id/scheme/specific-objective",
+            "SpecificObjectiveSchemeMembers",
+            "Class",
+            value="id/concept/priority-axis/3",
+        ),
+        delete="<id/concept/priority-axis/3> skos:inScheme [] .",
+        insert="<id/concept/priority-axis/3> skos:inScheme <id/scheme/specific-objective> .",
+    ),
+    case(
+        "specific objective in the scheme of funds",
+        V("id/concept/specific-objective/6-1", "SpecificObjectiveInItsScheme", "HasValue"),
+        V(FUND_SCHEME, "FundSchemeMembers", "Class", value="id/concept/specific-objective/6-1"),
+        delete="<id/concept/specific-objective/6-1> skos:inScheme [] .",
+        insert=f"<id/concept/specific-objective/6-1> skos:inScheme <{FUND_SCHEME}> .",
+    ),
 ]
 
 
@@ -602,29 +954,37 @@ def _short(term, base: str = BASE) -> str:
     text = str(term)
     for prefix in (base + "shapes#", base, str(SH)):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     return text.removesuffix("ConstraintComponent")
 
 
 def validate(graph: rdflib.Graph, base: str = BASE) -> list[Result]:
     _conforms, report, _text = pyshacl.validate(
-        graph, shacl_graph=shapes(base), inference="none", advanced=True, allow_warnings=True,
-        inplace=True)  # each graph is validated once: no need for pyshacl to copy it
+        graph,
+        shacl_graph=shapes(base),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
+    )  # each graph is validated once: no need for pyshacl to copy it
     results = []
     # Top-level results only: those of sh:node give their nested cause as sh:detail.
     for r in report.objects(report.value(None, RDF.type, SH.ValidationReport), SH.result):
         value = report.value(r, SH.value)
-        results.append(Result(
-            focus=_short(report.value(r, SH.focusNode), base),
-            shape=_short(report.value(r, SH.sourceShape), base),
-            component=_short(report.value(r, SH.sourceConstraintComponent), base),
-            severity=_short(report.value(r, SH.resultSeverity), base),
-            path=report.value(r, SH.resultPath),
-            value=None if value is None else _short(value, base),
-            constraint=_short(report.value(r, SH.sourceConstraint), base)
-            if (r, SH.sourceConstraint, None) in report else None,
-        ))
+        results.append(
+            Result(
+                focus=_short(report.value(r, SH.focusNode), base),
+                shape=_short(report.value(r, SH.sourceShape), base),
+                component=_short(report.value(r, SH.sourceConstraintComponent), base),
+                severity=_short(report.value(r, SH.resultSeverity), base),
+                path=report.value(r, SH.resultPath),
+                value=None if value is None else _short(value, base),
+                constraint=_short(report.value(r, SH.sourceConstraint), base)
+                if (r, SH.sourceConstraint, None) in report
+                else None,
+            )
+        )
     return results
 
 
@@ -671,8 +1031,11 @@ def test_case(c: Case):
     assert got == want
     for e in c.expect:
         if e.value is not None:
-            values = {r.value for r in results
-                      if (r.focus, r.shape, r.component) == (e.focus, e.shape, e.component)}
+            values = {
+                r.value
+                for r in results
+                if (r.focus, r.shape, r.component) == (e.focus, e.shape, e.component)
+            }
             assert values == {e.value}
     # The result names the path of the property shape that found it (none for node shapes).
     graph = shapes()
@@ -689,30 +1052,70 @@ def test_case(c: Case):
 
 # Which constraint component each core parameter activates (SHACL 1.0, section 4).
 CORE_PARAMETERS = {
-    SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind",
-    SH.minCount: "MinCount", SH.maxCount: "MaxCount", SH.minInclusive: "MinInclusive",
-    SH.maxInclusive: "MaxInclusive", SH.minExclusive: "MinExclusive",
-    SH.maxExclusive: "MaxExclusive", SH.minLength: "MinLength", SH.maxLength: "MaxLength",
-    SH.pattern: "Pattern", SH.languageIn: "LanguageIn", SH.uniqueLang: "UniqueLang",
-    SH.equals: "Equals", SH.disjoint: "Disjoint", SH.lessThan: "LessThan",
-    SH.lessThanOrEquals: "LessThanOrEquals", SH["not"]: "Not", SH["and"]: "And",
-    SH["or"]: "Or", SH.xone: "Xone", SH.node: "Node", SH.property: "Property",
-    SH.qualifiedMinCount: "QualifiedMinCount", SH.qualifiedMaxCount: "QualifiedMaxCount",
-    SH.closed: "Closed", SH.hasValue: "HasValue", SH["in"]: "In", SH.sparql: "SPARQL",
+    SH["class"]: "Class",
+    SH.datatype: "Datatype",
+    SH.nodeKind: "NodeKind",
+    SH.minCount: "MinCount",
+    SH.maxCount: "MaxCount",
+    SH.minInclusive: "MinInclusive",
+    SH.maxInclusive: "MaxInclusive",
+    SH.minExclusive: "MinExclusive",
+    SH.maxExclusive: "MaxExclusive",
+    SH.minLength: "MinLength",
+    SH.maxLength: "MaxLength",
+    SH.pattern: "Pattern",
+    SH.languageIn: "LanguageIn",
+    SH.uniqueLang: "UniqueLang",
+    SH.equals: "Equals",
+    SH.disjoint: "Disjoint",
+    SH.lessThan: "LessThan",
+    SH.lessThanOrEquals: "LessThanOrEquals",
+    SH["not"]: "Not",
+    SH["and"]: "And",
+    SH["or"]: "Or",
+    SH.xone: "Xone",
+    SH.node: "Node",
+    SH.property: "Property",
+    SH.qualifiedMinCount: "QualifiedMinCount",
+    SH.qualifiedMaxCount: "QualifiedMaxCount",
+    SH.closed: "Closed",
+    SH.hasValue: "HasValue",
+    SH["in"]: "In",
+    SH.sparql: "SPARQL",
 }
 # Predicates of a shape that are no constraint parameter (or only a companion of one).
 NOT_CONSTRAINTS = {
-    RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group,
-    SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target,
-    SH.deactivated, SH.flags, SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
-    SH.ignoredProperties, rdflib.RDFS.comment, rdflib.RDFS.label,
+    RDF.type,
+    SH.path,
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.target,
+    SH.deactivated,
+    SH.flags,
+    SH.qualifiedValueShape,
+    SH.qualifiedValueShapesDisjoint,
+    SH.ignoredProperties,
+    rdflib.RDFS.comment,
+    rdflib.RDFS.label,
 }
 
 
 def named_shapes(graph: rdflib.Graph) -> set[URIRef]:
     """Our shapes: the IRIs typed as node or property shapes."""
-    return {s for t in (SH.NodeShape, SH.PropertyShape)
-            for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    return {
+        s
+        for t in (SH.NodeShape, SH.PropertyShape)
+        for s in graph.subjects(RDF.type, t)
+        if isinstance(s, URIRef)
+    }
 
 
 def constraints(graph: rdflib.Graph) -> set[tuple[str, str]]:
@@ -777,33 +1180,50 @@ def test_every_shape_has_one_message_in_english_and_one_in_finnish():
 
 
 def messages_by_result(name: str) -> dict[str, list[str | None]]:
-    _c, report, _t = pyshacl.validate(broken(CASES_BY_NAME[name]), shacl_graph=shapes(),
-                                      inference="none", advanced=True, allow_warnings=True)
+    _c, report, _t = pyshacl.validate(
+        broken(CASES_BY_NAME[name]),
+        shacl_graph=shapes(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
     top = report.value(None, RDF.type, SH.ValidationReport)
-    return {_short(report.value(r, SH.sourceShape)):
-            sorted(m.language or "" for m in report.objects(r, SH.resultMessage))
-            for r in report.objects(top, SH.result)}
+    return {
+        _short(report.value(r, SH.sourceShape)): sorted(
+            m.language or "" for m in report.objects(r, SH.resultMessage)
+        )
+        for r in report.objects(top, SH.result)
+    }
 
 
-@pytest.mark.parametrize("name", ["fund from another scheme", "business ID without check digit",
-                                  "lead unknown"])
+@pytest.mark.parametrize(
+    "name", ["fund from another scheme", "business ID without check digit", "lead unknown"]
+)
 def test_messages_reach_the_report_in_both_languages(name):
     assert set(map(tuple, messages_by_result(name).values())) == {("en", "fi")}
 
 
-@pytest.mark.xfail(strict=True, reason="pyshacl 0.40 drops the language tags of the messages "
-                   "of sh:sparql results; the report must look them up in the shapes graph")
+@pytest.mark.xfail(
+    strict=True,
+    reason="pyshacl 0.40 drops the language tags of the messages "
+    "of sh:sparql results; the report must look them up in the shapes graph",
+)
 def test_messages_of_the_sparql_constraint_keep_their_language():
     assert messages_by_result("two organisations with the same business ID") == {
-        "BusinessIdIdentifiesOne": ["en", "fi"]}
+        "BusinessIdIdentifiesOne": ["en", "fi"]
+    }
 
 
 def test_severities_are_violation_by_default_and_warning_for_the_shoulds():
     graph = shapes()
     severities = {_short(s): _short(o) for s, o in graph.subject_objects(SH.severity)}
-    assert severities == {"ProjectTitleFi": "Warning", "ProjectTitleEn": "Warning",
-                          "ProjectDescriptionEn": "Warning",
-                          "ProjectLeadKnown": "Warning", "ProjectFundKnown": "Warning"}
+    assert severities == {
+        "ProjectTitleFi": "Warning",
+        "ProjectTitleEn": "Warning",
+        "ProjectDescriptionEn": "Warning",
+        "ProjectLeadKnown": "Warning",
+        "ProjectFundKnown": "Warning",
+    }
 
 
 def test_the_shapes_follow_the_configured_base():
@@ -812,12 +1232,15 @@ def test_the_shapes_follow_the_configured_base():
     assert validate(broken(case("valid"), base), base) == []
     # SPARQL that recognises a type by the end of its IRI; scheme IRIs as sh:hasValue and
     # as sh:targetNode.
-    for name in ("two projects with the same EURA code",
-                 "two organisations with the same business ID",
-                 "fund in the scheme of focus areas"):
+    for name in (
+        "two projects with the same EURA code",
+        "two organisations with the same business ID",
+        "fund in the scheme of focus areas",
+    ):
         c = CASES_BY_NAME[name]
         results = validate(broken(c, base), base)
         assert sorted((r.key(), r.value) for r in results) == sorted(
-            ((e.focus, e.shape, e.component, e.severity), e.value) for e in c.expect), name
+            ((e.focus, e.shape, e.component, e.severity), e.value) for e in c.expect
+        ), name
     for text in (ROOT / "shapes").glob("*.ttl"):
         assert "localhost" not in text.read_text(encoding="utf-8"), text

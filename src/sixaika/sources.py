@@ -435,9 +435,7 @@ def _value(
     key: str, kind: str, value: Any, context: Context, where: Where, at: tuple, nested: _NestedNodes
 ) -> Any:
     if isinstance(value, list):
-        return [
-            _value(key, kind, v, context, where, (*at, i), nested) for i, v in enumerate(value)
-        ]
+        return [_value(key, kind, v, context, where, (*at, i), nested) for i, v in enumerate(value)]
     if value is None:  # "endDate:" and nothing: JSON-LD would drop it without a word
         raise InputError(
             where(*at),

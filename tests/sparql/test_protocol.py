@@ -543,8 +543,9 @@ def test_a_repeated_get_is_replayed_without_running_the_query(sparql_client, mon
 
     runs = []
     real_run = service(sparql_client.application).run
-    monkeypatch.setattr(service(sparql_client.application), "run",
-                        lambda *a: runs.append(a) or real_run(*a))
+    monkeypatch.setattr(
+        service(sparql_client.application), "run", lambda *a: runs.append(a) or real_run(*a)
+    )
     url = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # replay test")
     first = sparql_client.get(url, headers={"Accept": "application/sparql-results+json"})
     second = sparql_client.get(url, headers={"Accept": "application/sparql-results+json"})
@@ -554,8 +555,11 @@ def test_a_repeated_get_is_replayed_without_running_the_query(sparql_client, mon
     other = sparql_client.get(url, headers={"Accept": "text/csv"})  # Accept is in the key
     assert other.status_code == 200 and len(runs) == 2
     for _ in range(2):
-        posted = sparql_client.post("/sparql", data={"query": "ASK {} # replay test"},
-                                    headers={"Accept": "application/sparql-results+json"})
+        posted = sparql_client.post(
+            "/sparql",
+            data={"query": "ASK {} # replay test"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
     assert posted.status_code == 200 and len(runs) == 4  # POST is never replayed
 
 
@@ -566,15 +570,21 @@ def test_a_body_without_length_is_bounded_too(sparql_client):
     body = b"ASK {} #" + b"x" * 5_000_000
     stream = io.BytesIO(body)
     response = sparql_client.post(
-        "/sparql", input_stream=stream, content_type="application/sparql-query",
+        "/sparql",
+        input_stream=stream,
+        content_type="application/sparql-query",
         environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
-        headers={"Accept": "application/sparql-results+json"})
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 413
     assert stream.tell() < 1_000_000  # stopped reading near the limit
     small = sparql_client.post(
-        "/sparql", input_stream=io.BytesIO(b"ASK {}"), content_type="application/sparql-query",
+        "/sparql",
+        input_stream=io.BytesIO(b"ASK {}"),
+        content_type="application/sparql-query",
         environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
-        headers={"Accept": "application/sparql-results+json"})
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert small.status_code == 200
 
 
@@ -636,8 +646,11 @@ def _raw_get(app, query_string: str, accept: str = JSON) -> tuple[str, dict, byt
         ('query=SELECT ("\u00e9" AS ?x) {}'.encode().decode("latin-1"), "200", '"value":"\u00e9"'),
         ("query=SELECT+%28%22%C3%A9%22+AS+%3Fx%29+%7B%7D", "200", '"value":"\u00e9"'),
         ("query=SELECT+%28%22%FF%22+AS+%3Fx%29+%7B%7D", "400", "not percent-encoded UTF-8"),
-        ("query=SELECT (1 AS ?x) {}\udcff".encode("utf-8", "surrogateescape").decode("latin-1"),
-         "400", "UTF-8"),
+        (
+            "query=SELECT (1 AS ?x) {}\udcff".encode("utf-8", "surrogateescape").decode("latin-1"),
+            "400",
+            "UTF-8",
+        ),
     ],
 )
 def test_query_strings_read_alike_on_both_paths(sparql_app, monkeypatch, raw, status, answer):

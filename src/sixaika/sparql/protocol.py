@@ -86,9 +86,7 @@ def _require_utf8(encoded: bytes, what: str) -> None:
     try:
         unquote_to_bytes(encoded).decode("utf-8")
     except UnicodeDecodeError as e:
-        raise QueryError(
-            400, f"{what} is not percent-encoded UTF-8 ({e.reason})."
-        ) from None
+        raise QueryError(400, f"{what} is not percent-encoded UTF-8 ({e.reason}).") from None
 
 
 def _form(request: Request) -> QueryRequest:
