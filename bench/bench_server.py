@@ -40,14 +40,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from load import drive  # bench/load.py, beside this script
 
-from sixaika.config import Settings
-from sixaika.describe import own_query
-from sixaika.namespaces import PREFIXES
-from sixaika.release import (
+from sixaika.build.release import (
     DUMP_FORMATS,
     dump_entry,
     write_web_files,
 )
+from sixaika.config import Settings
+from sixaika.namespaces import PREFIXES
+from sixaika.read.describe import own_query
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/synthetic/"

@@ -25,8 +25,8 @@ def test_core_modules_have_examples():
         "sixaika.config",
         "sixaika.context",
         "sixaika.jsonld",
-        "sixaika.store",
-        "sixaika.sources",
+        "sixaika.read.store",
+        "sixaika.build.sources",
         "sixaika.errors",
     ):
         assert doctest.testmod(importlib.import_module(name)).attempted > 0, name

@@ -9,10 +9,10 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from sixaika.build.sources import DATASETS, load_sources
 from sixaika.config import Settings
 from sixaika.context import Context
 from sixaika.jsonld import Compactor, compact
-from sixaika.sources import DATASETS, load_sources
 
 from .conftest import ROOT
 

@@ -21,8 +21,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from sixaika.read.store import RemoteRepo
 from sixaika.sparql.examples import examples
-from sixaika.store import RemoteRepo
 from sixaika.web import create_app, linkeddata
 
 from .live import free_port

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from sixaika.build.link import REUSED_VOCABULARIES
+from sixaika.build.sources import load_sources
 from sixaika.config import Settings
 from sixaika.context import Context
-from sixaika.link import REUSED_VOCABULARIES
-from sixaika.sources import load_sources
 
 from .conftest import ROOT
 

@@ -14,8 +14,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from sixaika import release as release_module
-from sixaika import shards
+from sixaika.build import release as release_module
+from sixaika.build import shards
 from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
 from sixaika.release import Release

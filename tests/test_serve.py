@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sixaika.build import Progress, build
 from sixaika.config import Settings
-from sixaika.serve import WARM_PATHS, warm_up_pages, watch_current_release
+from sixaika.web.server import WARM_PATHS, warm_up_pages, watch_current_release
 
 from .live import running_server
 

@@ -28,8 +28,8 @@ import rdflib
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.namespace import SH
 
+from sixaika.build.validate import load_shapes
 from sixaika.config import Settings
-from sixaika.validate import load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"

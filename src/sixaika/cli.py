@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
+from .build.upload import upload
 from .config import SETTINGS, Settings
 from .errors import InputError
-from .gsp import upload
 from .release import Release
 from .sparql.terminal import add_query_parser, run_query
 
@@ -132,7 +132,7 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from .serve import serve  # gunicorn is needed only here
+    from .web.server import serve  # gunicorn is needed only here
 
     if why := _why_build_first(Release.current(settings), settings):
         print(f"{why}: building one from the sources", file=sys.stderr)

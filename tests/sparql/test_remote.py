@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from sixaika.build.upload import data_endpoint, upload
 from sixaika.cli import main
-from sixaika.gsp import data_endpoint, upload
-from sixaika.store import OxigraphRepo, RemoteRepo
+from sixaika.read.store import OxigraphRepo, RemoteRepo
 from sixaika.web.sparql import service
 
 from ..live import free_port

@@ -16,8 +16,8 @@ from typing import TypeGuard
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..read.store import OxigraphRepo, RemoteRepo, Repo
 from ..release import Release
-from ..store import OxigraphRepo, RemoteRepo, Repo
 from . import QueryError, policy
 from .description import describe
 from .engine import Answer, Engine, Job, Limits

@@ -16,8 +16,8 @@ from typing import BinaryIO, TextIO
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..read.store import RemoteRepo
 from ..release import Release
-from ..store import RemoteRepo
 from . import QueryError
 from .examples import example
 from .formats import FORMAT_NAMES, accept_for

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..config import Settings
+from ..read.store import Repo, open_repo
 from ..release import Release
-from ..store import Repo, open_repo
-from . import catalog, dumps, home, http, linkeddata, represent, sparql, vocab, void
+from . import catalog, conduct, dumps, home, linkeddata, represent, sparql, vocab, void
 from .cache import ResponseCache
 
 
@@ -26,7 +26,7 @@ def create_app(
         repo = open_repo(settings, release)
     app = Flask(__name__)
     app.config.update(SIXAIKA_SETTINGS=settings, SIXAIKA_RELEASE=release, SIXAIKA_REPO=repo)
-    http.init_app(app)
+    conduct.init_app(app)
     represent.init_app(app, represent.Site(settings, repo, release))
     for blueprint in (home.bp, linkeddata.bp, catalog.bp, void.bp, dumps.bp, vocab.bp):
         app.register_blueprint(blueprint)

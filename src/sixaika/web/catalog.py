@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from ..metadata import DATASET_TEXTS, FORMAT_NAMES, catalog
+from ..read.metadata import DATASET_TEXTS, FORMAT_NAMES, catalog
 from .cache import mark_cacheable
 from .present import format_number
 from .represent import alternates, memo, send_rdf, site

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
-from ..describe import DCT, labels
+from ..read.describe import DCT, labels
 from ..sparql.examples import examples
 from . import i18n
 from .catalog import datasets

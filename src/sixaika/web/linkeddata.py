@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from ..describe import Description, describe, exists, labels, members
+from ..read.describe import Description, describe, exists, labels, members
 from .cache import mark_cacheable
 from .conneg import PAGE, split_extension
 from .present import Link, Names, Presenter, ResourcePage

@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from ..describe import LABEL_PROPERTIES, RDF_TYPE
-from ..metadata import LICENCE
+from ..read.describe import LABEL_PROPERTIES, RDF_TYPE
+from ..read.metadata import LICENCE
 from . import i18n
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

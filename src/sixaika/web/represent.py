@@ -26,8 +26,8 @@ from ..config import Settings
 from ..context import Context
 from ..jsonld import Compactor, expanded
 from ..namespaces import PREFIXES
+from ..read.store import Repo
 from ..release import Release
-from ..store import Repo
 from . import i18n
 from .cache import LRU, mark_cacheable
 from .conneg import (

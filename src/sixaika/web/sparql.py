@@ -38,7 +38,7 @@ from ..sparql.description import render
 from ..sparql.engine import Answer
 from ..sparql.formats import FORMATS, GRAPH, accept_for, negotiate, offered
 from ..sparql.service import Service
-from . import http, preconditions
+from . import conduct, preconditions
 from .cache import CACHEABLE, mark_cacheable
 from .present import LINKABLE_SCHEMES
 
@@ -130,7 +130,7 @@ class PlainQueries:
             "Content-Type": answer.content_type,
             "Content-Length": str(len(answer.body)),
             **_cache_headers(tag, svc.settings.max_age),
-            **http.CORS_HEADERS,
+            **conduct.CORS_HEADERS,
         }
         start_response("200 OK", list(headers.items()))
         return [answer.body]
@@ -242,7 +242,7 @@ def _prefers_html(header: str) -> bool:
 def _etag() -> str | None:
     if request.method not in ("GET", "HEAD"):
         return None
-    return _etag_for(http.repo().version, request.query_string.decode(), _accept())
+    return _etag_for(conduct.repo().version, request.query_string.decode(), _accept())
 
 
 def _etag_for(version: str, query_string: str, accept: str) -> str:

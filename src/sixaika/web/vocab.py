@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from ..describe import RDF_TYPE
+from ..read.describe import RDF_TYPE
 from . import i18n
 from .present import Link, Node, Presenter
 from .represent import alternates, finish, memo, same_query, send_rdf, site, tagged

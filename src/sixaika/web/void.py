@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
-from ..metadata import Counts, counts, void
+from ..read.metadata import Counts, counts, void
 from . import i18n
 from .present import Presenter
 from .represent import alternates, memo, send_rdf, site

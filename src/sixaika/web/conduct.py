@@ -6,8 +6,8 @@ from flask import Flask, Response, current_app, jsonify, render_template_string,
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from ..config import Settings
+from ..read.store import Repo
 from ..release import Release
-from ..store import Repo
 from . import i18n
 
 _ERROR_PAGE = """<!doctype html>

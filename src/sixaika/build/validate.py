@@ -16,10 +16,10 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
-from .config import Settings
-from .errors import InputError
+from ..config import Settings
+from ..errors import InputError
+from ..namespaces import PREFIXES
 from .link import owners_of, where_defined
-from .namespaces import PREFIXES
 from .sources import Sources
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}

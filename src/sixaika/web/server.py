@@ -16,9 +16,9 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from .config import Settings
-from .release import CURRENT
-from .web import create_app, sparql
+from ..config import Settings
+from ..release import CURRENT
+from . import create_app, sparql
 
 RELEASE_POLL_SECONDS = 2.0
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import InputError, InputErrors, Origin
-from .namespaces import PREFIXES, RDF_TYPE
+from ..config import Settings
+from ..errors import InputError, InputErrors, Origin
+from ..namespaces import PREFIXES, RDF_TYPE
 from .sources import Sources, did_you_mean
 
 _NAMES = {  # what a link may say instead of an id

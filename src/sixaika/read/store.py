@@ -22,8 +22,8 @@ from abc import ABC, abstractmethod
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .release import Release
+from ..config import Settings
+from ..release import Release
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 

@@ -18,10 +18,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import InputError
-from .release import Release
-from .store import RemoteRepo
+from ..config import Settings
+from ..errors import InputError
+from ..read.store import RemoteRepo
+from ..release import Release
 
 _DERIVED = (("/query", "/store"), ("/sparql", "/data"))  # Oxigraph server, Fuseki
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .namespaces import PREFIXES
+from ..config import Settings
+from ..namespaces import PREFIXES
 from .store import Repo
 
 NS = {

@@ -8,9 +8,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .config import Settings
+from ..config import Settings
+from ..release import Release
 from .link import check_links
-from .release import Release, write_release
+from .release import write_release
 from .shards import load_and_validate
 from .sources import Sources
 from .validate import Report

@@ -27,10 +27,10 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from .config import Settings
-from .context import Context
-from .errors import InputError, InputErrors, Origin
-from .namespaces import RDF_TYPE
+from ..config import Settings
+from ..context import Context
+from ..errors import InputError, InputErrors, Origin
+from ..namespaces import RDF_TYPE
 
 DATASETS = ("projects", "concepts", "ontology")
 _SOME_TYPES = "Project, FormalOrganization, Concept"

@@ -21,8 +21,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from .config import Settings
-from .errors import Origin
+from ..config import Settings
+from ..errors import Origin
 from .link import owners_of, where_defined
 from .sources import Sources, load_sources, source_files
 from .validate import Problem, Report, file_and_line, to_ox, validate_sources
