@@ -26,7 +26,9 @@ def test_core_modules_have_examples():
         "sixaika.context",
         "sixaika.jsonld",
         "sixaika.read.store",
-        "sixaika.build.sources",
+        "sixaika.build.values",
+        "sixaika.build.origins",
+        "sixaika.build.participants",
         "sixaika.errors",
     ):
         assert doctest.testmod(importlib.import_module(name)).attempted > 0, name

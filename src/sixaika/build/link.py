@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import InputError, InputErrors, Origin
 from ..namespaces import PREFIXES, RDF_TYPE
-from .sources import Sources, did_you_mean
+from .sources import Sources
+from .values import did_you_mean
 
 _NAMES = {  # what a link may say instead of an id
     PREFIXES["skos"] + name for name in ("prefLabel", "altLabel", "notation")

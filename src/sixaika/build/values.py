@@ -1,0 +1,243 @@
+"""Values: a YAML record's keys and values checked against the JSON-LD context, as read.
+
+Each key must be a term of ``ontology/context.jsonld``, each value of the kind its term
+takes (a link, texts by language, a date, a number); a problem is an ``InputError`` at
+the line the value was written on, with a guess at what a slip of the keyboard meant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..context import Context
+from ..errors import InputError, Origin
+from .origins import NestedNodes, Where
+from .participants import expand_participants
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # 1.3.2019
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_LOOKS_LIKE_A_HOST = re.compile(
+    r"^(www\d*\.|([a-z0-9-]+\.)+(fi|eu|se|com|org|net|io|info)(/|$))", re.IGNORECASE
+)
+
+
+def record_to_jsonld(record: dict, context: Context, where: Where, nested: NestedNodes) -> dict:
+    """Check a record's keys and values against the context; return its JSON-LD node."""
+    return _node(expand_participants(record, where), context, where, (), nested)
+
+
+def _node(mapping: dict, context: Context, where: Where, at: tuple, nested: NestedNodes) -> dict:
+    """A node's keys must be terms; a problem is told at the line of the key (path ``at``)."""
+    kinds = context.kinds
+    node = {}
+    if at and "id" not in mapping:
+        node["id"] = "_:" + nested.label(mapping, at)
+    for key, value in mapping.items():
+        kind = kinds.get(key) if isinstance(key, str) else None
+        if kind is None:
+            near = nearest(key, [k for k, v in kinds.items() if v != "class"])
+            raise InputError(
+                where(*at, key),
+                f"unknown property {key!r}: not a term of ontology/context.jsonld"
+                + did_you_mean(near),
+                fi=f"tuntematon kenttä {key!r} (ontology/context.jsonld ei tunne sitä)"
+                + did_you_mean(near, "fi"),
+            )
+        node[key] = _value(key, kind, value, context, where, (*at, key), nested)
+    return node
+
+
+def _value(
+    key: str, kind: str, value: Any, context: Context, where: Where, at: tuple, nested: NestedNodes
+) -> Any:
+    if isinstance(value, list):
+        return [_value(key, kind, v, context, where, (*at, i), nested) for i, v in enumerate(value)]
+    if value is None:  # "endDate:" and nothing: JSON-LD would drop it without a word
+        raise InputError(
+            where(*at),
+            f"{key} is empty: write its value, or leave the line out",
+            fi=f"{key} on tyhjä: kirjoita arvo tai poista rivi",
+        )
+    if kind == "type":
+        if not (
+            isinstance(value, str)
+            and (context.kinds.get(value) == "class" or _known_compact(value, context))
+        ):
+            near = nearest(value, [k for k, v in context.kinds.items() if v == "class"])
+            raise InputError(
+                where(*at),
+                f"unknown type {value!r}: not a class of ontology/context.jsonld"
+                + did_you_mean(near),
+                fi=f"tuntematon tyyppi {value!r}: ei ole ontology/context.jsonld:n luokka"
+                + did_you_mean(near, "fi"),
+            )
+        return value
+    if kind == "language":
+        return _language_map(key, value, where(*at))
+    if isinstance(value, dict):
+        return _node(value, context, where, at, nested)
+    if kind == "reference":
+        if not isinstance(value, str):
+            raise InputError(
+                where(*at),
+                f"{key}: expected a link (an IRI), got {value!r}",
+                fi=f"{key}: tähän kuuluu linkki (IRI), ei {value!r}",
+            )
+        _check_iri(value, context, where(*at), key)
+        return value
+    datatype = (context.definition(key) or {}).get("@type")
+    if datatype in _LITERAL_CHECKS:
+        problem = _LITERAL_CHECKS[datatype](value)
+        if problem:
+            raise InputError(where(*at), f"{key}: {problem[0]}", fi=f"{key}: {problem[1]}")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _not_a_date(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` is no xsd:date (en, fi), or None.
+
+    >>> _not_a_date(dt.date(2019, 3, 1)), _not_a_date("2019-03-01")
+    (None, None)
+    >>> _not_a_date("1.3.2019")[0]
+    "'1.3.2019' is not a date: write it as YYYY-MM-DD, here 2019-03-01"
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            dt.date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    shown = value.isoformat(" ") if isinstance(value, dt.datetime) else value
+    meant = _date_meant(value)
+    if meant:
+        return (
+            f"{shown!r} is not a date: write it as YYYY-MM-DD, here {meant}",
+            f"{shown!r} ei ole päivämäärä: kirjoita se muodossa VVVV-KK-PP, tässä {meant}",
+        )
+    return (
+        f"{shown!r} is not a date: write it as YYYY-MM-DD, e.g. 2019-03-01",
+        f"{shown!r} ei ole päivämäärä: kirjoita se muodossa VVVV-KK-PP, esimerkiksi 2019-03-01",
+    )
+
+
+def _date_meant(value: Any) -> str | None:
+    """The date a date with a time, or a Finnish date (1.3.2019), stands for."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    finnish = _FINNISH_DATE.match(str(value))
+    if finnish:
+        day, month, year = (int(part) for part in finnish.groups())
+        with contextlib.suppress(ValueError):
+            return dt.date(year, month, day).isoformat()
+    return None
+
+
+def _not_a_decimal(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` is no xsd:decimal (en, fi), or None.
+
+    >>> _not_a_decimal(552200), _not_a_decimal(552200.5), _not_a_decimal("552200.50")
+    (None, None, None)
+    >>> _not_a_decimal("1 234,50")[0]
+    "'1 234,50' is not a number: write digits only, with a point for decimals, e.g. 1234.50"
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return None
+    if isinstance(value, str) and _DECIMAL.match(value):
+        return None
+    return (
+        f"{value!r} is not a number: write digits only, with a point for decimals, e.g. 1234.50",
+        f"{value!r} ei ole luku: kirjoita pelkät numerot ja desimaalit pisteen jälkeen, "
+        "esimerkiksi 1234.50",
+    )
+
+
+# What a source value of a typed term must be, checked as it is read: an ill-typed literal
+# would otherwise reach the shapes, whose comparisons fail on it (pyshacl even raises).
+_LITERAL_CHECKS = {"xsd:date": _not_a_date, "xsd:decimal": _not_a_decimal}
+
+
+def _language_map(key: str, value: Any, at: Origin) -> dict:
+    if not isinstance(value, dict):
+        raise InputError(
+            at,
+            f"{key}: expected texts by language, e.g. {{fi: ..., en: ...}}",
+            fi=f"{key}: tähän kuuluvat tekstit kielittäin, esimerkiksi {{fi: ..., en: ...}}",
+        )
+    for tag, text in value.items():
+        if not isinstance(tag, str) or not _LANGUAGE_TAG.match(tag):
+            lower = str(tag).lower() if _LANGUAGE_TAG.match(str(tag).lower()) else None
+            raise InputError(
+                at,
+                f"{key}: {tag!r} is not a language tag "
+                + (f"(write it in lower case: {lower})" if lower else "(fi, en, sv, ...)"),
+                fi=f"{key}: {tag!r} ei ole kielikoodi "
+                + (f"(kirjoita se pienin kirjaimin: {lower})" if lower else "(fi, en, sv, ...)"),
+            )
+        if not isinstance(text, str | list):
+            raise InputError(
+                at,
+                f"{key}.{tag}: expected text, got {text!r}",
+                fi=f"{key}.{tag}: tähän kuuluu teksti, ei {text!r}",
+            )
+    return value
+
+
+def _known_compact(value: str, context: Context) -> bool:
+    prefix, sep, _ = value.partition(":")
+    return bool(sep) and prefix in context.prefixes
+
+
+def _check_iri(value: str, context: Context, at: Origin, key: str) -> None:
+    prefix, sep, _ = value.partition(":")
+    if " " in value:
+        raise InputError(
+            at,
+            f"{key}: {value!r} is not a link: write the id of a record (such as "
+            "organisation/oulun-kaupunki) or a web address (https://...)",
+            fi=f"{key}: {value!r} ei ole linkki: kirjoita tietueen tunniste (esimerkiksi "
+            "organisation/oulun-kaupunki) tai verkko-osoite (https://...)",
+        )
+    if _LOOKS_LIKE_A_HOST.match(value):
+        raise InputError(
+            at,
+            f"{key}: write a web address in full: https://{value}",
+            fi=f"{key}: kirjoita verkko-osoite kokonaan: https://{value}",
+        )
+    if sep and "/" not in prefix and prefix not in context.prefixes and prefix not in _IRI_SCHEMES:
+        raise InputError(
+            at,
+            f"unknown prefix {prefix!r} in {value!r}",
+            fi=f"tuntematon etuliite {prefix!r} arvossa {value!r}",
+        )
+
+
+def nearest(word: str, words: Iterable[str]) -> str | None:
+    """The known word a slip of the keyboard may have meant, if one is near.
+
+    >>> nearest("titel", ["title", "fund"]), nearest("xyz", ["title"])
+    ('title', None)
+    """
+    close = difflib.get_close_matches(str(word), list(words), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def did_you_mean(near: str | None, lang: str = "en") -> str:
+    """
+    >>> did_you_mean("title"), did_you_mean("title", "fi"), did_you_mean(None)
+    ("; did you mean 'title'?", "; tarkoititko 'title'?", '')
+    """
+    if near is None:
+        return ""
+    return f"; tarkoititko {near!r}?" if lang == "fi" else f"; did you mean {near!r}?"
