@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from .config import Settings
-from .errors import InputError
+from .errors import InputError, Origin
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Context:
         except FileNotFoundError:
             raise InputError(path, "file not found") from None
         except json.JSONDecodeError as e:
-            raise InputError(f"{path}:{e.lineno}", f"not valid JSON: {e.msg}") from None
+            raise InputError(Origin(path, e.lineno), f"not valid JSON: {e.msg}") from None
         return cls(document)
 
     @property

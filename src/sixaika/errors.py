@@ -16,6 +16,15 @@ class Origin:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
+    def sort_key(self) -> tuple[str, int]:
+        """By file, then by line, as a person reads them (a whole file first).
+
+        >>> places = [Origin(Path("b"), 1), Origin(Path("a"), 9), Origin(Path("a"))]
+        >>> [str(place) for place in sorted(places, key=Origin.sort_key)]
+        ['a', 'a:9', 'b:1']
+        """
+        return (str(self.path), self.line or 0)
+
 
 class InputError(Exception):
     """Source input that cannot be used at all (exit code 2), told in English or Finnish.

@@ -25,7 +25,7 @@ from ..config import Settings
 from ..errors import Origin
 from .link import owners_of, where_defined
 from .sources import Sources, load_sources, source_files
-from .validate import Problem, Report, file_and_line, to_ox, validate_sources
+from .validate import Problem, Report, to_ox, validate_sources
 
 # Below this much project data one process is quicker than starting a pool.
 PARALLEL_FROM_BYTES = 2_000_000
@@ -108,8 +108,8 @@ def _shard(task: tuple[Settings, list[Path], list[Path], str]) -> ShardResult:
     )
 
 
-def _file_of(problem: Problem) -> Path:
-    return Path(file_and_line(problem.where)[0])
+def _file_of(problem: Problem) -> Path | None:
+    return problem.where.path if isinstance(problem.where, Origin) else None
 
 
 def _owner_path(subject, owners: dict, sources: Sources) -> Path | None:

@@ -17,7 +17,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from ..config import Settings
-from ..errors import InputError
+from ..errors import InputError, Origin
 from ..namespaces import PREFIXES
 from .link import owners_of, where_defined
 from .sources import Sources
@@ -62,7 +62,7 @@ def _verdict(conforms: bool, violations: int, warnings: int, lang: str) -> str:
 @dataclass(frozen=True)
 class Problem:
     severity: str
-    where: str
+    where: Origin | str  # where it was written; a resource no file defines: its IRI
     resource: str
     path: str | None
     value: str | None
@@ -88,7 +88,7 @@ class Report:
         severity = SEVERITY_ORDER.get(problem.severity, 3)
         return (
             severity,
-            *file_and_line(problem.where),
+            *place_order(problem.where),
             problem.resource,
             problem.path or "",
             problem.message,
@@ -114,7 +114,7 @@ class Report:
                 "conforms": self.conforms,
                 "violations": self.violations,
                 "warnings": self.warnings,
-                "results": [asdict(p) for p in self.problems],
+                "results": [{**asdict(p), "where": str(p.where)} for p in self.problems],
             },
             ensure_ascii=False,
             indent=2,
@@ -208,7 +208,7 @@ def _problems(
                 continue
             yield Problem(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                where=str(where_defined(to_ox(focus), owners, sources, _property(path))),
+                where=where_defined(to_ox(focus), owners, sources, _property(path)),
                 resource=_resource(focus, owners, settings),
                 path=_short(path, settings) if path is not None else None,
                 value=_short(value, settings) if value is not None else None,
@@ -216,9 +216,9 @@ def _problems(
             )
 
 
-def file_and_line(where: str) -> tuple[str, int]:
-    path, _, line = where.rpartition(":")
-    return (path, int(line)) if line.isdigit() else (where, 0)
+def place_order(where: Origin | str) -> tuple[str, int]:
+    """Problems by file and line; those of a resource no file defines by its IRI."""
+    return where.sort_key() if isinstance(where, Origin) else (where, 0)
 
 
 def _resource(focus, owners: dict, settings: Settings) -> str:
