@@ -601,7 +601,8 @@ def test_charts_have_a_text_alternative_that_keeps_their_links(client):
     html = _page(client, "/", "fi")
     assert 'role="img"' not in html  # which would hide the links inside from screen readers
     assert html.count("<details><summary>Luettelona</summary>") == html.count("<svg") >= 4
-    assert '<a href="/doc/concept/city/oulu?lang=fi">Oulu</a>: 14 hanketta</li>' in html
+    # the count grows with the bundled data; the link and the wording are what is tested
+    assert re.search(r'<a href="/doc/concept/city/oulu\?lang=fi">Oulu</a>: \d+ hanketta</li>', html)
     assert '<a href="/doc/project/a70011?lang=fi">Kuutoskaupunkien avoin data</a>: 1.7.2014' in html
 
 
