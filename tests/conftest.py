@@ -1,4 +1,5 @@
-"""Shared fixtures: settings on a temporary release folder, the bundled release, the app."""
+"""Shared fixtures: settings on a temporary release folder, the bundled release, the app,
+a writable copy of the sources, the mini project (helpers: ``support.py``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import pytest
 from sixaika.build import Progress, build
 from sixaika.config import Settings
 from sixaika.release import Release
-from sixaika.web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+from .support import ROOT, copy_mini, open_app
 
 
 @pytest.fixture(scope="session")
@@ -36,11 +36,19 @@ def project_copy(tmp_path) -> Settings:
     return Settings.from_env({}, root=str(tmp_path), releases=str(tmp_path / "releases"))
 
 
+@pytest.fixture
+def mini(tmp_path, monkeypatch) -> Path:
+    """The mini project (synthetic), writable, run from its own folder with no settings."""
+    copy_mini(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for name in ("SIXAIKA_ROOT", "SIXAIKA_RELEASES", "SIXAIKA_BASE", "SIXAIKA_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def app(bundled_settings, bundled_release):
-    app = create_app(bundled_settings, release=bundled_release)
-    app.config.update(TESTING=False)  # errors take the production path: no traces
-    return app
+    return open_app(bundled_settings, bundled_release)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 
 from sixaika.config import SETTINGS
 
-from .conftest import ROOT
+from .support import ROOT
 
 
 def test_settings_table_matches_config():

@@ -14,7 +14,7 @@ from sixaika.config import Settings
 from sixaika.context import Context
 from sixaika.jsonld import Compactor, compact
 
-from .conftest import ROOT
+from .support import ROOT
 
 
 @pytest.mark.parametrize("base", ["http://localhost:8000/", "https://example.org/synthetic/"])

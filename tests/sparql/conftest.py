@@ -7,31 +7,19 @@ these tests do not depend on the bundled data.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from sixaika.config import Settings
 from sixaika.release import Release
 from sixaika.sparql import synthetic
-from sixaika.web import create_app
 from sixaika.web.sparql import service
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sparql" / "synthetic.trig"
-BASE = synthetic.BASE
-ID = BASE + "id/"
-TIME_LIMIT = 3  # seconds: the tests' SIXAIKA_QUERY_TIMEOUT
-
-
-def settings_for(root: Path, **overrides: str) -> Settings:
-    values = {"root": str(root), "releases": str(root / "releases")}
-    values |= {"query_timeout": str(TIME_LIMIT)} | overrides
-    return Settings.from_env({"SIXAIKA_BASE": BASE}, **values)
+from ..support import SYNTHETIC_TRIG, LiveServer, open_app, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -46,14 +34,8 @@ def sparql_settings(sparql_root) -> Settings:
 
 @pytest.fixture(scope="session")
 def sparql_release(sparql_settings) -> Release:
-    quads = ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    quads = ox.parse(path=str(SYNTHETIC_TRIG), format=ox.RdfFormat.TRIG)
     return synthetic.write_release(quads, sparql_settings)
-
-
-def open_app(settings: Settings, release: Release) -> Flask:
-    app = create_app(settings, release=release)
-    app.config.update(TESTING=False)  # errors take the production path
-    return app
 
 
 @pytest.fixture(scope="session")
@@ -66,20 +48,6 @@ def sparql_app(sparql_settings, sparql_release) -> Iterator[Flask]:
 @pytest.fixture
 def sparql_client(sparql_app):
     return sparql_app.test_client()
-
-
-class LiveServer:
-    """The app on a real HTTP server on 127.0.0.1 (threaded, as gunicorn's gthread is)."""
-
-    def __init__(self, app: Flask):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(5)
 
 
 @pytest.fixture(scope="session")

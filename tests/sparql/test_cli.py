@@ -14,7 +14,7 @@ import pytest
 from sixaika.cli import main
 from sixaika.sparql import terminal
 
-from .conftest import BASE, ID
+from ..support import BASE, ID
 
 
 @pytest.fixture

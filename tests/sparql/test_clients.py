@@ -24,7 +24,7 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import BASE, ID
+from ..support import BASE, ID
 
 PREFIX = f"PREFIX sixaika: <{BASE}def/6aika#> PREFIX dct: <http://purl.org/dc/terms/> "
 SELECT = PREFIX + "SELECT ?p ?title WHERE { ?p a sixaika:Project ; dct:title ?title " \

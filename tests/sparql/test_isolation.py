@@ -19,7 +19,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -28,11 +27,18 @@ from sixaika.sparql.engine import Job
 from sixaika.sparql.worker import WorkerOptions
 from sixaika.web.sparql import service
 
-from .conftest import FIXTURE, TIME_LIMIT, LiveServer, open_app, settings_for
+from ..support import (
+    RUNAWAY,
+    SYNTHETIC_TRIG,
+    TIME_LIMIT,
+    Listener,
+    LiveServer,
+    open_app,
+    settings_for,
+)
 
 ABORTS = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 SEGFAULTS = "SELECT * " + "{" * 5000 + "}" * 5000
-RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 SIMPLE = "SELECT (COUNT(*) AS ?n) { ?s a ?type }"
 
 
@@ -54,7 +60,7 @@ def test_the_hazards_are_real():
     for query, signal_number in ((ABORTS, -6), (SEGFAULTS, -11)):
         script = (
             "import sys, pyoxigraph as ox; s = ox.Store();"
-            f"s.extend(ox.parse(path={str(FIXTURE)!r}, format=ox.RdfFormat.TRIG));"
+            f"s.extend(ox.parse(path={str(SYNTHETIC_TRIG)!r}, format=ox.RdfFormat.TRIG));"
             "list(s.query(sys.stdin.read(), use_default_graph_as_union=True))"
         )
         done = subprocess.run(
@@ -138,41 +144,6 @@ def test_all_workers_busy_is_503_with_retry_after(tight):
 
 
 # SERVICE: no request leaves the server unless the operator allowed its endpoint ------------
-
-
-class Listener:
-    """A SPARQL endpoint stand-in on 127.0.0.1 that counts the requests it gets."""
-
-    BINDING = {"x": {"type": "literal", "value": "from afar"}}
-    ANSWER = {"head": {"vars": ["x"]}, "results": {"bindings": [BINDING]}}
-
-    def __init__(self):
-        self.requests: list[str] = []
-        listener = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server naming
-                listener.requests.append(self.path)
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                body = json.dumps(listener.ANSWER).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST  # noqa: N815
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sixaika.sparql.engine import Engine, Job
 from sixaika.sparql.policy import read
 from sixaika.web.sparql import service
 
-from .conftest import BASE, ID
+from ..support import BASE, ID
 
 PREFIXES = f"PREFIX : <{ID}> PREFIX sixaika: <{BASE}def/6aika#> "
 TURTLE, JSONLD = "text/turtle", "application/ld+json"

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import urllib.parse
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -17,12 +16,11 @@ from rdflib.namespace import Namespace
 
 from sixaika.web.sparql import service
 
-from .conftest import BASE, ID, open_app, settings_for
+from ..support import BASE, ID, ROOT, open_app, settings_for
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

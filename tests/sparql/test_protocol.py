@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from .conftest import BASE, ID
+from ..support import BASE, ID
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/6aika#Project> }} ORDER BY ?p"

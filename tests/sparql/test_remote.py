@@ -25,11 +25,7 @@ from sixaika.cli import main
 from sixaika.read.store import OxigraphRepo, RemoteRepo
 from sixaika.web.sparql import service
 
-from ..live import free_port
-from .conftest import BASE, ID, open_app, settings_for
-from .test_isolation import RUNAWAY, Listener
-
-ROOT = Path(__file__).resolve().parents[2]
+from ..support import BASE, ID, RUNAWAY, Listener, free_port, open_app, settings_for
 
 
 def oxigraph_command() -> str:
@@ -178,17 +174,6 @@ def test_query_command_with_a_remote_store(loaded, capsys):
     code = main(["--base", BASE, "--root", loaded.root, "--releases", loaded.releases,
                  "--store", loaded.store, "query", "ASK { ?s a ?type }"])  # fmt: skip
     assert code == 0 and capsys.readouterr().out == "true\n"
-
-
-@pytest.fixture
-def mini(tmp_path, monkeypatch) -> Path:
-    """The pipeline tests' mini project, built from its own folder."""
-    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", tmp_path, dirs_exist_ok=True)
-    shutil.copy(ROOT / "ontology" / "context.jsonld", tmp_path / "ontology")
-    monkeypatch.chdir(tmp_path)
-    for name in ("SIXAIKA_ROOT", "SIXAIKA_RELEASES", "SIXAIKA_BASE", "SIXAIKA_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
 
 
 def test_build_store_loads_the_release(oxigraph, mini, capsys):

@@ -16,7 +16,7 @@ from sixaika.sparql.engine import Job
 from sixaika.sparql.worker import open_store
 from sixaika.web.sparql import service
 
-from .conftest import BASE, open_app, settings_for
+from ..support import BASE, open_app, settings_for
 
 PREFIXES = f"PREFIX sixaika: <{BASE}def/6aika#> PREFIX dct: <http://purl.org/dc/terms/> "
 SELECTS = (

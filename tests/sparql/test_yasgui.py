@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ..test_browser import CHROMIUM, Browser, running_server
-from .conftest import BASE
+from ..support import BASE, CHROMIUM, ROOT, Browser, running_server
 
-ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() or not (NODE_MODULES / "@zazuko" / "yasgui").is_dir(),

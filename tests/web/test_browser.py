@@ -7,36 +7,14 @@ link, and take a screenshot (kept under the pytest temporary folder).
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .live import running_server
+from ..support import CHROMIUM, Browser, running_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium installed")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,900",
-    "--remote-debugging-port=0",
-]
 
 
 @pytest.fixture(scope="module")
@@ -46,71 +24,6 @@ def server(bundled_settings, bundled_release):
         {"SIXAIKA_ROOT": bundled_settings.root, "SIXAIKA_RELEASES": bundled_settings.releases}
     ) as url:
         yield url
-
-
-class Browser:
-    """Just enough of the DevTools protocol: navigate, evaluate, screenshot."""
-
-    def __init__(self) -> None:
-        from websockets.sync.client import connect
-
-        self.profile = tempfile.mkdtemp(prefix="chromium-")
-        self.process = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        port = self._devtools_port()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            page = next(t for t in json.load(r) if t["type"] == "page")
-        self.socket = connect(page["webSocketDebuggerUrl"], max_size=None)
-        self.ids = itertools.count(1)
-        self.call("Page.enable")
-
-    def _devtools_port(self) -> int:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            if "DevTools listening on ws://" in line:
-                return int(line.split("ws://127.0.0.1:", 1)[1].split("/", 1)[0])
-        raise RuntimeError("Chromium did not start its DevTools endpoint")
-
-    def call(self, method: str, **params):
-        number = next(self.ids)
-        self.socket.send(json.dumps({"id": number, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv(timeout=30))
-            if message.get("id") == number:
-                if "error" in message:
-                    raise RuntimeError(message["error"])
-                return message["result"]
-
-    def open(self, url: str) -> None:
-        self.call("Page.navigate", url=url)
-        deadline = time.monotonic() + 30
-        while self.evaluate("document.readyState") != "complete":
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not load")
-            time.sleep(0.05)
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    def screenshot(self, path: Path) -> bytes:
-        data = base64.b64decode(
-            self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
-        )
-        path.write_bytes(data)
-        return data
-
-    def close(self) -> None:
-        self.socket.close()
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=20)
-        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from sixaika.read.store import RemoteRepo
 from sixaika.sparql.examples import examples
 from sixaika.web import create_app, linkeddata
 
-from .live import free_port
+from ..support import free_port
 
 RDF_FORMATS = {  # Accept -> rdflib parser
     "text/turtle": "turtle",

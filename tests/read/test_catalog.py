@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from pathlib import Path
 
 import pytest
 import rdflib
 from pyshacl import validate
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
 
-ROOT = Path(__file__).resolve().parents[1]
-DCAT_AP = ROOT.parent / "shared" / "dcat-ap"
+from ..support import shared
+
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
 
@@ -22,11 +21,10 @@ def official_shapes(*names: str) -> rdflib.Graph:
     Upstream defect: a few ``sh:property`` links point to shapes 3.0.1 no longer defines
     (no ``sh:path``); pyshacl refuses such a graph, so those links are dropped.
     """
-    if not DCAT_AP.is_dir():
-        pytest.skip(f"the official DCAT-AP shapes are not here ({DCAT_AP})")
+    folder = shared("dcat-ap")
     graph = rdflib.Graph()
     for name in names:
-        graph.parse(DCAT_AP / name, format="turtle")
+        graph.parse(folder / name, format="turtle")
     for shape, prop in list(graph.subject_objects(SH.property)):
         if (prop, SH.path, None) not in graph:
             graph.remove((shape, SH.property, prop))

@@ -20,20 +20,6 @@ from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
 from sixaika.release import Release
 
-HERE = Path(__file__).parent
-ROOT = HERE.parent
-
-
-@pytest.fixture
-def mini(tmp_path, monkeypatch) -> Path:
-    """A writable synthetic project with the real context, run from its own folder."""
-    shutil.copytree(HERE / "fixtures" / "mini", tmp_path, dirs_exist_ok=True)
-    shutil.copy(ROOT / "ontology" / "context.jsonld", tmp_path / "ontology")
-    monkeypatch.chdir(tmp_path)
-    for name in ("SIXAIKA_ROOT", "SIXAIKA_RELEASES", "SIXAIKA_BASE"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main([*args])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.parse
 import urllib.request
@@ -13,15 +12,11 @@ from sixaika.build import Progress, build
 from sixaika.config import Settings
 from sixaika.web.server import WARM_PATHS, warm_up_pages, watch_current_release
 
-from .live import running_server
-
-HERE = Path(__file__).parent
+from ..support import copy_mini, running_server
 
 
 def _mini(root: Path) -> dict[str, str]:
-    shutil.copytree(HERE / "fixtures" / "mini", root, dirs_exist_ok=True)
-    shutil.copy(HERE.parent / "ontology" / "context.jsonld", root / "ontology")
-    return {"SIXAIKA_ROOT": str(root)}
+    return {"SIXAIKA_ROOT": str(copy_mini(root))}
 
 
 def _title_served(url: str) -> str:

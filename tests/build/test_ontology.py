@@ -10,7 +10,7 @@ from sixaika.build.sources import load_sources
 from sixaika.config import Settings
 from sixaika.context import Context
 
-from .conftest import ROOT
+from ..support import ROOT
 
 SETTINGS = Settings.from_env({}, root=str(ROOT))
 NS = SETTINGS.vocab

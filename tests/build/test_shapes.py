@@ -20,7 +20,6 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pyshacl
 import pytest
@@ -31,7 +30,8 @@ from rdflib.namespace import SH
 from sixaika.build.validate import load_shapes
 from sixaika.config import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+from ..support import ROOT
+
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
 BASE = "https://example.org/synthetic/"  # synthetic test data lives here
 SHAPES = BASE + "shapes#"
