@@ -9,6 +9,7 @@ writes it (``sixaika.build.release``) and everything that serves reads it throug
         manifest.json
         store/                       (pyoxigraph, opened read-only by readers)
         dumps/projects.ttl, projects.nt, projects.jsonld, concepts.*, ontology.*
+        index/                       (the search index, read by ``sixaika.search``)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .config import Settings
+from .search import SearchIndex, open_index
 
 CURRENT = "current"
 CONTEXT_FILE, SHAPES_FILE = "context.jsonld", "shapes.ttl"  # published beside the dumps
@@ -48,6 +50,13 @@ class Release:
     def open_store(self) -> ox.Store:
         """The release's store, read-only: any number of processes may open it."""
         return ox.Store.read_only(str(self.path / "store"))
+
+    def open_index(self) -> SearchIndex | None:
+        """The release's search index (None in a release built before there was one)."""
+        about = self.manifest.get("index")
+        if not about:
+            return None
+        return open_index(self.path / about["folder"], about, self.id)
 
     def dump_path(self, name: str) -> Path:
         return self.path / "dumps" / name

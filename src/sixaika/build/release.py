@@ -27,6 +27,7 @@ from ..context import Context
 from ..forked import Forked
 from ..jsonld import Compactor
 from ..release import CONTEXT_FILE, CURRENT, SHAPES_FILE, Release, new_release_id
+from ..search import INDEX_FOLDER, write_index
 from .sources import DATASETS, Sources
 from .validate import load_shapes
 
@@ -48,8 +49,8 @@ def write_release(
     release_id = new_release_id()
     building = root / f".building-{release_id}"
     building.mkdir()
-    progress("writing the store and the dumps")
-    datasets = _write_store_and_dumps(sources, settings, building)
+    progress("writing the store, the dumps and the search index")
+    datasets, index = _write_store_and_dumps(sources, settings, building)
     write_web_files(settings, building)
     manifest = {
         "id": release_id,
@@ -58,6 +59,7 @@ def write_release(
         "source_commit": _source_commit(settings.root_path),
         "triples": sum(d["triples"] for d in datasets.values()),
         "datasets": datasets,
+        "index": index,
     }
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     final = root / release_id
@@ -67,13 +69,16 @@ def write_release(
     return Release(final)
 
 
-def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -> dict[str, Any]:
-    """The store and each dataset's dumps (with their gzip copies), three things at once.
+def _write_store_and_dumps(
+    sources: Sources, settings: Settings, folder: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The store, each dataset's dumps (with their gzip copies) and the search index.
 
     The JSON-LD is compacted in Python, so on big data in a forked process of its own.
     Loading the store and gzip run in Rust and zlib, which release the GIL; so they go on
     in a thread while this one writes Turtle and N-Triples from the quads in memory
-    (quicker than reading them back from the store).
+    (quicker than reading them back from the store). The search index is read from the
+    store once it is loaded: it holds exactly what the store holds.
     """
     (folder / "dumps").mkdir()
     by_graph = _triples_by_graph(sources, settings)
@@ -88,6 +93,7 @@ def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -
             del nquads
             files = _write_rdf_dumps(by_graph, settings, folder, side)
             loaded.result()  # re-raises what failed in the thread
+        index = write_index(store, settings.base, folder / INDEX_FOLDER, settings.build_processes)
         for name, entry in jsonld.result().items():
             files[name]["jsonld"] = entry
     finally:
@@ -102,7 +108,7 @@ def _write_store_and_dumps(sources: Sources, settings: Settings, folder: Path) -
         }
     del store
     gc.collect()  # the store's files must be closed before the folder is renamed
-    return datasets
+    return datasets, index
 
 
 def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox.Triple]]:

@@ -1,0 +1,474 @@
+"""The embedded search index: tantivy (Rust, from PyPI), one folder in each release.
+
+Chosen by measurement (bench/bench_search.py, README): at a million projects a
+common word is ranked in 5 ms where SQLite FTS5 takes 2.5 s, facet counts of a
+filtered table take 1-12 ms against 80-200 ms in SQL, and the index builds several
+times faster. Finnish and the other languages are analysed in Python
+(``analysis.Analyser``) and indexed as space-separated terms, so the query side
+analyses words the same way.
+
+Each project's table row is a document too: its filters are raw-text fast fields
+(terms aggregations count them), and every sortable column has a rank field, the
+project's place in that column's order, computed once at build time. A page is then
+"rank above the cursor, ordered by rank, first 50", whatever the column, which is
+keyset pagination without ties.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from .analysis import Analyser
+from .documents import Contents, Document
+from .index import (
+    BY_TITLE,
+    COLUMNS,
+    EVERY_PROJECT,
+    FACETS,
+    KINDS,
+    BadCursor,
+    FacetValue,
+    Filters,
+    Hit,
+    Kind,
+    Page,
+    Participant,
+    ProjectRow,
+    Results,
+    SearchIndex,
+    Sort,
+    Suggestion,
+)
+
+CONTENTS = "contents.json"  # beside tantivy's own files: labels, facets, how it was built
+FORMAT = 1
+LANGS = ("fi", "en", "sv")
+LABELLED = ("title", "lead", "cities", "fund", "focus_area", "priority_axis")  # sorted per lang
+FACET_FIELDS = {  # facet -> field
+    "city": "city",
+    "organisation": "organisation",
+    "role": "role",
+    "fund": "fund",
+    "focus_area": "focus_area",
+    "priority_axis": "priority_axis",
+    "year": "year",
+}
+TEXT_SNIPPET = 400  # characters of a description kept for result lists
+
+
+def sort_field(column: str, lang: str) -> str:
+    return f"sort_{column}_{lang}" if column in LABELLED else f"sort_{column}"
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("iri", stored=True, tokenizer_name="raw", index_option="basic")
+    b.add_text_field("kind", tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_text_field("code", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("name", tokenizer_name="whitespace")  # analysed terms
+    b.add_text_field("text", tokenizer_name="whitespace")
+    b.add_text_field("words", tokenizer_name="whitespace", index_option="basic")  # as written
+    b.add_integer_field("suggest_rank", fast=True)
+    b.add_text_field("doc", stored=True, index_option="basic")
+    for facet in FACET_FIELDS.values():
+        if facet == "year":
+            b.add_integer_field(facet, indexed=True, fast=True)
+        else:
+            b.add_text_field(facet, tokenizer_name="raw", index_option="basic", fast=True)
+    for name in ("start_year", "end_year"):
+        b.add_integer_field(name, indexed=True, fast=True)
+    b.add_float_field("total_budget", indexed=True, fast=True)
+    for column in COLUMNS:
+        for lang in LANGS if column in LABELLED else ("",):
+            b.add_integer_field(sort_field(column, lang), indexed=True, fast=True)
+    return b.build()
+
+
+SCHEMA = _schema()
+
+
+# Writing ---------------------------------------------------------------------------
+
+
+def write(contents: Contents, folder: Path, analyser: Analyser, threads: int = 1) -> dict[str, Any]:
+    """Write the index of ``contents`` into ``folder``; what the manifest says of it."""
+    folder.mkdir(parents=True)
+    index = tantivy.Index(SCHEMA, path=str(folder))
+    writer = index.writer(heap_size=128_000_000 * threads, num_threads=threads)
+    rows = {row.iri: row for row in contents.rows}
+    ranks = _ranks(contents.rows, contents.labels)
+    suggest_order = {d.iri: n for n, d in enumerate(sorted(contents.documents, key=_suggest_key))}
+    for document in contents.documents:
+        row = rows.get(document.iri) if document.kind == "project" else None
+        writer.add_document(_document(document, row, ranks, suggest_order[document.iri], analyser))
+    writer.commit()
+    writer.wait_merging_threads()
+    facets = TantivyIndex(folder, analyser, facets={}).facets(EVERY_PROJECT)
+    about = {
+        "format": FORMAT,
+        "engine": "tantivy",
+        "analyser": analyser.name,
+        "documents": len(contents.documents),
+        "projects": len(contents.rows),
+    }
+    extra = {"labels": contents.labels, "facets": {k: _pairs(v) for k, v in facets.items()}}
+    (folder / CONTENTS).write_text(json.dumps({**about, **extra}, ensure_ascii=False))
+    return about
+
+
+def _pairs(values: list[FacetValue]) -> list[list[Any]]:
+    return [[v.value, v.count] for v in values]
+
+
+def _suggest_key(document: Document) -> tuple[int, str]:
+    names = [n for values in document.names.values() for n in values]
+    return (min((len(n) for n in names), default=1 << 30), document.iri)
+
+
+def _document(
+    document: Document,
+    row: ProjectRow | None,
+    ranks: dict[str, dict[str, int]],
+    suggest_rank: int,
+    analyser: Analyser,
+) -> tantivy.Document:
+    names, texts = document.names, document.texts
+    d = tantivy.Document()
+    d.add_text("iri", document.iri)
+    d.add_text("kind", document.kind)
+    for _, code in document.codes:
+        d.add_text("code", code.casefold())
+    d.add_text("name", _analysed(names, analyser))
+    d.add_text("text", _analysed(texts, analyser))
+    d.add_text(
+        "words",
+        " ".join(w.casefold() for v in names.values() for n in v for w in analyser.words(n)),
+    )
+    d.add_integer("suggest_rank", suggest_rank)
+    stored = {
+        "kind": document.kind,
+        "names": document.best_names(),
+        "all_names": {lang: values for lang, values in names.items() if lang},
+        "codes": [list(c) for c in document.codes],
+        "texts": {lang: v[0][:TEXT_SNIPPET] for lang, v in texts.items() if v and lang},
+    }
+    if row is not None:
+        stored["row"] = asdict(row)
+        _add_row(d, row, ranks)
+    d.add_text("doc", json.dumps(stored, ensure_ascii=False, separators=(",", ":")))
+    return d
+
+
+def _analysed(by_lang: dict[str, list[str]], analyser: Analyser) -> str:
+    """Every term of every text, each analysed in its own language (untagged: as Finnish)."""
+    return " ".join(
+        term
+        for lang, values in by_lang.items()
+        for value in values
+        for term in analyser.terms(value, lang or "fi")
+    )
+
+
+def _add_row(d: tantivy.Document, row: ProjectRow, ranks: dict[str, dict[str, int]]) -> None:
+    for value in row.cities:
+        d.add_text("city", value)
+    for p in row.participants:
+        d.add_text("organisation", p.organisation)
+        d.add_text("role", f"{p.role} {p.organisation}")
+    for facet in ("fund", "focus_area", "priority_axis"):
+        for value in getattr(row, facet):
+            d.add_text(facet, value)
+    first, last = _year(row.start), _year(row.end)
+    if first is not None:
+        d.add_integer("start_year", first)
+        d.add_integer("end_year", last if last is not None else first)
+        for year in range(first, (last if last is not None else first) + 1):
+            d.add_integer("year", year)
+    if row.total_budget is not None:
+        d.add_float("total_budget", row.total_budget)
+    for name, by_iri in ranks.items():
+        d.add_integer(name, by_iri[row.iri])
+
+
+def _year(value: str | None) -> int | None:
+    return int(value[:4]) if value and value[:4].isdigit() else None
+
+
+def _ranks(rows: list[ProjectRow], labels: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+    """For each sort field, each row's place in its order: by value, then by IRI; rows
+    without a value after all others (last in ascending order, first in descending)."""
+    ranks = {}
+    for column in COLUMNS:
+        for lang in LANGS if column in LABELLED else ("",):
+            key = _sort_key(column, lang, labels)
+            keyed = [(k is None, "" if k is None else k, r.iri) for r in rows for k in (key(r),)]
+            keyed.sort()
+            ranks[sort_field(column, lang)] = {iri: n for n, (*_, iri) in enumerate(keyed)}
+    return ranks
+
+
+def _sort_key(
+    column: str, lang: str, labels: dict[str, dict[str, str]]
+) -> Callable[[ProjectRow], Any]:
+    def name(by_lang: dict[str, str]) -> str | None:
+        for choice in (lang, *LANGS):
+            if by_lang.get(choice):
+                return by_lang[choice].casefold()
+        return None
+
+    def names(iris: Iterable[str]) -> str | None:
+        found = sorted(n for iri in iris if (n := name(labels.get(iri, {}))) is not None)
+        return " ".join(found) if found else None
+
+    if column == "title":
+        return lambda row: name(row.title)
+    if column in LABELLED:
+        return lambda row: names(getattr(row, column))
+    return lambda row: getattr(row, column)
+
+
+# Reading ---------------------------------------------------------------------------
+
+
+class TantivyIndex(SearchIndex):
+    def __init__(
+        self,
+        folder: Path,
+        analyser: Analyser,
+        version: str = "",
+        facets: dict[str, Any] | None = None,
+    ):
+        self.index = tantivy.Index.open(str(folder))
+        self.searcher = self.index.searcher()
+        self._analyser, self.version = analyser, version
+        self.analyser = analyser.name
+        if facets is None:
+            about = json.loads((folder / CONTENTS).read_text(encoding="utf-8"))
+            self._labels: dict[str, dict[str, str]] = about["labels"]
+            self._all_facets = {
+                k: [FacetValue(v, n) for v, n in pairs] for k, pairs in about["facets"].items()
+            }
+        else:  # while the build writes it
+            self._labels, self._all_facets = {}, None
+
+    # Search ------------------------------------------------------------------------
+    def search(
+        self, q: str, kinds: tuple[Kind, ...] = KINDS, limit: int = 20, offset: int = 0
+    ) -> Results:
+        words = self._analyser.words(q)
+        forms = [self._analyser.query_forms(w) for w in words]
+        terms = frozenset(t for f in forms for t in f)
+        scope = _any(_terms("kind", kinds))
+        code = _term("code", q.strip().casefold()) if q.strip() else None
+        tiers: list[tuple[str, Any]] = []
+        if code is not None:
+            tiers.append(("code", _all(scope, code)))
+        if forms:
+            in_names = _all(*(_any(_terms("name", f)) for f in forms))
+            anywhere = _all(*(_any([*_terms("name", f), *_terms("text", f)]) for f in forms))
+            earlier = [t for _, t in tiers]
+            tiers.append(("name", _all(scope, in_names, exclude=earlier)))
+            tiers.append(("text", _all(scope, anywhere, exclude=[*earlier, in_names])))
+        hits, total = [], 0  # total: matches in the tiers before this one
+        for matched, query in tiers:
+            wanted = max(0, offset + limit - total)  # of this tier's best, the page needs
+            found = self.searcher.search(query, max(1, wanted), count=True)
+            for _, address in found.hits[max(0, offset - total) : wanted]:
+                hits.append(self._hit(address, matched))
+            total += found.count
+        return Results(hits, total, self.analyser, terms)
+
+    def _stored(self, address: Any) -> tuple[str, dict[str, Any]]:
+        document = self.searcher.doc(address)
+        return document["iri"][0], json.loads(document["doc"][0])
+
+    def _hit(self, address: Any, matched: str) -> Hit:
+        iri, stored = self._stored(address)
+        return _hit(iri, stored, matched)
+
+    def get(self, iri: str) -> Hit | None:
+        found = self.searcher.search(_term("iri", iri), 1)
+        if not found.hits:
+            return None
+        return self._hit(found.hits[0][1], "code")
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        words = [w.casefold() for w in self._analyser.words(prefix)]
+        if not words:
+            return []
+        *whole, start = words
+        query = _all(
+            *(_term("words", w) for w in whole),
+            tantivy.Query.regex_query(SCHEMA, "words", re.escape(start) + ".*"),
+        )
+        found = self.searcher.search(
+            query, limit, order_by_field="suggest_rank", order=tantivy.Order.Asc
+        )
+        suggestions = []
+        for _, address in found.hits:
+            iri, stored = self._stored(address)
+            label, lang = _starting(stored["all_names"], words)
+            suggestions.append(Suggestion(iri, stored["kind"], label, lang))
+        return suggestions
+
+    def lookup(self, code: str, kind: str | None = None) -> str | None:
+        found = self.searcher.search(_term("code", code.strip().casefold()), 10)
+        for _, address in found.hits:
+            iri, stored = self._stored(address)
+            codes = {(k, c.casefold()) for k, c in stored["codes"]}
+            if any(c == code.strip().casefold() and kind in (None, k) for k, c in codes):
+                return iri
+        return None
+
+    # The project table ---------------------------------------------------------------
+    def rows(
+        self,
+        filters: Filters = EVERY_PROJECT,
+        sort: Sort = BY_TITLE,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page:
+        field = sort_field(sort.column, sort.lang)
+        query = self._filtered(filters)
+        total = self.searcher.search(query, 1, count=True).count
+        if cursor is not None:
+            after = _cursor_rank(cursor, field, sort.descending)
+            bounds = (None, after) if sort.descending else (after, None)
+            query = _all(query, _range(field, *bounds))
+        order = tantivy.Order.Desc if sort.descending else tantivy.Order.Asc
+        found = self.searcher.search(
+            query, limit + 1, count=False, order_by_field=field, order=order
+        )
+        page = [self._stored(address)[1]["row"] for _, address in found.hits[:limit]]
+        ranks = [rank for rank, _ in found.hits[:limit]]
+        more = len(found.hits) > limit
+        rows = [_row(r) for r in page]
+        return Page(rows, total, _cursor(field, sort.descending, ranks[-1]) if more else None)
+
+    def facets(self, filters: Filters = EVERY_PROJECT) -> dict[str, list[FacetValue]]:
+        if filters == EVERY_PROJECT and self._all_facets is not None:
+            return self._all_facets
+        aggregations = {
+            facet: {"terms": {"field": field, "size": 100_000}}
+            for facet, field in FACET_FIELDS.items()
+        }
+        counted = self.searcher.aggregate(self._filtered(filters), aggregations)
+        found = {}
+        for facet in FACETS:
+            buckets = counted.get(facet, {}).get("buckets", [])
+            values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
+            values.sort(key=lambda v: (-v.count, v.value))
+            found[facet] = values
+        return found
+
+    def labels(self, iri: str) -> dict[str, str]:
+        return self._labels.get(iri, {})
+
+    def _filtered(self, f: Filters) -> Any:
+        parts = [_term("kind", "project")]
+        for facet in ("city", "fund", "focus_area", "priority_axis"):
+            if values := getattr(f, facet):
+                parts.append(_any(_terms(facet, values)))
+        if f.organisation:
+            if f.role:
+                parts.append(_any(_terms("role", [f"{f.role} {o}" for o in f.organisation])))
+            else:
+                parts.append(_any(_terms("organisation", f.organisation)))
+        if f.year_to is not None:
+            parts.append(_range("start_year", None, f.year_to + 1))
+        if f.year_from is not None:
+            parts.append(_range("end_year", f.year_from - 1, None))
+        if f.budget_min is not None or f.budget_max is not None:
+            parts.append(_float_range("total_budget", f.budget_min, f.budget_max))
+        if f.text.strip():
+            forms = [self._analyser.query_forms(w) for w in self._analyser.words(f.text)]
+            code = _term("code", f.text.strip().casefold())
+            words = _all(*(_any([*_terms("name", s), *_terms("text", s)]) for s in forms))
+            parts.append(_any([code, words]) if forms else code)
+        return _all(*parts)
+
+
+def _hit(iri: str, stored: dict[str, Any], matched: str) -> Hit:
+    return Hit(
+        iri=iri,
+        kind=stored["kind"],
+        names=stored["names"],
+        codes=tuple(c for _, c in stored["codes"]),
+        matched=matched,  # type: ignore[arg-type]
+        texts=stored["texts"],
+    )
+
+
+def _row(stored: dict[str, Any]) -> ProjectRow:
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+    values["participants"] = tuple(Participant(**p) for p in stored["participants"])
+    return ProjectRow(**values)
+
+
+def _starting(names: dict[str, list[str]], words: list[str]) -> tuple[str, str]:
+    """The name (and its language) whose words start as typed; the first name otherwise."""
+    for lang, values in names.items():
+        for name in values:
+            folded = [w.casefold() for w in Analyser.words(name)]
+            if all(any(w.startswith(typed) for w in folded) for typed in words):
+                return name, lang
+    lang, values = next(iter(names.items()), ("", [""]))
+    return values[0], lang
+
+
+# Queries ---------------------------------------------------------------------------
+
+
+def _term(field: str, value: str) -> Any:
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
+def _terms(field: str, values: Iterable[str]) -> list[Any]:
+    return [_term(field, v) for v in values]
+
+
+def _any(queries: list[Any]) -> Any:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+
+def _all(*queries: Any, exclude: Iterable[Any] = ()) -> Any:
+    clauses = [(tantivy.Occur.Must, q) for q in queries]
+    clauses += [(tantivy.Occur.MustNot, q) for q in exclude]
+    return tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else queries[0]
+
+
+def _range(field: str, above: int | None, below: int | None) -> Any:
+    """Values strictly between ``above`` and ``below`` (None: unbounded)."""
+    return tantivy.Query.range_query(
+        SCHEMA,
+        field,
+        tantivy.FieldType.Integer,
+        above,
+        below,
+        include_lower=above is None,
+        include_upper=below is None,
+    )
+
+
+def _float_range(field: str, low: float | None, high: float | None) -> Any:
+    return tantivy.Query.range_query(SCHEMA, field, tantivy.FieldType.Float, low, high)
+
+
+def _cursor(field: str, descending: bool, rank: int) -> str:
+    return f"{field}.{'d' if descending else 'a'}.{rank}"
+
+
+def _cursor_rank(cursor: str, field: str, descending: bool) -> int:
+    name, direction, rank = (cursor.rsplit(".", 2) + ["", ""])[:3]
+    if name != field or direction != ("d" if descending else "a") or not rank.isdigit():
+        raise BadCursor(f"this cursor is not one of this table's pages: {cursor!r}")
+    return int(rank)

@@ -1,0 +1,164 @@
+"""The search index in the release: what it finds, in which order, and the project table."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sixaika.read.store import OxigraphRepo
+from sixaika.search.analysis import Analyser, voikko
+from sixaika.search.engine import TantivyIndex
+from sixaika.search.index import BadCursor, Filters, SearchIndex, Sort
+
+
+@pytest.fixture(scope="module")
+def index(bundled_release) -> SearchIndex:
+    found = bundled_release.open_index()
+    assert found is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def base(bundled_settings) -> str:
+    return bundled_settings.id_base
+
+
+def needs_voikko():
+    if voikko() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Voikko (libvoikko1 + voikko-fi) must be installed where CI runs")
+        pytest.skip("Voikko is not installed")
+
+
+def test_the_release_holds_the_index_of_its_own_store(bundled_release, bundled_settings):
+    about = bundled_release.manifest["index"]
+    assert (bundled_release.path / about["folder"]).is_dir()
+    assert about["engine"] == "tantivy" and about["analyser"] in ("voikko", "snowball")
+    repo = OxigraphRepo.open(bundled_release)
+    v = bundled_settings.vocab
+    (row,) = repo.select(f"SELECT (COUNT(?p) AS ?n) {{ ?p a <{v}Project> }}")
+    assert about["projects"] == int(row["n"].value)
+
+
+def test_voikko_finds_inflected_finnish_words_by_their_base_forms(index, base):
+    needs_voikko()
+    assert index.analyser == "voikko"
+    cities = {h.iri for h in index.search("kaupungin", limit=50).hits}
+    assert base + "organisation/oulun-kaupunki" in cities  # "Oulun kaupunki"
+    projects = {h.iri for h in index.search("hankkeet", limit=50).hits}
+    assert base + "project/6aika-koordinaatiohanke" in projects  # a compound of "hanke"
+    words = Analyser(voikko())
+    assert words.terms("kaupungin", "fi") == words.terms("kaupunki", "fi") == ["kaupunki"]
+
+
+def test_without_voikko_the_snowball_stemmer_cuts_endings_but_not_gradation(
+    bundled_release, bundled_settings, tmp_path, base
+):
+    stems = Analyser(finnish=None)
+    assert stems.name == "snowball"
+    hanke = stems.terms("hanke", "fi")
+    assert all(stems.terms(w, "fi") == hanke for w in ("hankkeet", "hankkeen", "hankkeiden"))
+    # Consonant gradation (nk -> ng) is beyond a stemmer: this is why Voikko is preferred.
+    assert stems.terms("kaupungin", "fi") != stems.terms("kaupunki", "fi")
+    from sixaika.search.documents import read
+    from sixaika.search.engine import write
+
+    store = bundled_release.open_store()
+    write(read(store, bundled_settings.base), tmp_path / "index", stems)
+    fallback = TantivyIndex(tmp_path / "index", stems)
+    assert fallback.search("kaupungin").analyser == "snowball"
+    found = {h.iri for h in fallback.search("hankkeet", limit=50).hits}
+    assert base + "project/cohewe" in found  # its description says "hanke"
+
+
+def test_an_exact_code_ranks_first(index, base):
+    first = index.search("A70202").hits[0]
+    assert (first.iri, first.matched) == (base + "project/a70202", "code")
+    first = index.search("0187690-1").hits[0]
+    assert (first.iri, first.matched) == (base + "organisation/oulun-kaupunki", "code")
+
+
+def test_names_rank_before_texts(index, base):
+    hits = index.search("liikenne", limit=50).hits
+    tiers = [h.matched for h in hits]
+    assert "name" in tiers and "text" in tiers
+    assert tiers == sorted(tiers, key=["code", "name", "text"].index)
+
+
+def test_results_page_through_every_match_once(index):
+    every = index.search("kaupunki", limit=100)
+    pages = [index.search("kaupunki", limit=3, offset=n).hits for n in range(0, every.total, 3)]
+    assert [h.iri for page in pages for h in page] == [h.iri for h in every.hits]
+
+
+def test_suggestions_start_with_what_was_typed(index, base):
+    found = index.suggest("kuutos")
+    assert found and all(s.label.casefold().startswith("kuutos") for s in found)
+    assert base + "project/a70011" in {s.iri for s in found}
+    several = index.suggest("oulun kau")
+    assert several[0].iri == base + "organisation/oulun-kaupunki"
+    assert index.suggest("") == []
+
+
+def test_lookup_by_eura_code_and_business_id(index, base):
+    assert index.lookup("a70202") == base + "project/a70202"
+    assert index.lookup("0187690-1", "business-id") == base + "organisation/oulun-kaupunki"
+    assert index.lookup("0187690-1", "eura-code") is None
+    assert index.lookup("A99999") is None
+
+
+CITY_FUND_PROJECTS = """
+SELECT ?p (MIN(?title) AS ?t) (MIN(?start) AS ?s) (MAX(?total) AS ?b) WHERE {{
+  ?p a <{v}Project> ; <{v}fund> <{c}fund/erdf> ; <{v}lead>|<{v}partner> ?o .
+  ?o <http://www.w3.org/ns/org#unitOf>*/<http://purl.org/dc/terms/spatial> <{c}city/oulu> .
+  OPTIONAL {{ ?p <http://purl.org/dc/terms/title> ?title FILTER(LANG(?title) = "fi") }}
+  OPTIONAL {{ ?p <http://purl.org/dc/terms/temporal>/<http://www.w3.org/ns/dcat#startDate> ?start }}
+  OPTIONAL {{ ?p <{v}budget> [ <https://schema.org/value> ?total ;
+                               <{v}budgetKind> <{c}budget-kind/total-budget> ] }}
+}} GROUP BY ?p
+"""
+
+
+def test_table_rows_equal_the_sparql_answer_for_the_same_filter(
+    index, bundled_release, bundled_settings, base
+):
+    repo = OxigraphRepo.open(bundled_release)
+    query = CITY_FUND_PROJECTS.format(v=bundled_settings.vocab, c=base + "concept/")
+    expected = {
+        r["p"].value: (
+            r["t"].value if "t" in r else None,
+            r["s"].value if "s" in r else None,
+            float(r["b"].value) if "b" in r else None,
+        )
+        for r in repo.select(query)
+    }
+    assert len(expected) >= 2  # the filter means something on the bundled data
+    filters = Filters(city=(base + "concept/city/oulu",), fund=(base + "concept/fund/erdf",))
+    page = index.rows(filters, limit=100)
+    found = {r.iri: (r.title.get("fi"), r.start, r.total_budget) for r in page.rows}
+    assert found == expected and page.total == len(expected) and page.next is None
+
+
+def test_keyset_pages_follow_the_sort_and_end(index):
+    everything = index.rows(Filters(), Sort("total_budget", descending=True), limit=1000).rows
+    budgets = [r.total_budget for r in everything if r.total_budget is not None]
+    assert budgets == sorted(budgets, reverse=True)
+    seen, cursor = [], None
+    while True:
+        page = index.rows(Filters(), Sort("total_budget", descending=True), cursor, limit=4)
+        seen += page.rows
+        if page.next is None:
+            break
+        cursor = page.next
+    assert [r.iri for r in seen] == [r.iri for r in everything]
+    with pytest.raises(BadCursor):
+        index.rows(Filters(), Sort("title"), cursor)  # a cursor of another order
+
+
+def test_facet_counts_count_the_filtered_rows(index, base):
+    fund = Filters(fund=(base + "concept/fund/erdf",))
+    rows = index.rows(fund, limit=1000).rows
+    counts = {v.value: v.count for v in index.facets(fund)["city"]}
+    assert counts and all(n == sum(city in r.cities for r in rows) for city, n in counts.items())
+    assert {v.value: v.count for v in index.facets()["fund"]}[fund.fund[0]] == len(rows)
