@@ -137,6 +137,18 @@ def test_ontology_formats_are_the_ontology_graph(client_module, bundled_release,
     assert client_module.get("/ontology").status_code == 301
 
 
+def test_ontology_page_shows_each_terms_alignments_and_why(client_module):
+    page = client_module.get("/def/6aika", headers={"Accept": "text/html"}).get_data(as_text=True)
+    nav = page[page.index("<nav aria-label") : page.index("</nav>", page.index("<nav aria-label"))]
+    assert 'href="#alignments"' not in nav  # the mapping set is no term
+    budget = page[page.index('<section id="budget"') :]
+    budget = budget[: budget.index("</section>")]
+    assert ">has narrower match</a>" in budget and ">eurio:hasTotalCost</a>" in budget
+    table = page[page.index('<section id="alignments"') :]
+    assert "eurio:hasTotalCost is the total cost only" in table
+    assert ">Total budget</a>" in table  # a concept the mapping set maps, by its name
+
+
 def test_shapes_page_has_an_anchor_for_every_named_shape(client_module):
     turtle = client_module.get("/shapes.ttl")
     assert turtle.status_code == 200
@@ -531,7 +543,7 @@ def test_redirects_keep_the_language(client):
     moved = client.get("/ontology?lang=fi")
     assert moved.status_code == 301 and moved.location == "/def/6aika?lang=fi"
     assert client.get("/ontology.ttl").location == "/def/6aika.ttl"
-    assert client.get("/def/6aika/0.1.0?lang=fi").location == "/def/6aika?lang=fi"
+    assert client.get("/def/6aika/0.2.0?lang=fi").location == "/def/6aika?lang=fi"
 
 
 def test_the_query_form_keeps_the_language(client):
@@ -706,7 +718,7 @@ def test_a_page_is_the_same_by_extension_or_by_accept(app):
 
 def test_ontology_version_iri(client):
     """The version IRI answers 303 to the ontology; any other 'version' is a plain 404."""
-    assert client.get("/def/6aika/0.1.0").status_code == 303
+    assert client.get("/def/6aika/0.2.0").status_code == 303
     for other in ("9.9.9", "a b", "<x>", "%20"):
         assert client.get(f"/def/6aika/{other}").status_code == 404, other
 

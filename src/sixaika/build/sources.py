@@ -118,10 +118,15 @@ def _read_text(path: Path) -> str:
 def _read_turtle(
     path: Path, graph: ox.NamedNode, settings: Settings, sources: Sources
 ) -> list[ox.Quad]:
-    """Turtle; the ontology's relative IRIs resolve against the base, data's against id/."""
+    """Turtle; the ontology's relative IRIs resolve against the base, data's against id/.
+
+    A text that must name one of our IRIs in full (the ontology's namespace, a literal) is
+    written against the default base and moved to ours, as the context and shapes are.
+    """
     base = settings.base if graph.value == settings.graph("ontology") else settings.id_base
+    text = settings.rebase(_read_text(path))
     try:
-        parsed = ox.parse(_read_text(path).encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
+        parsed = ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
         quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
     except SyntaxError as e:
         message = str(e.args[0]) if e.args else str(e)

@@ -353,7 +353,9 @@ class Presenter:
             cut,
         )
 
-    def text_of(self, subject: ox.NamedNode, properties: tuple[str, ...]) -> tuple[str, str] | None:
+    def text_of(
+        self, subject: ox.NamedNode | ox.BlankNode, properties: tuple[str, ...]
+    ) -> tuple[str, str] | None:
         """The first of ``properties`` that has a text, in the reader's language if it can."""
         for p in properties:
             texts = {

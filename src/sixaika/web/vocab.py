@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from ..read.describe import RDF_TYPE
+from ..read.describe import RDF_TYPE, labels, linked_iris
 from . import i18n
 from .present import Link, Node, Presenter
 from .represent import alternates, finish, memo, same_query, send_rdf, site, tagged
@@ -29,7 +29,19 @@ OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SH = "http://www.w3.org/ns/shacl#"
 CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
+TERM_TYPES = CLASS_TYPES | {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
 SHOWN_APART = {RDFS + "label", RDFS + "comment", RDF_TYPE, RDFS + "isDefinedBy"}
+ALIGNMENTS_ANCHOR = "alignments"  # the mapping set is {base}def/6aika#alignments
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One SSSOM mapping record: subject, SKOS relation, target, and why."""
+
+    subject: Link
+    relation: Link
+    target: Link
+    comment: str | None
 
 
 @dataclass
@@ -43,6 +55,7 @@ class Entry:
     node: Node
     extra: list[str] = field(default_factory=list)  # small print (usage, severity, ...)
     links: list[Link] = field(default_factory=list)
+    alignments: list[Alignment] = field(default_factory=list)
 
 
 # Ontology ------------------------------------------------------------------------
@@ -70,14 +83,19 @@ def ontology(ext: str | None) -> Response:
     path = f"{request.script_root}/def/6aika"
 
     def html(triples: list[ox.Triple], lang: str) -> str:
-        presenter = Presenter(triples, site().names(), lang)
+        # Records of ours the ontology links to (its agent, concepts it maps) by name.
+        ours = sorted(i for i in linked_iris(triples) if i.startswith(site().settings.id_base))
+        presenter = Presenter(triples + labels(site().repo, ours), site().names(), lang)
         head = presenter.resource_page(ontology_iri())
-        classes, properties = _terms(presenter, triples, lang)
+        alignments = _alignments(presenter, triples)
+        classes, properties = _terms(presenter, triples, lang, alignments)
         return render_template(
             "vocab.html",
             page=head,
             classes=classes,
             properties=properties,
+            alignments=alignments,
+            alignments_anchor=ALIGNMENTS_ANCHOR,
             alternates=alternates(path),
         )
 
@@ -100,18 +118,20 @@ def ontology_alias(ext: str | None) -> Response:
     return redirect(same_query(f"{request.script_root}/def/6aika{suffix}"), code=301)
 
 
-def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str):
+def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str, alignments: list[Alignment]):
+    """The classes and properties the ontology mints, each with its alignments."""
     vocab = site().settings.vocab
     counts = usage()
     kinds: dict[str, set[str]] = {}
     for t in triples:
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(vocab):
-            kinds.setdefault(t.subject.value, set())
-            if t.predicate.value == RDF_TYPE:
-                kinds[t.subject.value].add(t.object.value)
+        if t.subject.value.startswith(vocab) and t.predicate.value == RDF_TYPE:
+            kinds.setdefault(t.subject.value, set()).add(t.object.value)
     classes, properties = [], []
     for iri, types in sorted(kinds.items()):
+        if not types & TERM_TYPES:
+            continue  # the mapping set, also in our namespace, has a section of its own
         entry = _entry(presenter, iri, iri[len(vocab) :], lang)
+        entry.alignments = [a for a in alignments if a.subject.iri == iri]
         used = counts.get(iri, 0)
         entry.extra.append(f"{i18n.text('used', lang)}: {i18n.counted('times', lang, used)}")
         if used:
@@ -120,6 +140,23 @@ def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str):
             )
         (classes if types & CLASS_TYPES else properties).append(entry)
     return classes, properties
+
+
+def _alignments(presenter: Presenter, triples: list[ox.Triple]) -> list[Alignment]:
+    """The mapping set's records (reified as owl:Axiom), in the order of their subjects."""
+    parts: dict[ox.Term, dict[str, ox.Term]] = {}
+    for t in triples:
+        if t.predicate.value.startswith(OWL + "annotated"):
+            parts.setdefault(t.subject, {})[t.predicate.value[len(OWL + "annotated") :]] = t.object
+    found = []
+    for record, part in parts.items():
+        if {"Source", "Property", "Target"} <= part.keys() and isinstance(record, ox.BlankNode):
+            link = {k: presenter.names.link(v.value, presenter.lang) for k, v in part.items()}
+            comment = presenter.text_of(record, (RDFS + "comment",))
+            found.append(
+                Alignment(link["Source"], link["Property"], link["Target"], comment and comment[0])
+            )
+    return sorted(found, key=lambda a: (a.subject.text.casefold(), a.target.iri))
 
 
 def _entry(presenter: Presenter, iri: str, anchor: str, lang: str) -> Entry:
