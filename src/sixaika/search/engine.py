@@ -308,15 +308,17 @@ class TantivyIndex(SearchIndex):
             *(_term("words", w) for w in whole),
             tantivy.Query.regex_query(SCHEMA, "words", re.escape(start) + ".*"),
         )
+        # Shorter names first; of those, names that start as typed before the others.
         found = self.searcher.search(
-            query, limit, order_by_field="suggest_rank", order=tantivy.Order.Asc
+            query, limit * 4, order_by_field="suggest_rank", order=tantivy.Order.Asc
         )
         suggestions = []
         for _, address in found.hits:
             iri, stored = self._stored(address)
             label, lang = _starting(stored["all_names"], words)
             suggestions.append(Suggestion(iri, stored["kind"], label, lang))
-        return suggestions
+        at_start = [s for s in suggestions if s.label.casefold().startswith(words[0])]
+        return [*at_start, *(s for s in suggestions if s not in at_start)][:limit]
 
     def lookup(self, code: str, kind: str | None = None) -> str | None:
         found = self.searcher.search(_term("code", code.strip().casefold()), 10)
@@ -400,7 +402,7 @@ def _hit(iri: str, stored: dict[str, Any], matched: str) -> Hit:
         iri=iri,
         kind=stored["kind"],
         names=stored["names"],
-        codes=tuple(c for _, c in stored["codes"]),
+        codes=tuple(dict.fromkeys(c for _, c in stored["codes"])),
         matched=matched,  # type: ignore[arg-type]
         texts=stored["texts"],
     )

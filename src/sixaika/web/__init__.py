@@ -10,7 +10,18 @@ from flask import Flask
 from ..config import Settings
 from ..read.store import Repo, open_repo
 from ..release import Release
-from . import catalog, conduct, dumps, home, linkeddata, represent, sparql, vocab, void
+from . import (
+    catalog,
+    conduct,
+    dumps,
+    home,
+    linkeddata,
+    represent,
+    search,
+    sparql,
+    vocab,
+    void,
+)
 from .cache import ResponseCache
 
 
@@ -28,7 +39,7 @@ def create_app(
     app.config.update(SIXAIKA_SETTINGS=settings, SIXAIKA_RELEASE=release, SIXAIKA_REPO=repo)
     conduct.init_app(app)
     represent.init_app(app, represent.Site(settings, repo, release))
-    for blueprint in (home.bp, linkeddata.bp, catalog.bp, void.bp, dumps.bp, vocab.bp):
+    for blueprint in (home.bp, linkeddata.bp, catalog.bp, void.bp, dumps.bp, vocab.bp, search.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(sparql.blueprint)
     app.wsgi_app = sparql.PlainQueries(app, app.wsgi_app)

@@ -160,6 +160,42 @@ _UI: dict[str, tuple[str, str, str]] = {
     "as_list": ("As a list", "Luettelona", "Som lista"),
     "n_projects": ("{0} projects", "{0} hanketta", "{0} projekt"),
     "n_projects_one": ("{0} project", "{0} hanke", "{0} projekt"),
+    # search (web/search.py)
+    "search": ("Search", "Haku", "Sök"),
+    "search_label": (
+        "Search projects, organisations and concepts",
+        "Hae hankkeita, organisaatioita ja käsitteitä",
+        "Sök projekt, organisationer och begrepp",
+    ),
+    "search_results": ("Results for “{0}”", "Tulokset haulle ”{0}”", "Resultat för ”{0}”"),
+    "n_results": ("{0} results", "{0} tulosta", "{0} resultat"),
+    "n_results_one": ("{0} result", "{0} tulos", "{0} resultat"),
+    "no_results": (
+        "Nothing was found. Try fewer or other words, or a code (A70202, 0187690-1).",
+        "Mitään ei löytynyt. Kokeile vähemmän tai muita sanoja tai tunnusta (A70202, 0187690-1).",
+        "Inget hittades. Pröva färre eller andra ord, eller en kod (A70202, 0187690-1).",
+    ),
+    "search_hint": (
+        "Words in any form, in Finnish, English or Swedish; or a EURA code or business ID.",
+        "Sanoja missä muodossa tahansa suomeksi, englanniksi tai ruotsiksi; tai EURA-koodi "
+        "tai Y-tunnus.",
+        "Ord i vilken form som helst, på finska, engelska eller svenska; eller en EURA-kod "
+        "eller ett FO-nummer.",
+    ),
+    "analyser_voikko": (
+        "Finnish words are matched by their base forms (Voikko).",
+        "Suomen sanat haetaan perusmuodoissaan (Voikko).",
+        "Finska ord matchas i sina grundformer (Voikko).",
+    ),
+    "analyser_snowball": (
+        "Finnish words are matched by their stems (Snowball; Voikko is not installed).",
+        "Suomen sanat haetaan vartaloina (Snowball; Voikkoa ei ole asennettu).",
+        "Finska ord matchas med sina stammar (Snowball; Voikko är inte installerat).",
+    ),
+    "kind_project": ("Project", "Hanke", "Projekt"),
+    "kind_organisation": ("Organisation", "Organisaatio", "Organisation"),
+    "kind_concept": ("Concept", "Käsite", "Begrepp"),
+    "matched_code": ("code", "tunnus", "kod"),
     "sparql_intro": (
         "Ask your own questions in SPARQL 1.1:",
         "Kysy omia kysymyksiäsi SPARQL 1.1 -kielellä:",

@@ -28,6 +28,7 @@ from ..jsonld import Compactor, expanded
 from ..namespaces import PREFIXES
 from ..read.store import Repo
 from ..release import Release
+from ..search import SearchIndex
 from . import i18n
 from .cache import LRU, mark_cacheable
 from .conneg import (
@@ -82,6 +83,11 @@ class Site:
         for row in self.repo.select(query):
             labels.setdefault(row["t"].value, {})[row["l"].language or ""] = row["l"].value
         return labels
+
+    @cached_property
+    def index(self) -> SearchIndex | None:
+        """The release's search index, opened once per worker (None: a release without)."""
+        return self.release.open_index() if self.release else None
 
     def names(self) -> Names:
         # sh: names the shapes' terms on pages; the documents keep the prefixes they had.
