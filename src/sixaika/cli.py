@@ -3,7 +3,10 @@
 Settings are options before or after the command (``sixaika --port 8080 serve`` or
 ``sixaika serve --port 8080``), or ``SIXAIKA_*`` environment variables.
 
-Exit codes: 0 success, 1 the data does not conform to the shapes, 2 unusable input.
+Exit codes: 0 success, 1 the data does not conform to the shapes, 2 unusable input,
+3 the command could not be done for a reason outside the sources (the disk is full, a
+folder is read-only, memory ran out, a fault of ours); each
+is told in one line on stderr, with a traceback only under ``--debug``.
 """
 
 from __future__ import annotations
@@ -11,23 +14,25 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
 from .build.upload import upload
 from .config import SETTINGS, Settings
-from .errors import InputError
+from .errors import Failure, InputError
 from .release import Release
 from .sparql.terminal import add_query_parser, run_query
 
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE, EXIT_FAILED = 0, 1, 2, 3
 Command = Callable[[argparse.Namespace, Settings], int]  # (arguments, settings) -> exit code
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sixaika", description=__doc__.splitlines()[0])
     _add_settings(top, default=None)
+    _add_debug(top, default=False)
     commands = top.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check the sources against the shapes")
@@ -62,7 +67,17 @@ def parser() -> argparse.ArgumentParser:
     for command in commands.choices.values():
         # SUPPRESS: a setting given before the command is not undone by its absence after.
         _add_settings(command, default=argparse.SUPPRESS)
+        _add_debug(command, default=argparse.SUPPRESS)
     return top
+
+
+def _add_debug(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="show the traceback of an unexpected failure (disk full, out of memory, a bug)",
+    )
 
 
 def _add_settings(parser: argparse.ArgumentParser, default: object) -> None:
@@ -85,19 +100,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _guarded(command: Command, args: argparse.Namespace, settings: Settings | None = None) -> int:
-    """``command``'s exit code; unusable input is a line on stderr each, not a traceback."""
+    """``command``'s exit code; unusable input and failures are a line on stderr each, not
+    a traceback (unless ``--debug``)."""
+    lang = getattr(args, "lang", "en")
+    error = "virhe" if lang == "fi" else "error"
     try:
         if settings is None:
             settings = Settings.from_env(**{s.name: getattr(args, s.name) for s in SETTINGS})
         return command(args, settings)
     except InputError as e:
-        lang = getattr(args, "lang", "en")
         for each in getattr(e, "errors", [e]):  # InputErrors: one line each
-            print(f"{'virhe' if lang == 'fi' else 'error'}: {each.text(lang)}", file=sys.stderr)
+            print(f"{error}: {each.text(lang)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except ValueError as e:  # a bad setting
-        print(f"error: {e}", file=sys.stderr)
+        print(f"{error}: {e}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except Failure as e:
+        print(f"{error}: {e.text(lang)}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as e:  # the machine failed (a full disk, say), or we did
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        why = Failure.of(e).text(lang)
+        failed = _FAILED.get(args.command, _FAILED[None])[lang == "fi"]
+        print(f"{error}: {failed.format(command=args.command, why=why)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+_FAILED = {  # the line that tells of a command's unexpected failure (en, fi)
+    "build": (
+        "the build failed: {why}; the current release is unchanged",
+        "julkaisu epäonnistui: {why}; nykyinen julkaisu on ennallaan",
+    ),
+    "validate": ("the check failed: {why}", "tarkistus epäonnistui: {why}"),
+    None: ("{command} failed: {why}", "{command} epäonnistui: {why}"),
+}
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,7 +202,7 @@ def _in_a_child(command: Command, args: argparse.Namespace, settings: Settings) 
     )
     child.start()
     child.join()
-    if child.exitcode in (EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE):
+    if child.exitcode in (EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE, EXIT_FAILED):
         return child.exitcode
     print(f"error: the build failed (its process ended with {child.exitcode})", file=sys.stderr)
     return EXIT_UNUSABLE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +63,78 @@ class InputErrors(InputError):
 
     def __reduce__(self):
         return (InputErrors, (self.errors,))
+
+
+class Failure(Exception):
+    """A command that could not be done for a reason outside the sources (exit code 3):
+    the disk is full, memory ran out. One line, in English or
+    Finnish; the traceback only when asked for (``--debug``)."""
+
+    def __init__(self, message: str, fi: str | None = None):
+        self.message = message
+        self.fi = fi
+        super().__init__(message)
+
+    def text(self, lang: str = "en") -> str:
+        return self.fi if lang == "fi" and self.fi else self.message
+
+    @classmethod
+    def of(cls, error: BaseException) -> Failure:
+        """Why a command failed, told by the unexpected ``error`` that stopped it.
+
+        >>> full = OSError(errno.ENOSPC, "No space left on device", "var/releases/x")
+        >>> Failure.of(full).text("fi")
+        'levy on täynnä (No space left on device: var/releases/x)'
+        >>> Failure.of(OSError("IO error: Read-only file system")).text()
+        'the file system is read-only (IO error: Read-only file system)'
+        >>> Failure.of(KeyError("id")).text()
+        "unexpected KeyError ('id'); --debug shows where"
+        """
+        words = _words(error)
+        known = _known_cause(error)
+        if known is None:  # a fault of ours: whoever fixes it needs the traceback
+            name = type(error).__name__
+            return cls(
+                f"unexpected {name}{words}; --debug shows where",
+                fi=f"odottamaton {name}{words}; --debug näyttää kohdan",
+            )
+        return cls(f"{known[0]}{words}", fi=f"{known[1]}{words}")
+
+
+# An operating system's refusals, by errno or by their words (pyoxigraph's carry no errno).
+_OS_CAUSES = (
+    (errno.ENOSPC, "No space left on device", "the disk is full", "levy on täynnä"),
+    (errno.EDQUOT, "Disk quota exceeded", "the disk quota is used up", "levykiintiö on täynnä"),
+    (
+        errno.EROFS,
+        "Read-only file system",
+        "the file system is read-only",
+        "tiedostojärjestelmään ei voi kirjoittaa",
+    ),
+    (errno.EACCES, "Permission denied", "permission denied", "ei käyttöoikeutta"),
+)
+
+
+def _known_cause(error: BaseException) -> tuple[str, str] | None:
+    """Why a command failed, in a few words (en, fi), if the machine is the reason."""
+    if isinstance(error, MemoryError):
+        return "out of memory", "muisti loppui"
+    if isinstance(error, BrokenProcessPool):  # the kernel's OOM killer, most likely
+        return (
+            "a worker process was killed (out of memory?)",
+            "työprosessi lopetettiin kesken (loppuiko muisti?)",
+        )
+    for code, words, en, fi in _OS_CAUSES:
+        if getattr(error, "errno", None) == code or words in str(error):
+            return en, fi
+    if isinstance(error, OSError):
+        return "the system refused", "järjestelmä kieltäytyi"
+    return None
+
+
+def _words(error: BaseException) -> str:
+    """The error's own words, in brackets (nothing if it has none)."""
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f" ({error.strerror}: {error.filename})"
+    words = "" if isinstance(error, BrokenProcessPool) else str(error)
+    return f" ({words})" if words else ""

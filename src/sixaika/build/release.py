@@ -2,7 +2,7 @@
 
 A release is written under a temporary name and renamed into place; only then does
 ``current`` move. A failed or interrupted build therefore never touches the release
-being served.
+being served, and removes what it wrote at once.
 """
 
 from __future__ import annotations
@@ -47,11 +47,30 @@ def write_release(
     root.mkdir(parents=True, exist_ok=True)
     _remove_unfinished(root)
     release_id = new_release_id()
-    building = root / f".building-{release_id}"
+    building, final = root / f".building-{release_id}", root / release_id
     building.mkdir()
+    try:
+        _write_release_into(building, release_id, sources, settings, progress)
+        building.rename(final)
+        _point_current_to(root, release_id)
+    except BaseException:  # a full disk, say: its half-written release goes at once
+        for unfinished in (building, final):
+            shutil.rmtree(unfinished, ignore_errors=True)
+        raise
+    _prune(root, keep=int(settings.keep_releases))
+    return Release(final)
+
+
+def _write_release_into(
+    folder: Path,
+    release_id: str,
+    sources: Sources,
+    settings: Settings,
+    progress: Callable[[str], None],
+) -> None:
     progress("writing the store, the dumps and the search index")
-    datasets, index = _write_store_and_dumps(sources, settings, building)
-    write_web_files(settings, building)
+    datasets, index = _write_store_and_dumps(sources, settings, folder)
+    write_web_files(settings, folder)
     manifest = {
         "id": release_id,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -61,12 +80,7 @@ def write_release(
         "datasets": datasets,
         "index": index,
     }
-    (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    final = root / release_id
-    building.rename(final)
-    _point_current_to(root, release_id)
-    _prune(root, keep=int(settings.keep_releases))
-    return Release(final)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
 def _write_store_and_dumps(
@@ -227,7 +241,8 @@ def _point_current_to(root: Path, release_id: str) -> None:
 
 
 def _remove_unfinished(root: Path) -> None:
-    """Leftovers of builds that crashed; never a finished release."""
+    """Leftovers of builds that were killed (a failed build removes its own); never a
+    finished release. Safe only under the build lock: another build's work is no leftover."""
     for leftover in root.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in root.glob(f".{CURRENT}-*"):

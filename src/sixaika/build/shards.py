@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,8 +79,13 @@ def load_and_validate(
         f"loading and validating {len(files)} files in {len(tasks)} shards on {workers} processes"
     )
     # fork: the workers inherit the loaded modules; the build runs no threads of its own.
-    with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-        return _merge(pool.map(_shard, tasks))
+    # An executor, not a Pool: a worker killed (by the OOM killer, say) breaks it at once,
+    # where a Pool waits forever for the lost task.
+    with ProcessPoolExecutor(
+        min(workers, len(tasks)),
+        mp_context=multiprocessing.get_context("fork"),
+    ) as pool:
+        return _merge(list(pool.map(_shard, tasks)))
 
 
 def _shard(task: tuple[Settings, list[Path], list[Path], str]) -> ShardResult:
