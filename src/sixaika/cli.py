@@ -4,8 +4,8 @@ Settings are options before or after the command (``sixaika --port 8080 serve`` 
 ``sixaika serve --port 8080``), or ``SIXAIKA_*`` environment variables.
 
 Exit codes: 0 success, 1 the data does not conform to the shapes, 2 unusable input,
-3 the command could not be done for a reason outside the sources (the disk is full, a
-folder is read-only, memory ran out, a fault of ours); each
+3 the command could not be done for a reason outside the sources (another build is
+running, the disk is full, a folder is read-only, memory ran out, a fault of ours); each
 is told in one line on stderr, with a traceback only under ``--debug``.
 """
 
@@ -50,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="validate and publish a new release")
     build_cmd.add_argument("--lang", choices=("en", "fi"), default="en")
     build_cmd.add_argument("--quiet", action="store_true", help="no progress messages")
+    build_cmd.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another build is running, wait for it to finish (without: stop at once, "
+        "exit code 3)",
+    )
     build_cmd.add_argument(
         "--store",
         dest="build_store",
@@ -155,7 +161,7 @@ _REFUSED = {
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        release, report = build(settings, Progress(quiet=args.quiet), args.lang)
+        release, report = build(settings, Progress(quiet=args.quiet), args.lang, args.wait)
     except BuildRefused as refused:
         print(refused.report.text(args.lang), file=sys.stderr)
         print(_REFUSED[args.lang if args.lang in _REFUSED else "en"], file=sys.stderr)
@@ -173,7 +179,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if why := _why_build_first(Release.current(settings), settings):
         print(f"{why}: building one from the sources", file=sys.stderr)
-        args.lang, args.quiet = "en", False
+        args.lang, args.quiet, args.wait = "en", False, True  # another build: wait for it
         if (code := _in_a_child(run_build, args, settings)) != EXIT_OK:
             return code
     serve(settings)

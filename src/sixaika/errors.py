@@ -67,7 +67,7 @@ class InputErrors(InputError):
 
 class Failure(Exception):
     """A command that could not be done for a reason outside the sources (exit code 3):
-    the disk is full, memory ran out. One line, in English or
+    another build holds the lock, the disk is full, memory ran out. One line, in English or
     Finnish; the traceback only when asked for (``--debug``)."""
 
     def __init__(self, message: str, fi: str | None = None):

@@ -1,11 +1,13 @@
-"""A build in trouble: a killed worker, a full disk, a read-only folder and faults of ours
-are a line each (exit 3), and the failed build's work goes at once."""
+"""A build among others and in trouble: one build at a time, killed builds leave no
+process, a full disk, a read-only folder and faults of ours are a line each (exit 3)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +18,9 @@ from pathlib import Path
 import pytest
 
 from sixaika.build import release as release_module
+from sixaika.build.lock import LOCK_FILE
+from sixaika.config import Settings
+from sixaika.release import Release
 from tests.build.test_pipeline import run
 
 # A real build, run as `sixaika` runs it, that stops at one step until the file `go`
@@ -41,6 +46,8 @@ setattr(module, name, held)
 sys.exit(main(sys.argv[2:]))
 """
 SHARDS = "sixaika.build.shards:_shard"
+JSONLD = "sixaika.build.release:_write_jsonld_dumps"
+WEB_FILES = "sixaika.build.release:write_web_files"
 
 
 @contextmanager
@@ -94,7 +101,60 @@ def processes_of(session: int) -> list[int]:
     return found
 
 
-# killed workers, a full disk, a read-only folder ------------------------------------
+# one build at a time -----------------------------------------------------------------
+
+
+def test_a_second_build_is_refused_naming_the_first_or_waits_for_it(mini, capsys):
+    with held_build(mini, WEB_FILES, "build", "--quiet") as first:
+        wait_for(lambda: held_at(mini))
+        code, _, err = run(capsys, "build", "--quiet")
+        assert code == 3, err
+        assert err.startswith(
+            f"error: another build is running (process {first.pid} on {socket.gethostname()}, "
+            "started 20"
+        ), err
+        assert err.strip().endswith("or with --wait to wait for it") and len(err.splitlines()) == 1
+        code, _, err = run(capsys, "build", "--quiet", "--lang", "fi")
+        assert code == 3 and err.startswith(
+            f"virhe: toinen julkaisu on kesken (prosessi {first.pid}"
+        )
+        assert [p.name for p in (mini / "var/releases").glob(".building-*")]  # untouched
+
+        second = subprocess.Popen(
+            [sys.executable, "-m", "sixaika.cli", "build", "--wait"],
+            cwd=mini,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert f"waiting for another build to finish (process {first.pid}" in (
+            second.stderr.readline()
+        )
+        (mini / "go").touch()
+        assert first.wait(30) == 0, first.stderr.read()
+        out, err = second.communicate(timeout=30)
+        assert second.returncode == 0, err
+    releases = [p for p in (mini / "var/releases").iterdir() if p.name[0].isdigit()]
+    assert len(releases) == 2  # the first's release stayed; the second's is current
+    assert Release.current(Settings.from_env({})).path == Path(out.strip()).resolve()
+
+
+@pytest.mark.parametrize("step", [SHARDS, JSONLD], ids=["shard workers", "JSON-LD process"])
+def test_a_killed_build_leaves_no_process_and_no_lock(mini, capsys, step):
+    with held_build(mini, step, "build", "--quiet") as build:
+        wait_for(lambda: len(held_at(mini)) == (2 if step == SHARDS else 1))
+        helpers = held_at(mini)
+        assert build.pid not in helpers and set(helpers) <= set(processes_of(build.pid))
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        unfinished = list((mini / "var/releases").glob(".building-*"))
+        assert len(unfinished) == (0 if step == SHARDS else 1)  # no process left to clear it
+        wait_for(lambda: not processes_of(build.pid), seconds=5)
+    holder = json.loads((mini / "var/releases" / LOCK_FILE).read_text())
+    assert holder["pid"] == build.pid  # the lock file still names it; the lock is gone
+    code, out, err = run(capsys, "build", "--quiet")
+    assert code == 0, err
+    assert [p.name for p in (mini / "var/releases").glob(".*")] == [LOCK_FILE]  # swept up
 
 
 def test_a_worker_killed_for_memory_is_one_line(mini):
@@ -105,6 +165,9 @@ def test_a_worker_killed_for_memory_is_one_line(mini):
         err = build.stderr.read()
     assert err.startswith("error: the build failed: a worker process was killed (out of memory?)")
     assert len(err.splitlines()) == 1
+
+
+# a full disk, a read-only folder -------------------------------------------------------
 
 
 def in_a_mount_namespace(project: Path, script: str) -> list[str]:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from ..config import Settings
 from ..release import Release
 from .link import check_links
+from .lock import one_build_at_a_time
 from .release import write_release
 from .shards import load_and_validate
 from .sources import Sources
@@ -73,11 +74,12 @@ def _check(settings: Settings, progress: Progress, lang: str) -> tuple[Sources, 
 
 
 def build(
-    settings: Settings, progress: Progress | None = None, lang: str = "en"
+    settings: Settings, progress: Progress | None = None, lang: str = "en", wait: bool = False
 ) -> tuple[Release, Report]:
-    """Build and publish a release; raise ``InputError`` or ``BuildRefused`` otherwise."""
+    """Build and publish a release; raise ``InputError`` or ``BuildRefused`` otherwise, or
+    ``Failure`` if another build runs (unless ``wait``: then wait for it)."""
     progress = progress or Progress()
-    with cyclic_gc_paused():
+    with one_build_at_a_time(settings.releases_dir, wait, progress), cyclic_gc_paused():
         sources, report = _check(settings, progress, lang)
         if not report.conforms:
             raise BuildRefused(report)

@@ -13,6 +13,7 @@ merged quads. Shapes must therefore not relate two project records to each other
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from rdflib.namespace import SH
 
 from ..config import Settings
 from ..errors import Origin
+from ..forked import die_with_parent
 from .link import owners_of, where_defined
 from .sources import Sources, load_sources, source_files
 from .validate import Problem, Report, to_ox, validate_sources
@@ -84,6 +86,8 @@ def load_and_validate(
     with ProcessPoolExecutor(
         min(workers, len(tasks)),
         mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
     ) as pool:
         return _merge(list(pool.map(_shard, tasks)))
 
