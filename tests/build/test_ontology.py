@@ -284,3 +284,18 @@ def test_data_uses_only_minted_or_reused_vocabulary(ontology):
         else:
             assert any(iri.startswith(ns) for ns in REUSED_VOCABULARIES), iri
     assert len(used) > 20
+
+
+def test_every_concept_and_scheme_is_named_in_three_languages():
+    """The site offers Swedish: the concept schemes name every concept in it too."""
+    quads = load_sources(SETTINGS, files=sorted((ROOT / "data" / "concepts").glob("*.yaml"))).quads
+    labels: dict[str, dict[str, set[str]]] = {}
+    for q in quads:
+        if q.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel"):
+            by_lang = labels.setdefault(q.subject.value, {})
+            by_lang.setdefault(q.predicate.value, set()).add(q.object.language)
+    assert len(labels) >= 30
+    for concept, by_property in sorted(labels.items()):
+        assert by_property[SKOS + "prefLabel"] >= LANGUAGES, concept
+        for property, langs in by_property.items():
+            assert "sv" in langs, f"{concept} {property} has no Swedish text"
