@@ -260,7 +260,12 @@ class TantivyIndex(SearchIndex):
 
     # Search ------------------------------------------------------------------------
     def search(
-        self, q: str, kinds: tuple[Kind, ...] = KINDS, limit: int = 20, offset: int = 0
+        self,
+        q: str,
+        kinds: tuple[Kind, ...] = KINDS,
+        limit: int = 20,
+        offset: int = 0,
+        any_word: bool = False,
     ) -> Results:
         words = self._analyser.words(q)
         forms = [self._analyser.query_forms(w) for w in words]
@@ -269,13 +274,14 @@ class TantivyIndex(SearchIndex):
         code = _term("code", q.strip().casefold()) if q.strip() else None
         tiers: list[tuple[str, Any]] = []
         if code is not None:
-            tiers.append(("code", _all(scope, code)))
+            tiers.append(("code", _all([scope, code])))
         if forms:
-            in_names = _all(*(_any(_terms("name", f)) for f in forms))
-            anywhere = _all(*(_any([*_terms("name", f), *_terms("text", f)]) for f in forms))
+            every = _any if any_word else _all
+            in_names = every([_any(_terms("name", f)) for f in forms])
+            anywhere = every([_any([*_terms("name", f), *_terms("text", f)]) for f in forms])
             earlier = [t for _, t in tiers]
-            tiers.append(("name", _all(scope, in_names, exclude=earlier)))
-            tiers.append(("text", _all(scope, anywhere, exclude=[*earlier, in_names])))
+            tiers.append(("name", _all([scope, in_names], exclude=earlier)))
+            tiers.append(("text", _all([scope, anywhere], exclude=[*earlier, in_names])))
         hits, total = [], 0  # total: matches in the tiers before this one
         for matched, query in tiers:
             wanted = max(0, offset + limit - total)  # of this tier's best, the page needs
@@ -305,8 +311,10 @@ class TantivyIndex(SearchIndex):
             return []
         *whole, start = words
         query = _all(
-            *(_term("words", w) for w in whole),
-            tantivy.Query.regex_query(SCHEMA, "words", re.escape(start) + ".*"),
+            [
+                *(_term("words", w) for w in whole),
+                tantivy.Query.regex_query(SCHEMA, "words", re.escape(start) + ".*"),
+            ]
         )
         # Shorter names first; of those, names that start as typed before the others.
         found = self.searcher.search(
@@ -343,7 +351,7 @@ class TantivyIndex(SearchIndex):
         if cursor is not None:
             after = _cursor_rank(cursor, field, sort.descending)
             bounds = (None, after) if sort.descending else (after, None)
-            query = _all(query, _range(field, *bounds))
+            query = _all([query, _range(field, *bounds)])
         order = tantivy.Order.Desc if sort.descending else tantivy.Order.Asc
         found = self.searcher.search(
             query, limit + 1, count=False, order_by_field=field, order=order
@@ -392,9 +400,9 @@ class TantivyIndex(SearchIndex):
         if f.text.strip():
             forms = [self._analyser.query_forms(w) for w in self._analyser.words(f.text)]
             code = _term("code", f.text.strip().casefold())
-            words = _all(*(_any([*_terms("name", s), *_terms("text", s)]) for s in forms))
+            words = _all([_any([*_terms("name", s), *_terms("text", s)]) for s in forms])
             parts.append(_any([code, words]) if forms else code)
-        return _all(*parts)
+        return _all(parts)
 
 
 def _hit(iri: str, stored: dict[str, Any], matched: str) -> Hit:
@@ -405,6 +413,7 @@ def _hit(iri: str, stored: dict[str, Any], matched: str) -> Hit:
         codes=tuple(dict.fromkeys(c for _, c in stored["codes"])),
         matched=matched,  # type: ignore[arg-type]
         texts=stored["texts"],
+        all_names=tuple(n for names in stored["all_names"].values() for n in names),
     )
 
 
@@ -442,10 +451,10 @@ def _any(queries: list[Any]) -> Any:
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
 
-def _all(*queries: Any, exclude: Iterable[Any] = ()) -> Any:
+def _all(queries: list[Any], exclude: Iterable[Any] = ()) -> Any:
     clauses = [(tantivy.Occur.Must, q) for q in queries]
     clauses += [(tantivy.Occur.MustNot, q) for q in exclude]
-    return tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else queries[0]
+    return tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else clauses[0][1]
 
 
 def _range(field: str, above: int | None, below: int | None) -> Any:

@@ -119,6 +119,7 @@ class Hit:
     # Why it was found: an exact code, the words in its names, or in its names and texts.
     matched: Literal["code", "name", "text"]
     texts: dict[str, str] = field(default_factory=dict)  # a description in each language
+    all_names: tuple[str, ...] = ()  # every name and alternative name, in every language
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,14 @@ class SearchIndex(ABC):
 
     @abstractmethod
     def search(
-        self, q: str, kinds: tuple[Kind, ...] = KINDS, limit: int = 20, offset: int = 0
-    ) -> Results: ...
+        self,
+        q: str,
+        kinds: tuple[Kind, ...] = KINDS,
+        limit: int = 20,
+        offset: int = 0,
+        any_word: bool = False,
+    ) -> Results:
+        """Every word of ``q`` must match (``any_word``: one is enough, more rank higher)."""
 
     @abstractmethod
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]: ...

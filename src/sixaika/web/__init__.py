@@ -16,6 +16,7 @@ from . import (
     dumps,
     home,
     linkeddata,
+    reconcile,
     represent,
     search,
     sparql,
@@ -39,7 +40,16 @@ def create_app(
     app.config.update(SIXAIKA_SETTINGS=settings, SIXAIKA_RELEASE=release, SIXAIKA_REPO=repo)
     conduct.init_app(app)
     represent.init_app(app, represent.Site(settings, repo, release))
-    for blueprint in (home.bp, linkeddata.bp, catalog.bp, void.bp, dumps.bp, vocab.bp, search.bp):
+    for blueprint in (
+        home.bp,
+        linkeddata.bp,
+        catalog.bp,
+        void.bp,
+        dumps.bp,
+        vocab.bp,
+        search.bp,
+        reconcile.bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(sparql.blueprint)
     app.wsgi_app = sparql.PlainQueries(app, app.wsgi_app)
