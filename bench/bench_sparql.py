@@ -179,8 +179,8 @@ def stop(process: subprocess.Popen) -> None:
 def ours(settings: Settings, folder: Path) -> tuple[list[str], str, dict]:
     port = free_port()
     # No response cache: a repeated GET would be replayed, and every answer here is computed.
-    env = {**os.environ, "SIXAIKA_BASE": BASE, "SIXAIKA_ROOT": settings.root,
-           "SIXAIKA_RELEASES": settings.releases, "SIXAIKA_PORT": str(port),
+    env = {**os.environ, "SIXAIKA_BASE": BASE, "SIXAIKA_ROOT": str(settings.root),
+           "SIXAIKA_RELEASES": str(settings.releases_dir), "SIXAIKA_PORT": str(port),
            "SIXAIKA_CACHE_ENTRIES": "0"}  # fmt: skip
     return [tool("sixaika"), "serve"], f"http://127.0.0.1:{port}/sparql", env
 

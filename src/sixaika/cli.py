@@ -91,7 +91,7 @@ def _add_settings(parser: argparse.ArgumentParser, default: object) -> None:
     for setting in SETTINGS:
         try:
             group.add_argument(
-                f"--{setting.name.replace('_', '-')}",
+                setting.flag,
                 dest=setting.name,
                 default=default,
                 help=f"{setting.help} [env {setting.env}, default {setting.default!r}]",

@@ -1,21 +1,27 @@
-"""Settings: each declared once, with its environment variable, default and help.
+"""Settings: each declared once (name, default, help, parser), parsed once into typed values.
 
-The README's settings table is checked against ``SETTINGS`` by a test, so the two
-cannot drift apart.
+A setting is a field of ``Settings``; its environment variable is ``SIXAIKA_`` and its name
+in capitals, its command-line flag ``--`` and its name. The text of the environment or the
+flag is parsed when the settings are made, so a bad value is one clear line at start-up,
+never a traceback later. The README's settings table is checked against ``SETTINGS`` by a
+test, so the two cannot drift apart.
 
 >>> settings = Settings.from_env({"SIXAIKA_BASE": "https://data.example.org/"})
->>> settings.base
-'https://data.example.org/'
->>> settings.id_base
-'https://data.example.org/id/'
+>>> settings.base, settings.port, settings.query_services
+('https://data.example.org/', 8000, ())
+>>> Settings.from_env({"SIXAIKA_PORT": "80a"})
+Traceback (most recent call last):
+...
+sixaika.config.SettingError: SIXAIKA_PORT (--port) must be a positive integer, not '80a'
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from .namespaces import PREFIXES
 
@@ -24,176 +30,155 @@ from .namespaces import PREFIXES
 DEFAULT_BASE = "http://localhost:8000/"
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    env: str
-    default: str
-    help: str
+class SettingError(ValueError):
+    """A setting whose text cannot be used: one line naming it, its value and what it takes."""
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "base", "SIXAIKA_BASE", DEFAULT_BASE, "Base IRI of everything published; must end with '/'."
-    ),
-    Setting("root", "SIXAIKA_ROOT", ".", "Project folder holding data/, ontology/ and shapes/."),
-    Setting(
-        "releases",
-        "SIXAIKA_RELEASES",
-        "var/releases",
-        "Folder where built releases are kept (relative to the root).",
-    ),
-    Setting(
-        "keep_releases",
-        "SIXAIKA_KEEP_RELEASES",
-        "3",
-        "How many releases to keep on disk, the current one included.",
-    ),
-    Setting(
-        "build_workers",
-        "SIXAIKA_BUILD_WORKERS",
-        "auto",
-        "Processes that load and validate in parallel (`auto`: one per core).",
-    ),
-    Setting("host", "SIXAIKA_HOST", "127.0.0.1", "Address `serve` listens on."),
-    Setting("port", "SIXAIKA_PORT", "8000", "Port `serve` listens on."),
-    Setting("workers", "SIXAIKA_WORKERS", "2", "Web worker processes of `serve`."),
-    Setting(
-        "cache_entries",
-        "SIXAIKA_CACHE_ENTRIES",
-        "4096",
-        "Responses each web worker keeps in memory (the release is immutable).",
-    ),
-    Setting(
-        "max_age",
-        "SIXAIKA_MAX_AGE",
-        "300",
-        "Seconds public caches may reuse a response before revalidating it.",
-    ),
-    Setting(
-        "access_log",
-        "SIXAIKA_ACCESS_LOG",
-        "",
-        "Where `serve` logs each request ('-' for stdout, or a file); empty: no log.",
-    ),
-    Setting(
-        "store",
-        "SIXAIKA_STORE",
-        "",
-        "SPARQL 1.1 query endpoint of a remote store to read from; empty: the release's own store.",
-    ),
-    Setting(
-        "store_data",
-        "SIXAIKA_STORE_DATA",
-        "",
-        "Graph Store Protocol endpoint where `build --store` loads the release; empty: derived "
-        "from SIXAIKA_STORE (`.../query` to `.../store`, `.../sparql` to `.../data`).",
-    ),
-    Setting(
-        "query_timeout",
-        "SIXAIKA_QUERY_TIMEOUT",
-        "30",
-        "Seconds a SPARQL query may run; a request may ask for less with `timeout=`.",
-    ),
-    Setting(
-        "query_max_length",
-        "SIXAIKA_QUERY_MAX_LENGTH",
-        "100000",
-        "Longest SPARQL query accepted, in characters.",
-    ),
-    Setting(
-        "query_max_result_mb",
-        "SIXAIKA_QUERY_MAX_RESULT_MB",
-        "50",
-        "Largest SPARQL result served, in megabytes as serialized.",
-    ),
-    Setting(
-        "query_memory_mb",
-        "SIXAIKA_QUERY_MEMORY_MB",
-        "2048",
-        "Memory (address space) a query may take in its worker process, in megabytes, beyond "
-        "what the worker holds once started.",
-    ),
-    Setting(
-        "query_in_memory_quads",
-        "SIXAIKA_QUERY_IN_MEMORY_QUADS",
-        "1000000",
-        "A release of at most this many quads is copied into each query worker's memory, where "
-        "queries run 2-7 times faster (about 0.4 KB per quad and worker); a larger one is read "
-        "from disk. 0: always from disk.",
-    ),
-    Setting(
-        "query_workers",
-        "SIXAIKA_QUERY_WORKERS",
-        "2",
-        "Query worker processes per web worker (each runs one query at a time).",
-    ),
-    Setting(
-        "query_services",
-        "SIXAIKA_QUERY_SERVICES",
-        "",
-        "Space-separated endpoint IRIs that queries may call with SERVICE; empty: SERVICE refused.",
-    ),
-)
+# Parsers: the text of a setting to its value; a ValueError says what the setting takes.
 
 
-_QUERY_NUMBERS = (
-    "query_timeout",
-    "query_max_length",
-    "query_max_result_mb",
-    "query_memory_mb",
-    "query_workers",
-)
+def _text(text: str) -> str:
+    return text
+
+
+def _base_iri(text: str) -> str:
+    if not text.endswith("/") or "://" not in text:
+        raise ValueError("an absolute IRI ending in '/'")
+    return text
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    what = "a positive integer" if minimum == 1 else f"an integer of {minimum} or more"
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) < minimum:
+            raise ValueError(what)
+        return int(text)
+
+    return parse
+
+
+def _processes(text: str) -> int:
+    """A number of processes; ``auto``: one per core this process may use."""
+    if text != "auto":
+        return _at_least(1)(text)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _urls(text: str) -> tuple[str, ...]:
+    urls = tuple(text.split())
+    if not all(url.startswith(("http://", "https://")) for url in urls):
+        raise ValueError("http(s) URLs")
+    return urls
+
+
+def _url_or_none(text: str) -> str:
+    """One http(s) URL, or empty for none."""
+    if len(_urls(text)) > 1:
+        raise ValueError("one http(s) URL")
+    return text.strip()
+
+
+def setting(default: str, help: str, parse: Callable[[str], Any] = _text) -> Any:
+    """A field of ``Settings``: its default as the environment would write it, its help
+    (the README's table and ``--help``), and the parser that makes its value."""
+    return field(default=parse(default), metadata={"text": default, "help": help, "parse": parse})
 
 
 @dataclass(frozen=True)
 class Settings:
-    base: str = DEFAULT_BASE
-    root: str = "."
-    releases: str = "var/releases"
-    keep_releases: str = "3"
-    host: str = "127.0.0.1"
-    port: str = "8000"
-    build_workers: str = "auto"
-    workers: str = "2"
-    cache_entries: str = "4096"
-    max_age: str = "300"
-    access_log: str = ""
-    store: str = ""
-    store_data: str = ""
-    query_timeout: str = "30"
-    query_max_length: str = "100000"
-    query_max_result_mb: str = "50"
-    query_memory_mb: str = "2048"
-    query_workers: str = "2"
-    query_in_memory_quads: str = "1000000"
-    query_services: str = ""
+    base: str = setting(
+        DEFAULT_BASE, "Base IRI of everything published; must end with '/'.", _base_iri
+    )
+    root: Path = setting(".", "Project folder holding data/, ontology/ and shapes/.", Path)
+    releases: Path = setting(
+        "var/releases", "Folder where built releases are kept (relative to the root).", Path
+    )
+    keep_releases: int = setting(
+        "3", "How many releases to keep on disk, the current one included.", _at_least(1)
+    )
+    build_workers: int = setting(
+        "auto",
+        "Processes that load and validate in parallel (`auto`: one per core).",
+        _processes,
+    )
+    host: str = setting("127.0.0.1", "Address `serve` listens on.")
+    port: int = setting("8000", "Port `serve` listens on.", _at_least(1))
+    workers: int = setting("2", "Web worker processes of `serve`.", _at_least(1))
+    cache_entries: int = setting(
+        "4096",
+        "Responses each web worker keeps in memory (the release is immutable).",
+        _at_least(0),
+    )
+    max_age: int = setting(
+        "300",
+        "Seconds public caches may reuse a response before revalidating it.",
+        _at_least(0),
+    )
+    access_log: str = setting(
+        "", "Where `serve` logs each request ('-' for stdout, or a file); empty: no log."
+    )
+    store: str = setting(
+        "",
+        "SPARQL 1.1 query endpoint of a remote store to read from; empty: the release's own store.",
+        _url_or_none,
+    )
+    store_data: str = setting(
+        "",
+        "Graph Store Protocol endpoint where `build --store` loads the release; empty: derived "
+        "from SIXAIKA_STORE (`.../query` to `.../store`, `.../sparql` to `.../data`).",
+        _url_or_none,
+    )
+    query_timeout: int = setting(
+        "30",
+        "Seconds a SPARQL query may run; a request may ask for less with `timeout=`.",
+        _at_least(1),
+    )
+    query_max_length: int = setting(
+        "100000", "Longest SPARQL query accepted, in characters.", _at_least(1)
+    )
+    query_max_result_mb: int = setting(
+        "50", "Largest SPARQL result served, in megabytes as serialized.", _at_least(1)
+    )
+    query_memory_mb: int = setting(
+        "2048",
+        "Memory (address space) a query may take in its worker process, in megabytes, beyond "
+        "what the worker holds once started.",
+        _at_least(1),
+    )
+    query_in_memory_quads: int = setting(
+        "1000000",
+        "A release of at most this many quads is copied into each query worker's memory, where "
+        "queries run 2-7 times faster (about 0.4 KB per quad and worker); a larger one is read "
+        "from disk. 0: always from disk.",
+        _at_least(0),
+    )
+    query_workers: int = setting(
+        "2",
+        "Query worker processes per web worker (each runs one query at a time).",
+        _at_least(1),
+    )
+    query_services: tuple[str, ...] = setting(
+        "",
+        "Space-separated endpoint IRIs that queries may call with SERVICE; empty: SERVICE refused.",
+        _urls,
+    )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:
-        """Settings from the environment, then explicit overrides (e.g. from CLI flags)."""
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: str | None
+    ) -> Settings:
+        """Settings from the environment, then explicit overrides (e.g. from CLI flags),
+        each parsed; raise ``SettingError`` for the first that cannot be used."""
         environ = os.environ if environ is None else environ
-        values = {s.name: environ.get(s.env, s.default) for s in SETTINGS}
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        settings = cls(**values)
-        settings.check()
-        return settings
-
-    def check(self) -> None:
-        if not self.base.endswith("/") or "://" not in self.base:
-            raise ValueError(f"SIXAIKA_BASE must be an absolute IRI ending in '/': {self.base!r}")
-        for setting in ("keep_releases", "port", "workers", *_QUERY_NUMBERS):
-            value = getattr(self, setting)
-            if not value.isdigit() or int(value) < 1:
-                raise ValueError(f"SIXAIKA_{setting.upper()} must be a positive integer: {value!r}")
-        for setting in ("store", "store_data", "query_services"):
-            for url in getattr(self, setting).split():
-                if not url.startswith(("http://", "https://")):
-                    raise ValueError(f"SIXAIKA_{setting.upper()} must hold http(s) URLs: {url!r}")
-        for setting in ("cache_entries", "max_age", "query_in_memory_quads"):
-            value = getattr(self, setting)
-            if not value.isdigit():
-                raise ValueError(f"SIXAIKA_{setting.upper()} must be 0 or more: {value!r}")
+        values = {}
+        for each in SETTINGS:
+            given = overrides.get(each.name)
+            text = given if given is not None else environ.get(each.env, each.default)
+            values[each.name] = each.parse(text)
+        return cls(**values)
 
     # Derived places -----------------------------------------------------------------
     @property
@@ -205,33 +190,20 @@ class Settings:
         return self.base + "def/6aika#"
 
     @property
-    def root_path(self) -> Path:
-        return Path(self.root)
-
-    @property
     def data_dir(self) -> Path:
-        return self.root_path / "data"
+        return self.root / "data"
 
     @property
     def ontology_dir(self) -> Path:
-        return self.root_path / "ontology"
+        return self.root / "ontology"
 
     @property
     def shapes_dir(self) -> Path:
-        return self.root_path / "shapes"
+        return self.root / "shapes"
 
     @property
     def releases_dir(self) -> Path:
-        return self.root_path / self.releases
-
-    @property
-    def build_processes(self) -> int:
-        """``build_workers`` as a number; ``auto``: one per core this process may use."""
-        if self.build_workers != "auto":
-            return int(self.build_workers)
-        if hasattr(os, "sched_getaffinity"):
-            return len(os.sched_getaffinity(0))
-        return os.cpu_count() or 1
+        return self.root / self.releases
 
     @property
     def prefixes(self) -> dict[str, str]:
@@ -247,4 +219,31 @@ class Settings:
         return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)
 
 
-assert {f.name for f in fields(Settings)} == {s.name for s in SETTINGS}
+@dataclass(frozen=True)
+class Setting:
+    """One setting as people meet it: variable, flag name, default as written, help."""
+
+    name: str
+    default: str
+    help: str
+    parser: Callable[[str], Any]
+
+    @property
+    def env(self) -> str:
+        return "SIXAIKA_" + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def parse(self, text: str) -> Any:
+        try:
+            return self.parser(text)
+        except ValueError as e:
+            raise SettingError(f"{self.env} ({self.flag}) must be {e}, not {text!r}") from None
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.metadata["text"], f.metadata["help"], f.metadata["parse"])
+    for f in fields(Settings)
+)

@@ -911,7 +911,7 @@ CASES = [
 
 @cache
 def shapes(base: str = BASE) -> rdflib.Graph:
-    return load_shapes(Settings(base=base, root=str(ROOT)))
+    return load_shapes(Settings.from_env({}, base=base, root=str(ROOT)))
 
 
 def turtle(text: str, base: str = BASE) -> rdflib.Graph:

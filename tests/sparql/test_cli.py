@@ -22,8 +22,8 @@ def run(sparql_settings, sparql_release, capsys):
     """``sixaika --base ... --root ... query ARGS``: (exit code, stdout, stderr)."""
 
     def run(*args: str) -> tuple[int, str, str]:
-        settings = ["--base", BASE, "--root", sparql_settings.root,
-                    "--releases", sparql_settings.releases]  # fmt: skip
+        settings = ["--base", BASE, "--root", str(sparql_settings.root),
+                    "--releases", str(sparql_settings.releases_dir)]  # fmt: skip
         code = main([*settings, "query", *args])
         out, err = capsys.readouterr()
         return code, out, err
@@ -93,8 +93,9 @@ def test_console_script(sparql_settings, sparql_release):
     """The installed command, in its own process (the workers are spawned from it)."""
     command = str(Path(sys.executable).parent / "sixaika")  # the venv's, PATH or not
     done = subprocess.run(
-        [command, "--base", BASE, "--root", sparql_settings.root,
-         "--releases", sparql_settings.releases, "query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"],
+        [command, "--base", BASE, "--root", str(sparql_settings.root),
+         "--releases", str(sparql_settings.releases_dir),
+         "query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -475,7 +475,7 @@ def test_updates_are_refused_everywhere(sparql_client, update):
 
 
 def test_query_too_long(sparql_client, sparql_settings):
-    limit = int(sparql_settings.query_max_length)
+    limit = sparql_settings.query_max_length
     query = "ASK {}" + " " * limit
     response = sparql_client.post("/sparql", data={"query": query})
     assert response.status_code == 413

@@ -171,7 +171,8 @@ def test_remote_service_makes_no_connection(remote_app):
 
 
 def test_query_command_with_a_remote_store(loaded, capsys):
-    code = main(["--base", BASE, "--root", loaded.root, "--releases", loaded.releases,
+    code = main(["--base", BASE, "--root", str(loaded.root),
+                 "--releases", str(loaded.releases_dir),
                  "--store", loaded.store, "query", "ASK { ?s a ?type }"])  # fmt: skip
     assert code == 0 and capsys.readouterr().out == "true\n"
 

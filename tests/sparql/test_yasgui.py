@@ -24,13 +24,13 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def served(sparql_settings, sparql_release):
     """``sixaika serve`` on the synthetic release, its root holding YASGUI's node_modules."""
-    root = Path(sparql_settings.root)
+    root = sparql_settings.root
     if not (root / "node_modules").exists():
         (root / "node_modules").symlink_to(NODE_MODULES)
     settings = {
         "SIXAIKA_BASE": BASE,
         "SIXAIKA_ROOT": str(root),
-        "SIXAIKA_RELEASES": sparql_settings.releases,
+        "SIXAIKA_RELEASES": str(sparql_settings.releases_dir),
     }
     with running_server(settings, ready="/sparql") as url:
         yield url

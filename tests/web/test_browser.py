@@ -20,9 +20,11 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium
 @pytest.fixture(scope="module")
 def server(bundled_settings, bundled_release):
     """The production command, on the bundled release."""
-    with running_server(
-        {"SIXAIKA_ROOT": bundled_settings.root, "SIXAIKA_RELEASES": bundled_settings.releases}
-    ) as url:
+    where = {
+        "SIXAIKA_ROOT": str(bundled_settings.root),
+        "SIXAIKA_RELEASES": str(bundled_settings.releases_dir),
+    }
+    with running_server(where) as url:
         yield url
 
 

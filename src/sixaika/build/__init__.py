@@ -66,7 +66,7 @@ def check(settings: Settings, progress: Progress, lang: str = "en") -> tuple[Sou
 
 
 def _check(settings: Settings, progress: Progress, lang: str) -> tuple[Sources, Report]:
-    sources, report = load_and_validate(settings, settings.build_processes, lang, progress)
+    sources, report = load_and_validate(settings, settings.build_workers, lang, progress)
     progress(f"loaded {len(sources.quads)} triples from {len(sources.files)} files; linking")
     # Links are checked on the merged sources; their errors outrank the SHACL report.
     check_links(sources, settings)

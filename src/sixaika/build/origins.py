@@ -102,7 +102,7 @@ class NestedNodes:
 def file_tag(path: Path, settings: Settings, record: int) -> str:
     """The same for a file wherever the project lies, so a release's dumps are too."""
     try:
-        name = path.resolve().relative_to(settings.root_path.resolve()).as_posix()
+        name = path.resolve().relative_to(settings.root.resolve()).as_posix()
     except ValueError:  # a file from elsewhere
         name = path.resolve().as_posix()
     return f"s{hashlib.blake2b(name.encode(), digest_size=5).hexdigest()}r{record}"

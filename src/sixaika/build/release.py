@@ -57,7 +57,7 @@ def write_release(
         for unfinished in (building, final):
             shutil.rmtree(unfinished, ignore_errors=True)
         raise
-    _prune(root, keep=int(settings.keep_releases))
+    _prune(root, keep=settings.keep_releases)
     return Release(final)
 
 
@@ -75,7 +75,7 @@ def _write_release_into(
         "id": release_id,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "base": settings.base,
-        "source_commit": _source_commit(settings.root_path),
+        "source_commit": _source_commit(settings.root),
         "triples": sum(d["triples"] for d in datasets.values()),
         "datasets": datasets,
         "index": index,
@@ -96,7 +96,7 @@ def _write_store_and_dumps(
     """
     (folder / "dumps").mkdir()
     by_graph = _triples_by_graph(sources, settings)
-    fork = settings.build_processes > 1 and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
+    fork = settings.build_workers > 1 and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
     # Forked before this build starts a thread or opens the store: the child needs neither.
     jsonld = Forked(_write_jsonld_dumps, by_graph, settings, folder, run_here=not fork)
     try:
@@ -107,7 +107,7 @@ def _write_store_and_dumps(
             del nquads
             files = _write_rdf_dumps(by_graph, settings, folder, side)
             loaded.result()  # re-raises what failed in the thread
-        index = write_index(store, settings.base, folder / INDEX_FOLDER, settings.build_processes)
+        index = write_index(store, settings.base, folder / INDEX_FOLDER, settings.build_workers)
         for name, entry in jsonld.result().items():
             files[name]["jsonld"] = entry
     finally:

@@ -102,5 +102,5 @@ class RemoteRepo(Repo):
 def open_repo(settings: Settings, release: Release) -> Repo:
     """The release's own store, or the remote store ``build --store`` loaded it into."""
     if settings.store:
-        return RemoteRepo(settings.store, release.id, timeout=float(settings.query_timeout))
+        return RemoteRepo(settings.store, release.id, timeout=settings.query_timeout)
     return OxigraphRepo.open(release)

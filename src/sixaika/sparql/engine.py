@@ -27,13 +27,13 @@ class Limits:
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
         return cls(
-            timeout=float(settings.query_timeout),
-            max_length=int(settings.query_max_length),
-            max_result_bytes=int(settings.query_max_result_mb) * 1_000_000,
-            memory_mb=int(settings.query_memory_mb),
-            in_memory_quads=int(settings.query_in_memory_quads),
-            workers=int(settings.query_workers),
-            services=frozenset(settings.query_services.split()),
+            timeout=settings.query_timeout,
+            max_length=settings.query_max_length,
+            max_result_bytes=settings.query_max_result_mb * 1_000_000,
+            memory_mb=settings.query_memory_mb,
+            in_memory_quads=settings.query_in_memory_quads,
+            workers=settings.query_workers,
+            services=frozenset(settings.query_services),
         )
 
     def copies_in_memory(self, quads: int) -> bool:

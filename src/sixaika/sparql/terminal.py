@@ -79,7 +79,7 @@ def run(settings: Settings, text: str, fmt: str | None, timeout: float | None,
         raise QueryError(503, "there is no release yet: run `sixaika build` first")
     repo = RemoteRepo(settings.store) if settings.store else None
     # One query: one worker, reading the disk (a copy into memory would cost more than it saves).
-    one_query = replace(settings, query_workers="1", query_in_memory_quads="0")
+    one_query = replace(settings, query_workers=1, query_in_memory_quads=0)
     service = Service.open(one_query, repo, release)
     try:
         accept = (accept_for(fmt) or fmt) if fmt else TABLE_ACCEPT

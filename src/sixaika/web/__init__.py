@@ -54,5 +54,5 @@ def create_app(
     app.register_blueprint(sparql.blueprint)
     app.wsgi_app = sparql.PlainQueries(app, app.wsgi_app)
     # Outermost: replays cached responses before Flask routes anything.
-    app.wsgi_app = ResponseCache(app.wsgi_app, int(settings.cache_entries))
+    app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)
     return app

@@ -67,7 +67,7 @@ def _send(file: dict[str, Any], media_type: str, download_name: str) -> Response
         conditional=False,  # werkzeug's preconditions are wrong: ours, then its Range
         etag=file["sha256"][:32],
         last_modified=s.modified,
-        max_age=int(s.settings.max_age),
+        max_age=s.settings.max_age,
     )
     response.cache_control.public = True
     return conditional(response, complete_length=response.content_length)

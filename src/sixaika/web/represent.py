@@ -53,7 +53,7 @@ class Site:
 
     def __init__(self, settings: Settings, repo: Repo, release: Release | None):
         self.settings, self.repo, self.release = settings, repo, release
-        self.memo = LRU(int(settings.cache_entries))
+        self.memo = LRU(settings.cache_entries)
         built = release.manifest.get("built") if release else None
         self.modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
 
@@ -175,7 +175,7 @@ def finish(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.last_modified = site().modified
     response.cache_control.public = True
-    response.cache_control.max_age = int(site().settings.max_age)
+    response.cache_control.max_age = site().settings.max_age
     mark_cacheable()
     return conditional(response)
 

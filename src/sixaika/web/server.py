@@ -28,7 +28,7 @@ class Server(BaseApplication):
         self.settings = settings
         self.options = {
             "bind": f"{settings.host}:{settings.port}",
-            "workers": int(settings.workers),
+            "workers": settings.workers,
             "worker_class": "gthread",
             "threads": 4,
             "keepalive": 5,

@@ -209,7 +209,7 @@ def _results_page(asked: protocol.QueryRequest) -> Any:
 
 
 def _yasgui_folder() -> Path | None:
-    folder = (service().settings.root_path / YASGUI).resolve()
+    folder = (service().settings.root / YASGUI).resolve()
     return folder if (folder / "yasgui.min.js").is_file() else None
 
 
@@ -255,7 +255,7 @@ def _etag_for(version: str, query_string: str, accept: str) -> str:
     return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
 
-def _cache_headers(tag: str | None, max_age: str) -> dict[str, str]:
+def _cache_headers(tag: str | None, max_age: int) -> dict[str, str]:
     headers = {"Vary": "Accept"}
     if tag:
         headers["ETag"] = tag
