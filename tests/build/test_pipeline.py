@@ -208,6 +208,56 @@ BAD_INPUTS = {
         "# nothing yet\n",
         "p2.yaml: no record in this file (to remove a record, delete its file)",
     ),
+    # ids: {type}/{local}, nothing that leaves {base}id/ or names another site
+    "an id that climbs out": (
+        "data/projects/p2.yaml",
+        "# a comment\nid: ../../etc\ntype: Project\n",
+        "p2.yaml:2: '../../etc' is not an id: write the type of the record, a '/', and its name",
+    ),
+    "an id of a page": (
+        "data/organisations.yaml",
+        "- id: organisation/example-lead\n  type: FormalOrganization\n"
+        "- id: organisation/example-partner\n  type: FormalOrganization\n"
+        "- id: ../sparql\n  type: FormalOrganization\n",
+        "organisations.yaml:5: '../sparql' is not an id",
+    ),
+    "an id of another site": (
+        "data/projects/p2.yaml",
+        "id: https://evil.example/project/x\ntype: Project\n",
+        "p2.yaml:1: 'https://evil.example/project/x' is not an id: an id is written without a "
+        "web address or prefix",
+    ),
+    "an id in capitals": (
+        "data/projects/p2.yaml",
+        "id: project/A70202\ntype: Project\n",
+        "p2.yaml:1: 'project/A70202' is not an id: write it in lower case, project/a70202",
+    ),
+    "an id of no type": (
+        "data/projects/p2.yaml",
+        "id: projekt/p2\ntype: Project\n",
+        "p2.yaml:1: 'projekt/p2' is not an id: 'projekt' is no type of record (project, "
+        "organisation, person, strategy, grant, scheme, concept/{scheme}); did you mean 'project'?",
+    ),
+    "an id too long": (
+        "data/projects/p2.yaml",
+        f"id: project/{'a' * 101}\ntype: Project\n",
+        "p2.yaml:1: 'project/aaa",
+    ),
+    "a nested id": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\ntemporal:\n  - id: ../period\n    type: PeriodOfTime\n",
+        "p2.yaml:4: '../period' is not an id",
+    ),
+    "a link that climbs out": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nlead: ../sparql\n",
+        "p2.yaml:3: lead: '../sparql' is not a link: write the id of a record",
+    ),
+    "a Turtle record outside id/": (
+        "data/extra.ttl",
+        "<../../etc> <http://www.w3.org/2000/01/rdf-schema#label> 'x' .\n",
+        "data/extra.ttl: <http://localhost:8000/etc>: 'http://localhost:8000/etc' is not an id",
+    ),
 }
 
 
@@ -260,6 +310,8 @@ IN_FINNISH = {  # case of BAD_INPUTS: what --lang fi says
     "not UTF-8": "ei UTF-8-tekstiä",
     "record without type": "tietueella on oltava tyyppi",
     "bad language tag": "'Finnish' ei ole kielikoodi",
+    "an id in capitals": "'project/A70202' ei ole tunniste: kirjoita se pienin kirjaimin, "
+    "project/a70202",
 }
 
 

@@ -26,6 +26,7 @@ import yaml
 from ..config import Settings
 from ..context import Context
 from ..errors import InputError, InputErrors, Origin
+from ..ids import id_problem
 from .origins import KeyOrigins, NestedNodes, file_tag, key_lines, place_keys
 from .values import record_to_jsonld
 
@@ -135,8 +136,16 @@ def _read_turtle(
             Origin(path, line), f"malformed Turtle: {message}", fi=f"virheellinen Turtle: {message}"
         ) from None
     for subject in {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}:
+        if base == settings.id_base:  # data: it defines records, each under id/
+            _check_turtle_id(subject.value, settings.id_base, path)
         sources.claim(subject.value, Origin(path))
     return quads
+
+
+def _check_turtle_id(iri: str, id_base: str, path: Path) -> None:
+    problem = id_problem(iri.removeprefix(id_base))
+    if problem:
+        raise InputError(path, f"<{iri}>: {problem[0]}", fi=f"<{iri}>: {problem[1]}")
 
 
 # YAML ------------------------------------------------------------------------------

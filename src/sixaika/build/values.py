@@ -16,6 +16,7 @@ from typing import Any
 
 from ..context import Context
 from ..errors import InputError, Origin
+from ..ids import id_problem
 from .origins import NestedNodes, Where
 from .participants import expand_participants
 
@@ -38,7 +39,9 @@ def _node(mapping: dict, context: Context, where: Where, at: tuple, nested: Nest
     """A node's keys must be terms; a problem is told at the line of the key (path ``at``)."""
     kinds = context.kinds
     node = {}
-    if at and "id" not in mapping:
+    if "id" in mapping:
+        _check_id(mapping["id"], where(*at, "id"))
+    elif at:
         node["id"] = "_:" + nested.label(mapping, at)
     for key, value in mapping.items():
         kind = kinds.get(key) if isinstance(key, str) else None
@@ -199,9 +202,15 @@ def _known_compact(value: str, context: Context) -> bool:
     return bool(sep) and prefix in context.prefixes
 
 
+def _check_id(value: Any, at: Origin) -> None:
+    problem = id_problem(value)
+    if problem:
+        raise InputError(at, problem[0], fi=problem[1])
+
+
 def _check_iri(value: str, context: Context, at: Origin, key: str) -> None:
     prefix, sep, _ = value.partition(":")
-    if " " in value:
+    if " " in value or _leaves_id(value):
         raise InputError(
             at,
             f"{key}: {value!r} is not a link: write the id of a record (such as "
@@ -221,6 +230,18 @@ def _check_iri(value: str, context: Context, at: Origin, key: str) -> None:
             f"unknown prefix {prefix!r} in {value!r}",
             fi=f"tuntematon etuliite {prefix!r} arvossa {value!r}",
         )
+
+
+def _leaves_id(link: str) -> bool:
+    """A relative link that would resolve outside ``{base}id/``, to a page of the site.
+
+    >>> _leaves_id("../sparql"), _leaves_id("/doc/x"), _leaves_id("organisation/x")
+    (True, True, False)
+    """
+    if ":" in link.partition("/")[0]:  # absolute, or a prefixed name
+        return False
+    path = re.split("[?#]", link, maxsplit=1)[0]
+    return link.startswith("/") or any(step in (".", "..") for step in path.split("/"))
 
 
 def nearest(word: str, words: Iterable[str]) -> str | None:
