@@ -426,6 +426,17 @@ def test_participants_become_links_and_attributions(mini, capsys):
     ]
 
 
+def test_a_number_with_decimals_is_published_as_a_decimal(mini, capsys):
+    path = mini / "data/projects/p1.yaml"
+    point = "geo:\n  type: GeoCoordinates\n  latitude: 60.17083\n  longitude: 24.9375\n"
+    path.write_text(path.read_text() + point + "  source: https://example.org/source/p1\n")
+    assert run(capsys, "build", "--quiet")[0] == 0
+    written = Release.current(Settings.from_env({})).dump_path("projects.nt").read_text()
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    assert f'<https://schema.org/latitude> "60.17083"^^{decimal}' in written
+    assert f'<https://schema.org/longitude> "24.9375"^^{decimal}' in written
+
+
 def test_failed_validation_leaves_release_byte_for_byte(mini, capsys):
     assert run(capsys, "build", "--quiet")[0] == 0
     releases = mini / "var/releases"

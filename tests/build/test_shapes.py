@@ -261,6 +261,31 @@ CASES = [
         delete=f"<{P}#total> sixaika:approximate [] .",
         insert=f'<{P}#total> sixaika:approximate "about" .',
     ),
+    # --- Coordinates (schema:GeoCoordinates) -------------------------------------------
+    case(
+        "coordinates (valid)",
+        insert=f"<{CITY}> schema:geo <{CITY}#geo> . <{CITY}#geo> a schema:GeoCoordinates ;"
+        ' schema:latitude "60.45"^^xsd:decimal ; schema:longitude "-22.267"^^xsd:decimal ;'
+        f" dct:source <{SOURCE}city> .",
+    ),
+    case(
+        "latitude beyond the pole, no longitude, no source",
+        V(CITY + "#geo", "Latitude", "MaxInclusive", value="95"),
+        V(CITY + "#geo", "Longitude", "MinCount"),
+        V(CITY + "#geo", "Sourced", "MinCount"),
+        insert=f"<{CITY}> schema:geo <{CITY}#geo> . <{CITY}#geo> a schema:GeoCoordinates ;"
+        ' schema:latitude "95"^^xsd:decimal .',
+    ),
+    case(
+        "longitude as text, coordinates without their type",
+        V(CITY, "HasCoordinates", "Class"),
+        V(CITY + "#geo", "Longitude", "Datatype"),
+        V(CITY + "#geo", "Longitude", "MinInclusive"),
+        V(CITY + "#geo", "Longitude", "MaxInclusive"),
+        insert=f"<{CITY}> schema:geo <{CITY}#geo> . <{CITY}#geo>"
+        ' schema:latitude "60.45"^^xsd:decimal ; schema:longitude "22°16′E" ;'
+        f" dct:source <{SOURCE}city> .",
+    ),
     # --- Contact points -----------------------------------------------------------------
     case(
         "contact without name",

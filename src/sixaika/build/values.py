@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from ..context import Context
@@ -103,7 +104,19 @@ def _value(
             raise InputError(where(*at), f"{key}: {problem[0]}", fi=f"{key}: {problem[1]}")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if datatype == "xsd:decimal" and isinstance(value, float):
+        return _decimal_text(value)
     return value
+
+
+def _decimal_text(number: float) -> str:
+    """A number with decimals as xsd:decimal writes it: given the float itself, JSON-LD
+    writes the lexical form of a double (60.17083 as 6.017083E1), which no decimal has.
+
+    >>> _decimal_text(60.17083), _decimal_text(552200.5), _decimal_text(1e-05)
+    ('60.17083', '552200.5', '0.00001')
+    """
+    return format(Decimal(repr(number)), "f")
 
 
 def _not_a_date(value: Any) -> tuple[str, str] | None:

@@ -380,6 +380,9 @@ TERM_LABELS: dict[str, tuple[str, str, str]] = {
     ),
     "vann:preferredNamespaceUri": ("namespace", "nimiavaruus", "namnrymd"),
     "schema:currency": ("currency", "valuutta", "valuta"),
+    "schema:geo": ("coordinates", "koordinaatit", "koordinater"),
+    "schema:latitude": ("latitude", "leveysaste", "latitud"),
+    "schema:longitude": ("longitude", "pituusaste", "longitud"),
     # classes
     "skos:Concept": ("concept", "käsite", "begrepp"),
     "skos:ConceptScheme": ("concept scheme", "käsitejärjestelmä", "begreppssystem"),
@@ -390,6 +393,7 @@ TERM_LABELS: dict[str, tuple[str, str, str]] = {
     "prov:Attribution": ("participation", "osallistuminen", "deltagande"),
     "dct:PeriodOfTime": ("period", "ajanjakso", "period"),
     "schema:MonetaryAmount": ("amount of money", "rahamäärä", "penningbelopp"),
+    "schema:GeoCoordinates": ("coordinates", "koordinaatit", "koordinater"),
     "vcard:Individual": ("contact person", "yhteyshenkilö", "kontaktperson"),
     "owl:Ontology": ("ontology", "ontologia", "ontologi"),
     "owl:Class": ("class", "luokka", "klass"),

@@ -84,9 +84,24 @@ def format_literal(literal: ox.Literal, lang: str) -> str:
         return f"{format_date(literal.value, lang)} {literal.value[11:16]}"
     if datatype == XSD + "boolean":
         return i18n.text("yes" if literal.value in ("true", "1") else "no", lang)
-    if datatype in (XSD + "decimal", XSD + "integer", XSD + "double", XSD + "float"):
+    if datatype == XSD + "decimal":
+        return format_number(literal.value, lang, decimals_written(literal.value))
+    if datatype in (XSD + "integer", XSD + "double", XSD + "float"):
         return format_number(literal.value, lang)
     return literal.value
+
+
+def decimals_written(value: str) -> int | None:
+    """How many decimals a decimal is written with, so a page shows a coordinate whole.
+
+    >>> decimals_written("65.01417"), decimals_written("552200"), decimals_written("x")
+    (5, 0, None)
+    """
+    try:
+        exponent = Decimal(value).as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -exponent) if isinstance(exponent, int) else None
 
 
 # Names ---------------------------------------------------------------------------
