@@ -286,6 +286,31 @@ CASES = [
         ' schema:latitude "60.45"^^xsd:decimal ; schema:longitude "22°16′E" ;'
         f" dct:source <{SOURCE}city> .",
     ),
+    case(
+        "no latitude, two longitudes",
+        V(CITY + "#geo", "Latitude", "MinCount"),
+        V(CITY + "#geo", "Longitude", "MaxCount"),
+        insert=f"<{CITY}> schema:geo <{CITY}#geo> . <{CITY}#geo> a schema:GeoCoordinates ;"
+        ' schema:longitude "22.267"^^xsd:decimal , "22.3"^^xsd:decimal ;'
+        f" dct:source <{SOURCE}city> .",
+    ),
+    case(
+        "two latitudes, one beyond the south pole",
+        V(CITY + "#geo", "Latitude", "MaxCount"),
+        V(CITY + "#geo", "Latitude", "MinInclusive", value="-95"),
+        insert=f"<{CITY}> schema:geo <{CITY}#geo> . <{CITY}#geo> a schema:GeoCoordinates ;"
+        ' schema:latitude "60.45"^^xsd:decimal , "-95"^^xsd:decimal ;'
+        f' schema:longitude "22.267"^^xsd:decimal ; dct:source <{SOURCE}city> .',
+    ),
+    case(
+        "latitude as text",
+        V(CITY + "#geo", "Latitude", "Datatype"),
+        V(CITY + "#geo", "Latitude", "MinInclusive"),
+        V(CITY + "#geo", "Latitude", "MaxInclusive"),
+        insert=f"<{CITY}> schema:geo <{CITY}#geo> . <{CITY}#geo> a schema:GeoCoordinates ;"
+        ' schema:latitude "60°27′N" ; schema:longitude "22.267"^^xsd:decimal ;'
+        f" dct:source <{SOURCE}city> .",
+    ),
     # --- Contact points -----------------------------------------------------------------
     case(
         "contact without name",
