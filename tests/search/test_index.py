@@ -64,8 +64,8 @@ def test_without_voikko_the_snowball_stemmer_cuts_endings_but_not_gradation(
     from sixaika.search.documents import read
     from sixaika.search.engine import write
 
-    store = bundled_release.open_store()
-    write(read(store, bundled_settings.base), tmp_path / "index", stems)
+    quads = bundled_release.open_store().quads_for_pattern(None, None, None)
+    write(read(quads, bundled_settings.base), tmp_path / "index", stems)
     fallback = TantivyIndex(tmp_path / "index", stems)
     assert fallback.search("kaupungin").analyser == "snowball"
     found = {h.iri for h in fallback.search("hankkeet", limit=50).hits}

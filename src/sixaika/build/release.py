@@ -91,8 +91,8 @@ def _write_store_and_dumps(
     The JSON-LD is compacted in Python, so on big data in a forked process of its own.
     Loading the store and gzip run in Rust and zlib, which release the GIL; so they go on
     in a thread while this one writes Turtle and N-Triples from the quads in memory
-    (quicker than reading them back from the store). The search index is read from the
-    store once it is loaded: it holds exactly what the store holds.
+    (quicker than reading them back from the store). The search index is made from the
+    same quads, once the store has them.
     """
     (folder / "dumps").mkdir()
     by_graph = _triples_by_graph(sources, settings)
@@ -106,8 +106,10 @@ def _write_store_and_dumps(
             loaded = side.submit(_load, store, nquads)
             del nquads
             files = _write_rdf_dumps(by_graph, settings, folder, side)
+            index = write_index(  # while the store may still be loading
+                sources.quads, settings.base, folder / INDEX_FOLDER, settings.build_workers
+            )
             loaded.result()  # re-raises what failed in the thread
-        index = write_index(store, settings.base, folder / INDEX_FOLDER, settings.build_workers)
         for name, entry in jsonld.result().items():
             files[name]["jsonld"] = entry
     finally:

@@ -1,6 +1,6 @@
 """Search, suggestions, lookups by code and the project table, from an index in the release.
 
-``write_index`` is the build's step (after the store is written, from that store);
+``write_index`` is the build's step (from the validated quads the store is loaded with);
 ``open_index`` is the read side's. The interface is ``index.SearchIndex``.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ log = logging.getLogger(__name__)
 INDEX_FOLDER = "index"
 
 
-def write_index(store: ox.Store, base: str, folder: Path, threads: int = 1) -> dict[str, Any]:
-    """Index what ``store`` holds into ``folder``; what the manifest records of it."""
+def write_index(
+    quads: Iterable[ox.Quad], base: str, folder: Path, threads: int = 1
+) -> dict[str, Any]:
+    """Index the release's ``quads`` into ``folder``; what the manifest records of it."""
     from .engine import write
 
     started = time.perf_counter()
-    contents = read(store, base)
+    contents = read(quads, base)
     about = write(contents, folder, analyser(), threads)
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,10 @@ from .index import (
 CONTENTS = "contents.json"  # beside tantivy's own files: labels, facets, how it was built
 FORMAT = 1
 LANGS = ("fi", "en", "sv")
-LABELLED = ("title", "lead", "cities", "fund", "focus_area", "priority_axis")  # sorted per lang
+# Columns sorted by names: the title in the reader's language, the others by their names'
+# first language (fi, else en, else sv), as organisations and concepts are mostly named.
+BY_LANGUAGE = ("title",)
+LABELLED = ("title", "lead", "cities", "fund", "focus_area", "priority_axis")
 FACET_FIELDS = {  # facet -> field
     "city": "city",
     "organisation": "organisation",
@@ -64,7 +67,7 @@ TEXT_SNIPPET = 400  # characters of a description kept for result lists
 
 
 def sort_field(column: str, lang: str) -> str:
-    return f"sort_{column}_{lang}" if column in LABELLED else f"sort_{column}"
+    return f"sort_{column}_{lang}" if column in BY_LANGUAGE else f"sort_{column}"
 
 
 def _schema() -> tantivy.Schema:
@@ -86,7 +89,7 @@ def _schema() -> tantivy.Schema:
         b.add_integer_field(name, indexed=True, fast=True)
     b.add_float_field("total_budget", indexed=True, fast=True)
     for column in COLUMNS:
-        for lang in LANGS if column in LABELLED else ("",):
+        for lang in LANGS if column in BY_LANGUAGE else ("fi",):
             b.add_integer_field(sort_field(column, lang), indexed=True, fast=True)
     return b.build()
 
@@ -160,7 +163,7 @@ def _document(
         "texts": {lang: v[0][:TEXT_SNIPPET] for lang, v in texts.items() if v and lang},
     }
     if row is not None:
-        stored["row"] = asdict(row)
+        stored["row"] = _stored_row(row)
         _add_row(d, row, ranks)
     d.add_text("doc", json.dumps(stored, ensure_ascii=False, separators=(",", ":")))
     return d
@@ -206,7 +209,7 @@ def _ranks(rows: list[ProjectRow], labels: dict[str, dict[str, str]]) -> dict[st
     without a value after all others (last in ascending order, first in descending)."""
     ranks = {}
     for column in COLUMNS:
-        for lang in LANGS if column in LABELLED else ("",):
+        for lang in LANGS if column in BY_LANGUAGE else ("fi",):
             key = _sort_key(column, lang, labels)
             keyed = [(k is None, "" if k is None else k, r.iri) for r in rows for k in (key(r),)]
             keyed.sort()
@@ -417,9 +420,18 @@ def _hit(iri: str, stored: dict[str, Any], matched: str) -> Hit:
     )
 
 
+ROW_FIELDS = tuple(f.name for f in fields(ProjectRow))
+
+
+def _stored_row(row: ProjectRow) -> dict[str, Any]:
+    stored = {name: getattr(row, name) for name in ROW_FIELDS}
+    stored["participants"] = [(p.organisation, p.role) for p in row.participants]
+    return stored
+
+
 def _row(stored: dict[str, Any]) -> ProjectRow:
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
-    values["participants"] = tuple(Participant(**p) for p in stored["participants"])
+    values["participants"] = tuple(Participant(o, role) for o, role in stored["participants"])
     return ProjectRow(**values)
 
 
