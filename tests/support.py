@@ -92,6 +92,11 @@ class LiveServer:
         self.thread.join(5)
 
 
+def on_release(settings: Settings, **more: str) -> dict[str, str]:
+    """The environment of a server of ``settings``' release, with ``more`` settings."""
+    return {"SIXAIKA_ROOT": settings.root, "SIXAIKA_RELEASES": settings.releases, **more}
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:

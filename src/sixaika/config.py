@@ -107,6 +107,12 @@ class Settings:
     host: str = setting("127.0.0.1", "Address `serve` listens on.")
     port: int = setting("8000", "Port `serve` listens on.", _at_least(1))
     workers: int = setting("2", "Web worker processes of `serve`.", _at_least(1))
+    read_timeout: int = setting(
+        "15",
+        "Seconds a client has to send a request's headers, and again its body; a slower one "
+        "gets 408 and its connection is closed.",
+        _at_least(1),
+    )
     cache_entries: int = setting(
         "4096",
         "Responses each web worker keeps in memory (the release is immutable).",
@@ -159,6 +165,23 @@ class Settings:
         "2",
         "Query worker processes per web worker (each runs one query at a time).",
         _at_least(1),
+    )
+    query_queue: int = setting(
+        "8",
+        "SPARQL queries that may wait for a query worker, per web worker; when they are all "
+        "taken, the next query gets 503 with Retry-After at once.",
+        _at_least(0),
+    )
+    query_per_client: int = setting(
+        "3",
+        "SPARQL queries one client may have running or waiting, per web worker; the next gets "
+        "429 with Retry-After. Lookups (DESCRIBE of named resources) are not counted.",
+        _at_least(1),
+    )
+    client_header: str = setting(
+        "",
+        "Request header naming the client (e.g. X-Forwarded-For: its last address), set by a "
+        "trusted proxy in front of `serve`; empty: the connection's own address.",
     )
     query_services: tuple[str, ...] = setting(
         "",

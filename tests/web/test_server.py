@@ -46,7 +46,7 @@ def test_serve_builds_a_first_release_and_its_workers_end_cleanly(tmp_path):
     with running_server(env, log=log) as url:
         assert _title_served(url) == "first"
     said = log.read_text()
-    assert "no release yet: building one" in said and "Worker exiting" in said
+    assert "no release yet: building one" in said and "Finished server process" in said
     assert "SIGSEGV" not in said  # workers forked after a build in the same process crashed
 
 

@@ -23,6 +23,8 @@ class Limits:
     in_memory_quads: int  # releases up to this size are copied into each worker's memory
     workers: int
     services: frozenset[str]  # SERVICE endpoints a query may call
+    queue: int = 0  # queries that may wait for a worker
+    per_client: int = 1  # queries one client may have running or waiting
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -34,7 +36,20 @@ class Limits:
             in_memory_quads=settings.query_in_memory_quads,
             workers=settings.query_workers,
             services=frozenset(settings.query_services),
+            queue=settings.query_queue,
+            per_client=settings.query_per_client,
         )
+
+    @property
+    def max_body(self) -> int:
+        """The largest request body accepted: a form with a query of ``max_length``
+        characters (up to 4 bytes each in UTF-8) and its other parameters."""
+        return 4 * self.max_length + 4096
+
+    @property
+    def admitted(self) -> int:
+        """Queries that may be in a web worker at once: running, or waiting for a worker."""
+        return self.workers + self.queue
 
     def copies_in_memory(self, quads: int) -> bool:
         """Whether query workers copy a release of this many quads into their memory."""

@@ -9,6 +9,7 @@ CLI behave the same.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeGuard
@@ -19,6 +20,7 @@ from ..config import Settings
 from ..read.store import OxigraphRepo, RemoteRepo, Repo
 from ..release import Release
 from . import QueryError, policy
+from .admission import Admission
 from .description import describe
 from .engine import Answer, Engine, Job, Limits
 from .examples import Example, examples
@@ -37,6 +39,7 @@ class Service:
     engine: Engine
     examples: list[Example] = field(default_factory=list)
     lookups: Engine | None = None  # answers ``policy.QueryInfo.lookup`` queries, if set
+    admission: Admission | None = None
 
     @classmethod
     def open(cls, settings: Settings, repo: Repo | None, release: Release | None) -> Service:
@@ -45,13 +48,19 @@ class Service:
         lookups = None
         if isinstance(engine, PoolEngine) and _opens(repo, release):
             lookups = LookupEngine(repo.store, settings.prefixes)
-        return cls(settings, release, limits, engine, examples(settings), lookups)
+        admission = Admission(limits.admitted, limits.per_client)
+        return cls(settings, release, limits, engine, examples(settings), lookups, admission)
 
-    def run(self, asked: QueryRequest, accept: str) -> Answer:
-        """Check the query against the policy, then run it within the limits."""
+    def run(self, asked: QueryRequest, accept: str, client: str = "") -> Answer:
+        """Check the query against the policy, then run it within the limits: a lookup at
+        once, any other query once admitted (``admission``) for ``client``."""
         info = policy.check(asked.query, self.limits.max_length, self.limits.services)
-        engine = self.lookups if info.lookup and self.lookups else self.engine
-        answer = engine.run(self._job(asked, accept, info))
+        job = self._job(asked, accept, info)
+        if info.lookup and self.lookups:
+            answer = self.lookups.run(job)
+        else:
+            with self.admission.slot(client) if self.admission else nullcontext():
+                answer = self.engine.run(job)
         return replace(answer, volatile=True) if info.volatile else answer
 
     def _job(self, asked: QueryRequest, accept: str, info: policy.QueryInfo) -> Job:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 from flask import request
@@ -109,7 +109,7 @@ class ResponseCache:
         self.entries = LRU(entries, weigh=lambda entry: len(entry[2]), max_weight=MAX_CACHED_BYTES)
 
     @staticmethod
-    def key(environ: dict[str, Any]) -> tuple[str, ...]:
+    def key(environ: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(
             environ.get(name, "")
             for name in (
@@ -121,19 +121,28 @@ class ResponseCache:
             )
         )
 
+    @staticmethod
+    def replayable(environ: Mapping[str, Any]) -> bool:
+        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not any(
+            h in environ for h in _PASS_THROUGH
+        )
+
+    def hit(self, environ: Mapping[str, Any]) -> tuple[str, list, bytes] | None:
+        """The kept (status, headers, body) that answers this request, if any."""
+        return self.entries.get(self.key(environ)) if self.replayable(environ) else None
+
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or any(h in environ for h in _PASS_THROUGH):
+        if not self.replayable(environ):
             return self.app(environ, start_response)
-        key = self.key(environ)
-        hit = self.entries.get(key)
+        method = environ["REQUEST_METHOD"]
+        hit = self.hit(environ)
         if hit is not None:
             status, headers, body = hit
             start_response(status, headers)
             return [b"" if method == "HEAD" else body]
         if method == "HEAD":
             return self.app(environ, start_response)
-        return self._fill(key, environ, start_response)
+        return self._fill(self.key(environ), environ, start_response)
 
     def _fill(self, key: tuple, environ: dict[str, Any], start_response: Callable):
         seen: dict[str, Any] = {}

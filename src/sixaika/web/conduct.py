@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask, Response, current_app, jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
@@ -27,6 +30,18 @@ def repo() -> Repo:
 
 def release() -> Release | None:
     return current_app.config["SIXAIKA_RELEASE"]
+
+
+def client_of(environ: Mapping[str, Any], settings: Settings) -> str:
+    """Who sent a request: the connection's address, or, where a trusted proxy stands in
+    front (``SIXAIKA_CLIENT_HEADER``), the address its header names (the last one of an
+    X-Forwarded-For list is the one the proxy added)."""
+    if settings.client_header:
+        key = "HTTP_" + settings.client_header.upper().replace("-", "_")
+        named = environ.get(key, "").rsplit(",", 1)[-1].strip()
+        if named:
+            return named
+    return environ.get("REMOTE_ADDR", "")
 
 
 def wants_json() -> bool:

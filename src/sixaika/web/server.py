@@ -1,4 +1,4 @@
-"""Serve: the web app under gunicorn, the production WSGI server.
+"""Serve: the web app behind the front (``front``), in worker processes under gunicorn.
 
 A worker serves the release that was current when it started. When a build makes another
 release current, the arbiter restarts its workers gracefully (gunicorn's SIGHUP): requests
@@ -18,23 +18,24 @@ from gunicorn.app.base import BaseApplication
 
 from ..config import Settings
 from ..release import CURRENT
+from ..sparql.engine import Limits
 from . import create_app, sparql
+from .cache import ResponseCache
+from .front import Front, FrontWorker
 
 RELEASE_POLL_SECONDS = 2.0
+PAGE_THREADS = 8  # threads of a web worker for everything but SPARQL queries
 
 
 class Server(BaseApplication):
     def __init__(self, settings: Settings, **options: Any):
         self.settings = settings
+        worker = type("FrontWorker", (FrontWorker,), {"read_timeout": settings.read_timeout})
         self.options = {
             "bind": f"{settings.host}:{settings.port}",
             "workers": settings.workers,
-            "worker_class": "gthread",
-            "threads": 4,
+            "worker_class": worker,
             "keepalive": 5,
-            # The longest request line gunicorn reads (its default, 4094, cut SPARQL GETs
-            # short); longer queries are POSTed, as the service description says.
-            "limit_request_line": 8190,
             # Off unless asked for: writing a line per request costs a third of the
             # throughput of cached pages (measured: 5,100 against 3,200 req/s).
             "accesslog": settings.access_log or None,
@@ -51,7 +52,7 @@ class Server(BaseApplication):
         if "control_socket_disable" in self.cfg.settings:
             self.cfg.set("control_socket_disable", True)
 
-    def load(self):
+    def load(self) -> Front:
         # Each worker opens the release itself: stores are not shared across a fork.
         app = create_app(self.settings)
         # Start its query processes now rather than on the first query (0.3 s; seconds when
@@ -62,7 +63,11 @@ class Server(BaseApplication):
         threading.Thread(
             target=warm_up_pages, args=(app,), name="sixaika-warm", daemon=True
         ).start()
-        return app
+        limits = Limits.from_settings(self.settings)
+        cache = app.wsgi_app if isinstance(app.wsgi_app, ResponseCache) else None
+        # More threads than SPARQL queries may hold (``Limits.admitted``): the rest are
+        # always there for pages and lookups.
+        return Front(app, cache, PAGE_THREADS + limits.admitted, limits.max_body)
 
     def _watch_releases(self, arbiter: Any) -> None:
         def reload(target: str | None) -> None:

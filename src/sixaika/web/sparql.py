@@ -30,7 +30,12 @@ from flask import (
     send_from_directory,
 )
 from flask.sansio.blueprints import BlueprintSetupState
-from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
+from werkzeug.exceptions import (
+    HTTPException,
+    ServiceUnavailable,
+    TooManyRequests,
+    default_exceptions,
+)
 
 from .. import accept
 from ..sparql import QueryError, protocol
@@ -64,7 +69,7 @@ def service(app: Flask | None = None) -> Service:
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Any:
     try:
-        asked = protocol.parse(request, max_body=4 * service().limits.max_length + 4096)
+        asked = protocol.parse(request, max_body=service().limits.max_body)
     except QueryError as e:
         raise _http_error(e) from None
     if asked is None:
@@ -93,7 +98,7 @@ def _run(asked: protocol.QueryRequest) -> Answer:
     met = request.environ.pop(PlainQueries.ERROR, None)
     if met is not None:
         raise met
-    return service().run(asked, _accept())
+    return service().run(asked, _accept(), _client())
 
 
 class PlainQueries:
@@ -116,8 +121,9 @@ class PlainQueries:
         if query is None:
             return self.wsgi_app(environ, start_response)
         accept, svc = environ.get("HTTP_ACCEPT", ""), service(self.app)
+        client = conduct.client_of(environ, svc.settings)
         try:
-            answer = svc.run(protocol.plain(query), accept)
+            answer = svc.run(protocol.plain(query), accept, client)
         except Exception as e:  # the view answers it, as it answers its own errors
             environ[self.ERROR] = e
             return self.wsgi_app(environ, start_response)
@@ -193,7 +199,7 @@ def _page(query: str = "", **results: Any) -> str:
 
 def _results_page(asked: protocol.QueryRequest) -> Any:
     try:
-        answer = service().run(asked, PAGE_ACCEPT)
+        answer = service().run(asked, PAGE_ACCEPT, _client())
     except QueryError as e:
         return _page(asked.query, error=e.message), e.status
     if not answer.content_type.startswith("application/sparql-results+json"):
@@ -220,6 +226,10 @@ def _accept() -> str:
     """``Accept``, unless a ``format`` parameter (as Fuseki and Virtuoso read it) says."""
     named = accept_for(request.values.get("format", ""))
     return named or request.headers.get("Accept", "")
+
+
+def _client() -> str:
+    return conduct.client_of(request.environ, service().settings)
 
 
 def _wants_page() -> bool:
@@ -268,6 +278,8 @@ def _cache_headers(tag: str | None, max_age: int) -> dict[str, str]:
 def _http_error(error: QueryError) -> HTTPException:
     if error.status == 503:
         return ServiceUnavailable(error.message, retry_after=error.retry_after)
+    if error.status == 429:
+        return TooManyRequests(error.message, retry_after=error.retry_after)
     exception = default_exceptions.get(error.status, default_exceptions[500])
     return exception(error.message)
 

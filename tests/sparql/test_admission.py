@@ -1,0 +1,72 @@
+"""Runaway SPARQL queries cost their own client, not the pages (on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
+
+import pytest
+
+from ..support import RUNAWAY, on_release, running_server
+
+PROJECT = "http://localhost:8000/id/project/a70202"
+
+
+@pytest.fixture(scope="module")
+def server(bundled_settings, bundled_release):
+    settings = on_release(
+        bundled_settings,
+        SIXAIKA_QUERY_WORKERS="2",
+        SIXAIKA_QUERY_QUEUE="4",  # 6 places in all
+        SIXAIKA_QUERY_PER_CLIENT="3",
+        SIXAIKA_CLIENT_HEADER="X-Forwarded-For",  # the test plays several clients
+    )
+    with running_server(settings) as url:
+        yield url
+
+
+def _get(url: str, accept: str, client: str = "192.0.2.9") -> tuple[int, float, Message]:
+    """Status, seconds taken and headers of a GET."""
+    headers = {"Accept": accept, "X-Forwarded-For": f"10.0.0.1, {client}"}
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+            r.read()
+            status, answer_headers = r.status, r.headers
+    except urllib.error.HTTPError as e:
+        status, answer_headers = e.code, e.headers
+    return status, time.monotonic() - started, answer_headers
+
+
+def _query(url: str, query: str, client: str, timeout: int | None = None):
+    params = {"query": query, **({"timeout": str(timeout)} if timeout else {})}
+    return _get(f"{url}/sparql?{urllib.parse.urlencode(params)}", "application/json", client)
+
+
+def test_runaway_queries_leave_pages_and_lookups_answered_within_a_second(server):
+    with ThreadPoolExecutor(32) as pool:
+        runaway = [pool.submit(_query, server, RUNAWAY, "198.51.100.1", 3) for _ in range(20)]
+        time.sleep(0.5)
+        another = pool.submit(_query, server, "ASK {}", "198.51.100.2")  # waits its turn
+        others = [pool.submit(_query, server, RUNAWAY, f"198.51.100.{i}", 3) for i in (3, 4)]
+        time.sleep(0.5)
+        served = [  # while the runaway queries run
+            _get(server + "/", "text/html"),
+            _get(server + "/doc/project/a70202", "text/turtle"),
+            _get(server + "/doc/project/a70202", "text/turtle"),  # from the cache
+            _query(server, f"DESCRIBE <{PROJECT}>", "198.51.100.1"),  # a lookup
+        ]
+        full = _query(server, RUNAWAY, "198.51.100.5", 3)  # the 7th of 6 places
+        answers = [f.result() for f in runaway]
+        assert another.result()[0] == 200
+        assert all(f.result()[0] in (503, 504) for f in others)
+    assert [(status, seconds < 1) for status, seconds, _ in served] == [(200, True)] * 4
+    refused = [(seconds, headers) for status, seconds, headers in answers if status == 429]
+    assert len(refused) == 17  # the client's share is 3
+    assert all(seconds < 1 and headers["Retry-After"] for seconds, headers in refused)
+    status, seconds, headers = full
+    assert status == 503 and seconds < 1 and headers["Retry-After"]
