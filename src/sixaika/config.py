@@ -104,6 +104,12 @@ class Settings:
         "Processes that load and validate in parallel (`auto`: one per core).",
         _processes,
     )
+    source_max_mb: int = setting(
+        "10",
+        "Largest source file (YAML or Turtle) that is read, in megabytes; a larger one is an "
+        "error that names it.",
+        _at_least(1),
+    )
     host: str = setting("127.0.0.1", "Address `serve` listens on.")
     port: int = setting("8000", "Port `serve` listens on.", _at_least(1))
     workers: int = setting("2", "Web worker processes of `serve`.", _at_least(1))

@@ -253,6 +253,32 @@ BAD_INPUTS = {
         "id: project/p2\ntype: Project\nlead: ../sparql\n",
         "p2.yaml:3: lead: '../sparql' is not a link: write the id of a record",
     ),
+    # limits: what a source may hold
+    "a YAML alias": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\ntitle: &t {fi: x}\nalternative: *t\n",
+        "p2.yaml:4: YAML anchors and aliases (&name, *name) are not read: write the value out",
+    ),
+    "values nested 600 deep": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\ntitle: " + "[" * 600 + "]" * 600 + "\n",
+        "p2.yaml:3: values nested more than 32 levels deep",
+    ),
+    "a value too long": (
+        "data/projects/p2.yaml",
+        f"id: project/p2\ntype: Project\ntitle:\n  fi: {'x' * 100_001}\n",
+        "p2.yaml:4: a value of 100001 characters, more than the 100000 one may have",
+    ),
+    "a character XML cannot carry": (
+        "data/projects/p2.yaml",
+        'id: project/p2\ntype: Project\ntitle:\n  fi: "bell\\a"\n',
+        "p2.yaml:4: the value holds the character U+0007, which XML cannot carry",
+    ),
+    "a character XML cannot carry, in Turtle": (
+        "data/extra.ttl",
+        '<project/extra> <http://www.w3.org/2000/01/rdf-schema#label> "\\u0001" .\n',
+        "data/extra.ttl: the value holds the character U+0001",
+    ),
     "a Turtle record outside id/": (
         "data/extra.ttl",
         "<../../etc> <http://www.w3.org/2000/01/rdf-schema#label> 'x' .\n",
@@ -310,6 +336,7 @@ IN_FINNISH = {  # case of BAD_INPUTS: what --lang fi says
     "not UTF-8": "ei UTF-8-tekstiä",
     "record without type": "tietueella on oltava tyyppi",
     "bad language tag": "'Finnish' ei ole kielikoodi",
+    "a YAML alias": "YAML-ankkureita ja -viittauksia (&nimi, *nimi) ei lueta",
     "an id in capitals": "'project/A70202' ei ole tunniste: kirjoita se pienin kirjaimin, "
     "project/a70202",
 }

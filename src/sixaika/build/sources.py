@@ -2,9 +2,9 @@
 
 A YAML file holds one record or a list of records. A record is a JSON-LD node written
 against ``ontology/context.jsonld``: its keys are the context's terms, ``id`` is relative
-to ``{base}id/``. Reading a record is shared out: ``values`` checks its keys and values,
-``participants`` expands the one shorthand beyond JSON-LD, ``origins`` remembers the line
-of every key and nested node.
+to ``{base}id/``. Reading a record is shared out: ``limits`` refuses a file beyond what a
+source may hold, ``values`` checks its keys and values, ``participants`` expands the one
+shorthand beyond JSON-LD, ``origins`` remembers the line of every key and nested node.
 
 Which dataset (named graph) a file feeds follows from its folder: ``ontology/`` the
 ontology, ``data/concepts/`` the concept schemes, the rest of ``data/`` the projects.
@@ -27,6 +27,7 @@ from ..config import Settings
 from ..context import Context
 from ..errors import InputError, InputErrors, Origin
 from ..ids import id_problem
+from .limits import check_literals, check_size, check_yaml
 from .origins import KeyOrigins, NestedNodes, file_tag, key_lines, place_keys
 from .values import record_to_jsonld
 
@@ -103,8 +104,9 @@ def load_sources(
     return sources
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, settings: Settings) -> str:
     try:
+        check_size(path, settings.source_max_mb)
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, "file not found", fi="tiedostoa ei löydy") from None
@@ -125,7 +127,7 @@ def _read_turtle(
     written against the default base and moved to ours, as the context and shapes are.
     """
     base = settings.base if graph.value == settings.graph("ontology") else settings.id_base
-    text = settings.rebase(_read_text(path))
+    text = settings.rebase(_read_text(path, settings))
     try:
         parsed = ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
         quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
@@ -135,6 +137,7 @@ def _read_turtle(
         raise InputError(
             Origin(path, line), f"malformed Turtle: {message}", fi=f"virheellinen Turtle: {message}"
         ) from None
+    check_literals(quads, path)
     for subject in {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}:
         if base == settings.id_base:  # data: it defines records, each under id/
             _check_turtle_id(subject.value, settings.id_base, path)
@@ -210,10 +213,12 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 def _read_yaml(
     path: Path, graph: ox.NamedNode, context: Context, settings: Settings, sources: Sources
 ) -> list[ox.Quad]:
-    text = _read_text(path)
+    text = _read_text(path, settings)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            check_yaml(root, path)
         data = loader.construct_document(root) if root is not None else None
     except _BadValue as e:
         raise InputError(Origin(path, e.problem_mark.line + 1), e.problem, fi=e.fi) from None
