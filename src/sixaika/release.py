@@ -10,6 +10,8 @@ writes it (``sixaika.build.release``) and everything that serves reads it throug
         store/                       (pyoxigraph, opened read-only by readers)
         dumps/projects.ttl, projects.nt, projects.jsonld, concepts.*, ontology.*
         index/                       (the search index, read by ``sixaika.search``)
+        context.jsonld, shapes.ttl   (published as they are)
+        vocabulary.json              (names, places, headings of terms: ``sixaika.vocabulary``)
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .search import SearchIndex, open_index
+from .vocabulary import Vocabulary
 
 CURRENT = "current"
 CONTEXT_FILE, SHAPES_FILE = "context.jsonld", "shapes.ttl"  # published beside the dumps
+VOCABULARY_FILE = "vocabulary.json"  # what pages show of terms, computed by the build
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,16 @@ class Release:
     @property
     def shapes_path(self) -> Path:
         return self.path / SHAPES_FILE
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Names, places and headings of terms (none in a release of the store alone)."""
+        path = self.path / VOCABULARY_FILE
+        return (
+            Vocabulary.from_json(path.read_text(encoding="utf-8"))
+            if path.exists()
+            else Vocabulary()
+        )
 
 
 def new_release_id(now: dt.datetime | None = None) -> str:

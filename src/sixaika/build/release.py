@@ -26,10 +26,18 @@ from ..config import Settings
 from ..context import Context
 from ..forked import Forked
 from ..jsonld import Compactor
-from ..release import CONTEXT_FILE, CURRENT, SHAPES_FILE, Release, new_release_id
+from ..release import (
+    CONTEXT_FILE,
+    CURRENT,
+    SHAPES_FILE,
+    VOCABULARY_FILE,
+    Release,
+    new_release_id,
+)
 from ..search import INDEX_FOLDER, write_index
 from .sources import DATASETS, Sources
 from .validate import load_shapes
+from .vocabulary import display_shapes_dir, page_vocabulary
 
 FORK_JSONLD_FROM_QUADS = 200_000  # below this, compacting the JSON-LD here is quicker than a fork
 DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON-LD)
@@ -189,15 +197,17 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
 
 
 def write_web_files(settings: Settings, folder: Path) -> None:
-    """What the web server publishes besides the store and the dumps: the context, the shapes.
+    """What the web server needs besides the store and the dumps: the context and the
+    shapes it publishes (those that validate and those that tell pages how to show
+    resources), and the names and places of terms that pages show.
 
     They live in the release so that the server never reads a source file.
     """
     context = json.dumps(Context.load(settings).document, ensure_ascii=False, indent=2)
     (folder / CONTEXT_FILE).write_text(context, encoding="utf-8")
-    (folder / SHAPES_FILE).write_text(
-        load_shapes(settings).serialize(format="turtle"), encoding="utf-8"
-    )
+    shapes = load_shapes(settings) + load_shapes(settings, display_shapes_dir(settings))
+    (folder / SHAPES_FILE).write_text(shapes.serialize(format="turtle"), encoding="utf-8")
+    (folder / VOCABULARY_FILE).write_text(page_vocabulary(settings).to_json(), encoding="utf-8")
 
 
 def gzip_file(path: Path) -> dict[str, Any]:

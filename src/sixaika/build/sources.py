@@ -69,13 +69,18 @@ def source_files(settings: Settings) -> list[Path]:
     for folder in (settings.ontology_dir, settings.data_dir):
         if not folder.is_dir():
             raise InputError(folder, "folder not found", fi="kansiota ei löydy")
-    ontology = sorted(settings.ontology_dir.glob("*.ttl"))
     data = sorted(
         p
         for p in settings.data_dir.rglob("*")
         if p.suffix.lower() in (".yaml", ".yml", ".ttl") and p.is_file()
     )
-    return ontology + data
+    return ontology_files(settings) + data
+
+
+def ontology_files(settings: Settings) -> list[Path]:
+    """The Turtle files of the ontology dataset: ``ontology/*.ttl``, not its subfolders
+    (``ontology/labels/`` names reused terms for the pages and is not published)."""
+    return sorted(settings.ontology_dir.glob("*.ttl"))
 
 
 def load_sources(

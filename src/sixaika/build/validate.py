@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -124,10 +125,13 @@ class Report:
         return self.graph.serialize(format="turtle")
 
 
-def load_shapes(settings: Settings) -> rdflib.Graph:
+def load_shapes(settings: Settings, folder: Path | None = None) -> rdflib.Graph:
+    """The shapes of a folder's Turtle files: by default ``shapes/*.ttl``, the ones that
+    validate (``shapes/display/`` only tells pages how to show resources)."""
     shapes = rdflib.Graph()
-    files = sorted(settings.shapes_dir.glob("*.ttl"))
-    if not files:
+    folder = folder or settings.shapes_dir
+    files = sorted(folder.glob("*.ttl"))
+    if not files and folder == settings.shapes_dir:
         raise InputError(settings.shapes_dir, "no shapes (*.ttl) found")
     for path in files:
         try:

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from ..read.describe import LABEL_PROPERTIES, RDF_TYPE
-from ..read.metadata import LICENCE
+from ..vocabulary import Place, Vocabulary
 from . import i18n
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -35,12 +35,6 @@ _MONTHS = {
 }
 _CURRENCY_SIGNS = {"EUR": "€"}
 LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
-# Names of the licences the site uses, which their IRIs do not give (one for every language).
-LICENCE_NAMES = {
-    LICENCE: "CC BY 4.0",
-    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
-}
-
 
 # Values --------------------------------------------------------------------------
 
@@ -114,7 +108,12 @@ class Names:
     base: str
     script_root: str
     prefixes: dict[str, str]  # prefix -> namespace
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # IRI -> lang -> label
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # terms' names and places
+    labels: dict[str, dict[str, str]] = field(init=False)  # IRI -> lang -> label
+
+    def __post_init__(self) -> None:
+        # The vocabulary's names first; a page's own triples add to them (``learn``).
+        self.labels = dict(self.vocabulary.labels)
 
     def learn(self, triples: Iterable[ox.Triple]) -> None:
         """Take the labels the triples state (the best label property wins per language)."""
@@ -142,12 +141,6 @@ class Names:
     def label(self, iri: str, lang: str) -> tuple[str, str | None]:
         """(label, its language or None), falling back to the IRI's compact form."""
         found = i18n.pick(self.labels.get(iri, {}), lang)
-        if found and found[1] == lang:
-            return found[0], lang
-        # Ours in the reader's language before the data's in another (Swedish, mostly).
-        known = i18n.term_label(self.compact(iri), lang) or LICENCE_NAMES.get(iri)
-        if known:
-            return known, lang
         return (found[0], found[1] or None) if found else (self.compact(iri), None)
 
     def href(self, iri: str) -> str | None:
@@ -221,15 +214,6 @@ class ResourcePage:
     cut: str | None
 
 
-# Properties shown first, in this order; the rest follow by label, sources last.
-ORDER = (
-    "dct:identifier adms:identifier skos:notation dct:alternative skos:altLabel "
-    "sixaika:strategy sixaika:focusArea sixaika:fund sixaika:priorityAxis "
-    "sixaika:specificObjective sixaika:programme dct:temporal sixaika:lead sixaika:partner "
-    "prov:qualifiedAttribution sixaika:responsibleAuthority sixaika:budget dcat:contactPoint "
-    "sixaika:statement"
-).split()
-LAST = ("dct:source",)
 TITLE_PROPERTIES = set(LABEL_PROPERTIES[:3])
 SUMMARY_PROPERTIES = (
     "http://purl.org/dc/terms/description",
@@ -270,12 +254,17 @@ class Presenter:
         compact = any(self.names.compact(t) in COMPACT_KINDS for t in types)
         return Node(headline, [self.names.link(t, self.lang) for t in types], rows, compact)
 
-    def _order(self, predicate: str) -> tuple[int, int, str]:
-        compact = self.names.compact(predicate)
-        if compact in ORDER:
-            return (0, ORDER.index(compact), "")
-        group = 2 if compact in LAST else 1
-        return (group, 0, self.names.label(predicate, self.lang)[0].casefold())
+    def _order(self, predicate: str) -> tuple[int, Place, str]:
+        """Placed properties in their place (shapes/display/), then the rest by name."""
+        place = self.names.vocabulary.place(predicate)
+        return (0, place, "") if place else (1, (0, 0), self._name(predicate))
+
+    def _inbound_order(self, predicate: str) -> tuple[int, Place, str]:
+        place = self.names.vocabulary.inverse_place(predicate)
+        return (0, place, "") if place else (1, (0, 0), self._inverse_heading(predicate).casefold())
+
+    def _name(self, predicate: str) -> str:
+        return self.names.label(predicate, self.lang)[0].casefold()
 
     def _values(self, objects: list[ox.Term], depth: int) -> list[Value]:
         values = [self._value(o, depth) for o in objects]
@@ -398,7 +387,7 @@ class Presenter:
         neighbours = {s for subjects in incoming.values() for s in subjects}
         sections = [
             Section(self._inverse_heading(p), self._links(subjects))
-            for p, subjects in sorted(incoming.items(), key=lambda i: self._order(i[0]))
+            for p, subjects in sorted(incoming.items(), key=lambda i: self._inbound_order(i[0]))
         ]
         if through := self._participation(iri, neighbours):
             sections.append(through)
@@ -423,10 +412,10 @@ class Presenter:
         return section
 
     def _inverse_heading(self, predicate: str) -> str:
-        compact = self.names.compact(predicate)
-        known = i18n.inverse_label(compact, self.lang)
+        """The heading over the resources that link here through ``predicate``."""
+        known = i18n.pick(self.names.vocabulary.inverse_names.get(predicate, {}), self.lang)
         if known:
-            return known
+            return known[0]
         return i18n.text("linked_as", self.lang, self.names.label(predicate, self.lang)[0])
 
     def _links(self, iris: Iterable[str]) -> list[Link]:

@@ -29,6 +29,7 @@ from ..namespaces import PREFIXES
 from ..read.store import Repo
 from ..release import Release
 from ..search import SearchIndex
+from ..vocabulary import Vocabulary
 from . import i18n
 from .cache import LRU, mark_cacheable
 from .conneg import (
@@ -45,7 +46,6 @@ from .preconditions import conditional
 from .present import Names, format_date, format_number
 
 Render = Callable[[Format, str], bytes]  # (format, reader's language) -> body
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 class Site:
@@ -73,16 +73,9 @@ class Site:
         return {**PREFIXES, **vann, **Context(self.context).prefixes}
 
     @cached_property
-    def vocabulary_labels(self) -> dict[str, dict[str, str]]:
-        """Labels of the ontology's terms, for naming properties and classes on pages."""
-        query = (
-            f"SELECT ?t ?l WHERE {{ ?t <{RDFS_LABEL}> ?l "
-            f'FILTER(STRSTARTS(STR(?t), "{self.settings.base}")) }}'
-        )
-        labels: dict[str, dict[str, str]] = {}
-        for row in self.repo.select(query):
-            labels.setdefault(row["t"].value, {})[row["l"].language or ""] = row["l"].value
-        return labels
+    def vocabulary(self) -> Vocabulary:
+        """Names, places and headings of terms, as the build computed them for the release."""
+        return self.release.vocabulary if self.release else Vocabulary()
 
     @cached_property
     def index(self) -> SearchIndex | None:
@@ -92,8 +85,7 @@ class Site:
     def names(self) -> Names:
         # sh: names the shapes' terms on pages; the documents keep the prefixes they had.
         prefixes = {**self.prefixes, "sh": "http://www.w3.org/ns/shacl#"}
-        labels = dict(self.vocabulary_labels)
-        return Names(self.settings.base, request.script_root, prefixes, labels)
+        return Names(self.settings.base, request.script_root, prefixes, self.vocabulary)
 
     def local(self, iri: str) -> str:
         """The path of one of our IRIs on this server (IRIs are absolute, under the base)."""
