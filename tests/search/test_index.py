@@ -9,6 +9,7 @@ import pytest
 from sixaika.read.store import OxigraphRepo
 from sixaika.search.analysis import Analyser, voikko
 from sixaika.search.engine import TantivyIndex
+from sixaika.search.index import EVERY_PROJECT as EVERY
 from sixaika.search.index import BadCursor, Filters, SearchIndex, Sort
 
 
@@ -164,3 +165,49 @@ def test_facet_counts_count_the_filtered_rows(index, base):
     counts = {v.value: v.count for v in index.facets(fund)["city"]}
     assert counts and all(n == sum(city in r.cities for r in rows) for city, n in counts.items())
     assert {v.value: v.count for v in index.facets()["fund"]}[fund.fund[0]] == len(rows)
+
+
+def test_serving_only_reads_the_index(bundled_release, client):
+    folder = bundled_release.path / bundled_release.manifest["index"]["folder"]
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+    before = files()
+    for url in (
+        "/search?q=kaupunki",
+        "/search/suggest?q=ou",
+        "/lookup?eura=A70202",
+        '/reconcile?queries={"q":{"query":"Oulu"}}',
+    ):
+        assert client.get(url).status_code in (200, 303)
+    assert files() == before
+
+
+@pytest.mark.parametrize("column", ["title", "lead", "cities", "fund", "start", "eu_contribution"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_column_sorts_every_row_once(index, column, descending):
+    every = index.rows(EVERY, Sort(column, descending, "sv"), limit=1000)
+    assert len({r.iri for r in every.rows}) == every.total == len(every.rows)
+
+
+def test_year_budget_and_text_filters_keep_the_rows_they_say(index):
+    every = index.rows(EVERY, limit=1000).rows
+
+    def year(value):
+        return int(value[:4]) if value else None
+
+    running = index.rows(Filters(year_from=2017, year_to=2018), limit=1000).rows
+    assert {r.iri for r in running} == {
+        r.iri
+        for r in every
+        if year(r.start) is not None
+        and year(r.start) <= 2018
+        and (year(r.end) if r.end else year(r.start)) >= 2017
+    }
+    costly = index.rows(Filters(budget_min=1_000_000), limit=1000).rows
+    assert costly and {r.iri for r in costly} == {
+        r.iri for r in every if r.total_budget is not None and r.total_budget >= 1_000_000
+    }
+    found = index.rows(Filters(text="liikenne"), limit=1000).rows
+    assert found and len(found) < len(every)

@@ -14,7 +14,11 @@ It answers five questions:
 - ``rows(filters, sort, cursor)``: a page of the project table, in a stable order, and
   the cursor of the next page (keyset: no page costs more than the first).
 - ``facets(filters)``: for each filterable column, how many of the filtered projects
-  each value has.
+  each value has (a city's, organisation's or concept's IRI; a year; for ``role``,
+  the role and the organisation's IRI: ``"lead http://.../organisation/x"``).
+
+The web layer reaches the index of the release it serves as ``site().index``
+(``Release.open_index()``); names of the IRIs in rows and facets: ``labels(iri)``.
 """
 
 from __future__ import annotations
