@@ -8,6 +8,7 @@ link, and take a screenshot (kept under the pytest temporary folder).
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,59 @@ def test_project_page_as_a_person_sees_it(server, browser, tmp_path_factory):
         browser.evaluate("document.body.innerText")
     )
     assert browser.evaluate("document.documentElement.lang") == "fi"
+
+
+def _until(browser: Browser, expression: str, seconds: float = 10):
+    """The value of ``expression`` once it is truthy (a page may be between two loads)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = browser.evaluate(expression)
+        except RuntimeError:  # the page navigated while it was asked
+            value = None
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"still not true after {seconds} s: {expression}")
+
+
+def _key(browser: Browser, key: str, code: int, text: str = "") -> None:
+    """Press and release a key (Enter types the text "\\r", which submits a form)."""
+    typed = {"text": text} if text else {}
+    browser.call(
+        "Input.dispatchKeyEvent",
+        type="keyDown",
+        key=key,
+        code=key,
+        windowsVirtualKeyCode=code,
+        **typed,
+    )
+    browser.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=key)
+
+
+def test_the_search_box_suggests_as_a_person_types_and_leads_to_the_project(server, browser):
+    browser.open(server + "/doc/scheme/")
+    browser.evaluate("document.getElementById('site-search-q').focus()")
+    browser.call("Input.insertText", text="kuutoskaupunkien avo")
+    labels = _until(
+        browser,
+        "[...document.querySelectorAll('#site-search-options [role=option] span')]"
+        ".map(e => e.textContent)",
+    )
+    assert browser.evaluate("document.getElementById('site-search-q').ariaExpanded") == "true"
+    wanted = labels.index("Kuutoskaupunkien avoin data")
+    for _ in range(wanted + 1):
+        _key(browser, "ArrowDown", 40)
+    _key(browser, "Enter", 13)
+    assert _until(browser, "location.pathname === '/doc/project/a70011' && location.pathname")
+    _until(browser, "document.readyState === 'complete'")
+
+
+def test_the_search_box_is_a_plain_form_for_enter(server, browser):
+    browser.open(server + "/")
+    browser.evaluate("document.getElementById('site-search-q').focus()")
+    browser.call("Input.insertText", text="hankkeet")
+    _key(browser, "Enter", 13, "\r")
+    assert _until(browser, "location.pathname === '/search' && location.search")
+    _until(browser, "document.readyState === 'complete' && !!document.querySelector('ol.results')")
+    assert "hanke" in browser.evaluate("document.querySelector('ol.results mark').textContent")
