@@ -79,7 +79,7 @@ def _schema() -> tantivy.Schema:
     b.add_text_field("text", tokenizer_name="whitespace")
     b.add_text_field("words", tokenizer_name="whitespace", index_option="basic")  # as written
     b.add_integer_field("suggest_rank", fast=True)
-    b.add_text_field("doc", stored=True, index_option="basic")
+    b.add_bytes_field("doc", stored=True, indexed=False)  # what a hit or a row shows (JSON)
     for facet in FACET_FIELDS.values():
         if facet == "year":
             b.add_integer_field(facet, indexed=True, fast=True)
@@ -165,7 +165,7 @@ def _document(
     if row is not None:
         stored["row"] = _stored_row(row)
         _add_row(d, row, ranks)
-    d.add_text("doc", json.dumps(stored, ensure_ascii=False, separators=(",", ":")))
+    d.add_bytes("doc", json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode())
     return d
 
 
