@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 
 from sixaika.build import release as release_module
 from sixaika.build import shards
+from sixaika.build.sources import load_sources
 from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
 from sixaika.release import Release
@@ -622,6 +623,11 @@ def test_shards_pass_on_input_errors(sharded, capsys, monkeypatch):
         ("    startDate: 2019-13-01", "2019-13-01 is not a date (month must be in 1..12)"),
         ("    startDate: '2019-13-01'", "startDate: '2019-13-01' is not a date"),  # pyshacl raised
         ("    startDate: 2017-01-01T10:00:00", "startDate: '2017-01-01 10:00:00' is not a date"),
+        ("    startDate: 2017-13", "startDate: '2017-13' is not a date: write it as YYYY-MM-DD, "
+         "or YYYY-MM or YYYY when the source gives only the month or the year"),
+        ("    startDate: 9/2017", "startDate: '9/2017' is not a date: write it as YYYY-MM, "
+         "here 2017-09"),
+        ("    startDate: 17", "startDate: 17 is not a date"),
         ("    value: 1 234,50", "value: '1 234,50' is not a number"),
         ("    value: 5.5e5", "value: '5.5e5' is not a number"),
         ("    value: 0552200", "0552200 has a leading zero"),  # YAML read 185472
@@ -639,6 +645,25 @@ def test_a_value_that_is_no_number_or_date_is_told_at_its_line(
     code, _, err = run(capsys, "--root", str(project_copy.root), "validate", "--quiet")
     assert code == 2 and f"a70011.yaml:{number + 1}: " in err and said in err, err
     assert "Traceback" not in err and not [r for r in caplog.records if r.name == "rdflib.term"]
+
+
+def test_a_period_date_is_as_precise_as_its_source(project_copy, capsys):
+    """A month or a year, written plain or quoted, is an xsd:gYearMonth or xsd:gYear;
+    the periods stay in order across precisions."""
+    path = project_copy.data_dir / "projects/a70011.yaml"
+    text = path.read_text()
+    for day, written in (("2014-07-01", "2014-07"), ("2017-12-31", "'2017'")):
+        assert f"    startDate: {day}\n" in text or f"    endDate: {day}\n" in text
+        text = text.replace(f"Date: {day}\n", f"Date: {written}\n", 1)
+    path.write_text(text)
+    code, out, _ = run(capsys, "--root", str(project_copy.root), "validate", "--quiet")
+    assert code == 0, out
+    periods = {
+        (q.object.value, q.object.datatype.value.rsplit("#")[-1])
+        for q in load_sources(project_copy).quads
+        if q.predicate.value.endswith(("#startDate", "#endDate"))
+    }
+    assert {("2014-07", "gYearMonth"), ("2017", "gYear")} <= periods
 
 
 def test_a_rule_broken_inside_a_nested_node_is_told_at_its_own_line(project_copy, capsys):

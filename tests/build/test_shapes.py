@@ -142,8 +142,7 @@ CASES = [
     ),
     case(
         "start date as text",
-        V(P + "#period", "PeriodStartDate", "Datatype"),
-        V(P + "#period", "PeriodOrder", "LessThanOrEquals"),
+        V(P + "#period", "PeriodStartDateForm", "Or"),
         delete=f"<{P}#period> dcat:startDate [] .",
         insert=f'<{P}#period> dcat:startDate "1.1.2001" .',
     ),
@@ -152,20 +151,49 @@ CASES = [
         V(P + "#period", "PeriodEndDate", "MaxCount"),
         insert=f'<{P}#period> dcat:endDate "2002-11-30"^^xsd:date .',
     ),
-    # Without a start date: whether pyshacl finds an xsd:date and an xsd:gYear comparable
-    # (shape:PeriodOrder) depends on whether owlrl, loaded by any RDFS-inference run in the
-    # same process (test_catalog.py), has changed rdflib's conversion of xsd:gYear.
     case(
-        "end date as a year",
-        V(P + "#period", "PeriodEndDate", "Datatype"),
+        "end date as a date and time",
+        V(P + "#period", "PeriodEndDateForm", "Or"),
+        delete=f"<{P}#period> dcat:endDate [] .",
+        insert=f'<{P}#period> dcat:endDate "2002-12-31T12:00:00"^^xsd:dateTime .',
+    ),
+    # A date as precise as its source: a month or a year. A start counts from its first day,
+    # an end up to its last, whatever the precision of the other.
+    case(
+        "start as a month, end as a year (valid)",
         delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] .",
-        insert=f'<{P}#period> dcat:endDate "2002"^^xsd:gYear .',
+        insert=f'<{P}#period> dcat:startDate "2002-09"^^xsd:gYearMonth ;'
+        ' dcat:endDate "2002"^^xsd:gYear .',
+    ),
+    case(
+        "start as a year, end within it (valid)",
+        delete=f"<{P}#period> dcat:startDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2002"^^xsd:gYear .',
+    ),
+    case(
+        "start and end in one month (valid)",
+        delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2002-02-28"^^xsd:date ;'
+        ' dcat:endDate "2002-02"^^xsd:gYearMonth .',
     ),
     case(
         "start after end",
-        V(P + "#period", "PeriodOrder", "LessThanOrEquals", value="2003-01-01"),
+        V(P + "#period", "PeriodOrder", "SPARQL", value="2003-01-01"),
         delete=f"<{P}#period> dcat:startDate [] .",
         insert=f'<{P}#period> dcat:startDate "2003-01-01"^^xsd:date .',
+    ),
+    case(
+        "start as a year after the end",
+        V(P + "#period", "PeriodOrder", "SPARQL", value="2003"),
+        delete=f"<{P}#period> dcat:startDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2003"^^xsd:gYear .',
+    ),
+    case(
+        "start after an end given as a month",
+        V(P + "#period", "PeriodOrder", "SPARQL", value="2002-12-01"),
+        delete=f"<{P}#period> dcat:startDate [] ; dcat:endDate [] .",
+        insert=f'<{P}#period> dcat:startDate "2002-12-01"^^xsd:date ;'
+        ' dcat:endDate "2002-11"^^xsd:gYearMonth .',
     ),
     case(
         "one-day period (valid)",
@@ -523,9 +551,10 @@ CASES = [
     case(
         "untyped nested nodes are still checked",
         V(P, "HasPeriods", "Class"),
-        V(P + "#period", "PeriodOrder", "LessThanOrEquals"),
-        delete=f"<{P}#period> rdf:type [] ; dcat:startDate [] .",
-        insert=f'<{P}#period> dcat:startDate "2019-01-01"^^xsd:date .',
+        V(P + "#period", "PeriodStartDate", "MaxCount"),
+        V(P + "#period", "PeriodStartDateForm", "Or"),
+        delete=f"<{P}#period> rdf:type [] .",
+        insert=f'<{P}#period> dcat:startDate "1.1.2001" .',
     ),
     # --- Projects: names and descriptions ---------------------------------------------------
     # A title in some language is a must; one in Finnish or English a should (some projects

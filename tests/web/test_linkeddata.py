@@ -21,11 +21,13 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from sixaika.build import Progress, build
+from sixaika.config import Settings
 from sixaika.read.store import RemoteRepo
 from sixaika.sparql.examples import examples
 from sixaika.web import create_app, linkeddata
 
-from ..support import free_port
+from ..support import ROOT, free_port
 
 RDF_FORMATS = {  # Accept -> rdflib parser
     "text/turtle": "turtle",
@@ -747,3 +749,46 @@ def test_a_list_that_runs_in_a_circle_is_shown_not_followed_forever():
     ]
     presenter = Presenter(triples, Names("http://example.org/", "", {}), "en")
     assert "…" in presenter.node(thing).rows[0].values[0].text
+
+
+@pytest.fixture(scope="module")
+def imprecise(tmp_path_factory):
+    """A release of the bundled data in which A70011 started in a month and ended in a
+    year, and HIPPA started in a month (dates as precise as a source may give them)."""
+    root = tmp_path_factory.mktemp("imprecise")
+    for folder in ("ontology", "data", "shapes"):
+        shutil.copytree(ROOT / folder, root / folder)
+    changes = {
+        "a70011.yaml": (
+            "startDate: 2014-07-01\n    endDate: 2017-12-31",
+            "startDate: 2014-07\n    endDate: '2017'",
+        ),
+        "hippa.yaml": ("startDate: 2018-08-01", "startDate: 2018-08"),
+    }
+    for name, (old, new) in changes.items():
+        path = root / "data/projects" / name
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new, 1))
+    settings = Settings.from_env({}, root=str(root), releases=str(root / "releases"))
+    release, _report = build(settings, Progress(quiet=True))
+    return create_app(settings, release=release).test_client()
+
+
+def test_a_month_or_a_year_is_shown_as_such(imprecise):
+    for lang, month in (("fi", "heinäkuu 2014"), ("en", "July 2014"), ("sv", "juli 2014")):
+        assert f"{month} – 2017" in _page(imprecise, "/doc/project/a70011", lang)
+    home = _page(imprecise, "/", "fi")
+    assert "<title>HIPPA: elokuu 2018 alkaen</title>" in home
+    # The earliest start and the latest end of its periods (of two equal, the day), here
+    # 1.7.2014 of another source and the year 2017, which ends after 30.6.2017.
+    assert "<title>Kuutoskaupunkien avoin data: 1.7.2014 – 2017</title>" in home
+
+
+def test_status_follows_from_the_period_on_the_release_day(imprecise):
+    built = imprecise.application.extensions["sixaika"].modified.date()
+    day = f"{built.day}.{built.month}.{built.year}"
+    page = _page(imprecise, "/doc/project/a70011", "fi")
+    assert f'<p class="status">Tilanne {day}: <strong>päättynyt</strong></p>' in page
+    english = _page(imprecise, "/doc/project/a70011", "en")
+    assert "<strong>ended</strong>" in english
+    assert 'class="status"' not in _page(imprecise, "/doc/project/hippa", "fi")  # no end known

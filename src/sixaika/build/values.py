@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..context import Context
+from ..dates import PERIOD_DATE_PROPERTIES, PeriodDate
 from ..errors import InputError, Origin
 from ..ids import id_problem
 from .origins import NestedNodes, Where
@@ -23,8 +24,8 @@ from .participants import expand_participants
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _IRI_SCHEMES = ("http", "https", "mailto", "tel", "urn")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # 1.3.2019
+_FINNISH_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")  # 9.2017, 9/2017
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _LOOKS_LIKE_A_HOST = re.compile(
     r"^(www\d*\.|([a-z0-9-]+\.)+(fi|eu|se|com|org|net|io|info)(/|$))", re.IGNORECASE
@@ -97,11 +98,14 @@ def _value(
             )
         _check_iri(value, context, where(*at), key)
         return value
+    in_a_period = context.expand(key) in PERIOD_DATE_PROPERTIES
     datatype = (context.definition(key) or {}).get("@type")
-    if datatype in _LITERAL_CHECKS:
-        problem = _LITERAL_CHECKS[datatype](value)
-        if problem:
-            raise InputError(where(*at), f"{key}: {problem[0]}", fi=f"{key}: {problem[1]}")
+    check = _not_a_period_date if in_a_period else _LITERAL_CHECKS.get(datatype)
+    problem = check(value) if check else None
+    if problem:
+        raise InputError(where(*at), f"{key}: {problem[0]}", fi=f"{key}: {problem[1]}")
+    if in_a_period:
+        return _period_date(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if datatype == "xsd:decimal" and isinstance(value, float):
@@ -127,24 +131,63 @@ def _not_a_date(value: Any) -> tuple[str, str] | None:
     >>> _not_a_date("1.3.2019")[0]
     "'1.3.2019' is not a date: write it as YYYY-MM-DD, here 2019-03-01"
     """
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if _is_a_day(value):
         return None
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            dt.date.fromisoformat(value)
+    found = PeriodDate.parse(value) if isinstance(value, str) else None
+    if found is not None and found.precision == "day":
+        return None
+    return _date_problem(value, _date_meant(value), _DAY)
+
+
+def _not_a_period_date(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` is no date of a period (en, fi), or None: a day, a month or a year.
+
+    >>> _not_a_period_date(2018), _not_a_period_date("2017-09"), _not_a_period_date("2018")
+    (None, None, None)
+    >>> _not_a_period_date("2017-13")[0]
+    "'2017-13' is not a date: write it as YYYY-MM-DD, or YYYY-MM or YYYY when the source \
+gives only the month or the year, e.g. 2019-03-01, 2019-03 or 2019"
+    >>> _not_a_period_date("9/2017")[0]
+    "'9/2017' is not a date: write it as YYYY-MM, here 2017-09"
+    """
+    if _is_a_day(value):
+        return None
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        if PeriodDate.parse(str(value)) is not None:
             return None
-        except ValueError:
-            pass
+    return _date_problem(value, _date_meant(value) or _month_meant(value), _DAY_MONTH_OR_YEAR)
+
+
+def _is_a_day(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+# How to write a date (en, fi), and an example of it.
+_DAY = ("YYYY-MM-DD", "VVVV-KK-PP", "2019-03-01")
+_DAY_MONTH_OR_YEAR = (
+    "YYYY-MM-DD, or YYYY-MM or YYYY when the source gives only the month or the year",
+    "VVVV-KK-PP, tai VVVV-KK tai VVVV, jos lähde kertoo vain kuukauden tai vuoden",
+    "2019-03-01, 2019-03 or 2019",
+)
+
+
+def _date_problem(value: Any, meant: str | None, forms: tuple[str, str, str]) -> tuple[str, str]:
+    """The words for a date that is none: the form to write it in, and the date it stands
+    for where one can tell (in the form of that date's own precision)."""
     shown = value.isoformat(" ") if isinstance(value, dt.datetime) else value
-    meant = _date_meant(value)
     if meant:
-        return (
-            f"{shown!r} is not a date: write it as YYYY-MM-DD, here {meant}",
-            f"{shown!r} ei ole päivämäärä: kirjoita se muodossa VVVV-KK-PP, tässä {meant}",
+        en_form, fi_form = (
+            ("YYYY-MM-DD", "VVVV-KK-PP") if len(meant) == 10 else ("YYYY-MM", "VVVV-KK")
         )
+        return (
+            f"{shown!r} is not a date: write it as {en_form}, here {meant}",
+            f"{shown!r} ei ole päivämäärä: kirjoita se muodossa {fi_form}, tässä {meant}",
+        )
+    en_form, fi_form, example = forms
+    fi_example = example.replace(" or ", " tai ")
     return (
-        f"{shown!r} is not a date: write it as YYYY-MM-DD, e.g. 2019-03-01",
-        f"{shown!r} ei ole päivämäärä: kirjoita se muodossa VVVV-KK-PP, esimerkiksi 2019-03-01",
+        f"{shown!r} is not a date: write it as {en_form}, e.g. {example}",
+        f"{shown!r} ei ole päivämäärä: kirjoita se muodossa {fi_form}, esimerkiksi {fi_example}",
     )
 
 
@@ -158,6 +201,28 @@ def _date_meant(value: Any) -> str | None:
         with contextlib.suppress(ValueError):
             return dt.date(year, month, day).isoformat()
     return None
+
+
+def _month_meant(value: Any) -> str | None:
+    """The month a month written 9.2017 or 9/2017 stands for."""
+    found = _FINNISH_MONTH.match(str(value))
+    if found and 1 <= int(found.group(1)) <= 12:
+        return f"{found.group(2)}-{int(found.group(1)):02d}"
+    return None
+
+
+def _period_date(value: str | int | dt.date) -> str | dict:
+    """A period's date (checked) as JSON-LD: a day as it is (the context makes it an
+    xsd:date), a month or a year with a datatype of its own.
+
+    >>> _period_date(dt.date(2017, 9, 1)), _period_date(2018)["@type"][-5:]
+    ('2017-09-01', 'gYear')
+    """
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    date = PeriodDate.parse(text)
+    if date is None or date.precision == "day":
+        return text
+    return {"@value": text, "@type": date.datatype}
 
 
 def _not_a_decimal(value: Any) -> tuple[str, str] | None:

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..dates import PeriodDate, earliest, latest
 from ..namespaces import PREFIXES
 from .store import Repo
 
@@ -135,15 +136,20 @@ def catalog_iri(settings: Settings, fragment: str = "catalog") -> str:
     return f"{settings.base}catalog#{fragment}"
 
 
-def temporal_coverage(repo: Repo, graph: str) -> tuple[str, str] | None:
-    """The first start and the last end of the periods in a dataset."""
-    rows = repo.select(
-        f"SELECT (MIN(?s) AS ?start) (MAX(?e) AS ?end) WHERE {{ GRAPH <{graph}> {{ "
-        f"?t <{NS['dcat']}startDate> ?s ; <{NS['dcat']}endDate> ?e }} }}"
-    )
-    if rows and "start" in rows[0] and "end" in rows[0]:
-        return rows[0]["start"].value, rows[0]["end"].value
-    return None
+def temporal_coverage(repo: Repo, graph: str) -> tuple[ox.Literal, ox.Literal] | None:
+    """The first start and the last end of the periods in a dataset, each as precise as
+    its source (a month counts from its first day, and up to its last)."""
+
+    def dates(prop: str) -> dict[PeriodDate, ox.Literal]:
+        rows = repo.select(
+            f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?t <{NS['dcat']}{prop}> ?d }} }}"
+        )
+        found = {PeriodDate.of_literal(row["d"]): row["d"] for row in rows}
+        return {date: literal for date, literal in found.items() if date is not None}
+
+    starts, ends = dates("startDate"), dates("endDate")
+    first, last = earliest(starts), latest(ends)
+    return (starts[first], ends[last]) if first and last else None
 
 
 def catalog(settings: Settings, manifest: dict[str, Any], repo: Repo) -> list[ox.Triple]:
@@ -234,7 +240,7 @@ def _dataset(
     name: str,
     dataset: dict[str, Any],
     modified: ox.Literal,
-    coverage: tuple[str, str] | None,
+    coverage: tuple[ox.Literal, ox.Literal] | None,
 ) -> ox.NamedNode:
     node = g.thing(catalog_iri(settings, name), "dcat:Dataset void:Dataset")
     texts = DATASET_TEXTS.get(name, {"en": (name, f"The {name} of the release.")})
@@ -248,8 +254,8 @@ def _dataset(
     g.add(node, "dct:conformsTo", g.thing(settings.base + "def/6aika", "dct:Standard"))
     if coverage:
         period = g.thing(catalog_iri(settings, f"{name}-period"), "dct:PeriodOfTime")
-        g.add(period, "dcat:startDate", typed(coverage[0], "xsd:date"))
-        g.add(period, "dcat:endDate", typed(coverage[1], "xsd:date"))
+        g.add(period, "dcat:startDate", coverage[0])
+        g.add(period, "dcat:endDate", coverage[1])
         g.add(node, "dct:temporal", period)
     for ext, file in dataset["files"].items():
         g.add(node, "dcat:distribution", _distribution(g, settings, name, ext, file, modified))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..dates import PeriodDate
+
 BAR_AREA, ROW = 300, 36  # labels sit above their bars, so long names need no cutting
 OPEN = 24  # the bar of a span with no end: it fits in the timeline's right margin
 
@@ -48,8 +50,8 @@ def bar_chart(items: list[tuple[str, int, str | None]]) -> BarChart:
 class Span:
     label: str
     href: str | None
-    start: dt.date
-    end: dt.date | None  # None: no end is known
+    start: PeriodDate
+    end: PeriodDate | None  # None: no end is known
     y: float
     x: float
     width: float
@@ -65,30 +67,36 @@ class Timeline:
 
 
 def timeline(
-    items: list[tuple[str, str | None, dt.date, dt.date | None]], width: int = 980
+    items: list[tuple[str, str | None, PeriodDate, PeriodDate | None]], width: int = 980
 ) -> Timeline:
-    """One bar per project from its start to its end, in order of start.
+    """One bar per project from its start to its end, in order of start: a month or a
+    year from its first day to its last.
 
     A project with no known end gets a short bar, which the picture fades out.
 
-    >>> chart = timeline([("HIPPA", None, dt.date(2018, 8, 1), None)])
+    >>> chart = timeline([("HIPPA", None, PeriodDate.of_day(dt.date(2018, 8, 1)), None)])
     >>> chart.spans[0].width, [year for year, _ in chart.ticks]
     (24, [2018, 2019])
+    >>> chart = timeline([("A", None, PeriodDate.parse("2018-08-02"), None),
+    ...                   ("B", None, PeriodDate.parse("2018-08"), PeriodDate.parse("2019"))])
+    >>> month, day = chart.spans  # August 2018 starts on its first day, before the 2nd
+    >>> [month.label, day.label], round(month.x + month.width) == round(chart.ticks[-1][1])
+    (['B', 'A'], True)
     """
-    items = sorted(items, key=lambda i: (i[2], i[3] or dt.date.max, i[0]))
-    first = min(i[2] for i in items).year
-    last = max(i[3] or i[2] for i in items).year + 1
+    items = sorted(items, key=lambda i: (i[2].first, i[3].last if i[3] else dt.date.max, i[0]))
+    first = min(i[2].first for i in items).year
+    last = max((i[3] or i[2]).last for i in items).year + 1
     left, area = 330, width - 330 - 30
 
     def x(day: dt.date) -> float:
         span = dt.date(last, 1, 1) - dt.date(first, 1, 1)
         return left + area * (day - dt.date(first, 1, 1)).days / span.days
 
-    def width_of(start: dt.date, end: dt.date | None) -> float:
-        return max(x(end) - x(start), 2) if end else OPEN
+    def width_of(start: PeriodDate, end: PeriodDate | None) -> float:
+        return max(x(end.last + dt.timedelta(days=1)) - x(start.first), 2) if end else OPEN
 
     spans = [
-        Span(label, href, start, end, 24 + n * 20, x(start), width_of(start, end))
+        Span(label, href, start, end, 24 + n * 20, x(start.first), width_of(start, end))
         for n, (label, href, start, end) in enumerate(items)
     ]
     ticks = [(year, x(dt.date(year, 1, 1))) for year in range(first, last + 1)]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
+from ..dates import PeriodDate, earliest, latest
 from ..read.describe import DCT, labels
 from ..sparql.examples import examples
 from . import i18n
@@ -53,8 +53,9 @@ def _facts() -> dict[str, Any]:
     }
 
 
-def _spans() -> dict[str, tuple[dt.date, dt.date | None]]:
-    """Each project's span: its earliest start and latest end (sources may disagree).
+def _spans() -> dict[str, tuple[PeriodDate, PeriodDate | None]]:
+    """Each project's span: its earliest start and latest end (sources may disagree), a
+    month or a year counted from its first day and up to its last.
 
     The end is None when no source gives one: the project is open-ended, not a day long.
     """
@@ -64,32 +65,28 @@ def _spans() -> dict[str, tuple[dt.date, dt.date | None]]:
         f"OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
         f'FILTER(STRSTARTS(STR(?p), "{projects}")) }}'
     )
-    spans: dict[str, tuple[dt.date, dt.date | None]] = {}
+    spans: dict[str, tuple[PeriodDate, PeriodDate | None]] = {}
     for row in rows:
-        start = _date(row["s"].value)
-        end = _date(row["e"].value) if "e" in row else None
+        start = PeriodDate.of_literal(row["s"])
+        end = PeriodDate.of_literal(row["e"]) if "e" in row else None
         if start:
-            old = spans.get(row["p"].value, (start, end))
-            ends = [day for day in (old[1], end) if day]
-            spans[row["p"].value] = (min(old[0], start), max(ends, default=None))
+            old_start, old_end = spans.get(row["p"].value, (start, end))
+            ends = [date for date in (old_end, end) if date]
+            spans[row["p"].value] = (earliest([old_start, start]), latest(ends))
     return spans
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _start_years() -> list[tuple[int, int]]:
-    """(year, projects that start that year), a project counted at its earliest start."""
+    """(year, projects that start that year), a project counted at its earliest start.
+
+    By the text of the year: a day, a month and a year start alike with it, though SPARQL
+    orders none of them beside another.
+    """
     projects = site().settings.id_base + "project/"
     rows = site().repo.select(
-        f"SELECT ?y (COUNT(?p) AS ?n) WHERE {{ {{ SELECT ?p (MIN(?s) AS ?first) WHERE {{ "
-        f"?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
-        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?p }} '
-        f"BIND(YEAR(?first) AS ?y) }} GROUP BY ?y"
+        f"SELECT ?y (COUNT(?p) AS ?n) WHERE {{ {{ SELECT ?p (MIN(SUBSTR(STR(?s), 1, 4)) AS ?y) "
+        f"WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?p }} }} GROUP BY ?y'
     )
     return [(int(r["y"].value), int(r["n"].value)) for r in rows if "y" in r]
 

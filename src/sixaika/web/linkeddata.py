@@ -72,7 +72,10 @@ def description(iri: str) -> Description | None:
 def _html(found: Description, path: str):
     def html(triples: list, lang: str) -> str:
         names = site().names()
-        page = Presenter(triples, names, lang).resource_page(found.iri, found.inbound_total)
+        presenter = Presenter(triples, names, lang)
+        # Status as of the release's day: a release's pages never change, nor their ETags.
+        as_of = site().modified.date()
+        page = presenter.resource_page(found.iri, found.inbound_total, as_of)
         schema = schema_org(page, names)
         return render_template(
             "resource.html", page=page, schema=schema, alternates=alternates(path)

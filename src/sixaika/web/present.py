@@ -6,6 +6,8 @@ write them, links by name, blank nodes as nested cards. Used by every HTML page.
 '1.2.2015'
 >>> format_literal(ox.Literal("2015-02-01", datatype=ox.NamedNode(XSD + "date")), "en")
 '1 February 2015'
+>>> [format_date("2017-09", lang, XSD + "gYearMonth") for lang in ("fi", "en", "sv")]
+['syyskuu 2017', 'September 2017', 'september 2017']
 >>> format_money("1571429", "EUR", "en"), format_money("1571429.5", "EUR", "fi")
 ('€1,571,429', '1\\xa0571\\xa0429,50\\xa0€')
 """
@@ -20,14 +22,19 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from ..read.describe import LABEL_PROPERTIES, RDF_TYPE
+from .. import dates
+from ..dates import DATATYPES, PERIOD_DATE_PROPERTIES, PeriodDate
+from ..read.describe import DCT, LABEL_PROPERTIES, RDF_TYPE
 from ..vocabulary import Place, Vocabulary
 from . import i18n
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+START, END = PERIOD_DATE_PROPERTIES
 OWL_UNION = "http://www.w3.org/2002/07/owl#unionOf"
 _MONTHS = {
+    "fi": "tammikuu helmikuu maaliskuu huhtikuu toukokuu kesäkuu heinäkuu elokuu syyskuu "
+    "lokakuu marraskuu joulukuu".split(),
     "en": "January February March April May June July August September October November "
     "December".split(),
     "sv": "januari februari mars april maj juni juli augusti september oktober november "
@@ -39,14 +46,21 @@ LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 # Values --------------------------------------------------------------------------
 
 
-def format_date(value: str, lang: str) -> str:
-    try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
+def format_date(value: str, lang: str, datatype: str = XSD + "date") -> str:
+    """A day, a month or a year as people write it (1.2.2015, syyskuu 2017, 2018)."""
+    date = PeriodDate.parse(value[:10] if datatype == XSD + "date" else value, datatype)
+    return value if date is None else format_period_date(date, lang)
+
+
+def format_period_date(date: PeriodDate, lang: str) -> str:
+    if date.precision == "year":
+        return str(date.first.year)
+    month = _MONTHS.get(lang, _MONTHS["en"])[date.first.month - 1]
+    if date.precision == "month":
+        return f"{month} {date.first.year}"
     if lang == "fi":
-        return f"{day.day}.{day.month}.{day.year}"
-    return f"{day.day} {_MONTHS.get(lang, _MONTHS['en'])[day.month - 1]} {day.year}"
+        return f"{date.first.day}.{date.first.month}.{date.first.year}"
+    return f"{date.first.day} {month} {date.first.year}"
 
 
 def format_number(value: str, lang: str, decimals: int | None = None) -> str:
@@ -72,8 +86,8 @@ def format_money(value: str, currency: str, lang: str) -> str:
 
 def format_literal(literal: ox.Literal, lang: str) -> str:
     datatype = literal.datatype.value if literal.datatype else ""
-    if datatype == XSD + "date":
-        return format_date(literal.value, lang)
+    if datatype in DATATYPES:  # a day, a month or a year
+        return format_date(literal.value, lang, datatype)
     if datatype == XSD + "dateTime":
         return f"{format_date(literal.value, lang)} {literal.value[11:16]}"
     if datatype == XSD + "boolean":
@@ -212,6 +226,8 @@ class ResourcePage:
     node: Node
     sections: list[Section]
     cut: str | None
+    status: str | None = None  # ended, running or not started, on the day as_of
+    as_of: dt.date | None = None
 
 
 TITLE_PROPERTIES = set(LABEL_PROPERTIES[:3])
@@ -337,8 +353,11 @@ class Presenter:
         return text, {by[c].predicate.value for c in shown if c in by}
 
     # the resource page
-    def resource_page(self, iri: str, inbound_total: int = 0) -> ResourcePage:
-        """The page of ``iri``: heading, summary, facts, and what links to it."""
+    def resource_page(
+        self, iri: str, inbound_total: int = 0, as_of: dt.date | None = None
+    ) -> ResourcePage:
+        """The page of ``iri``: heading, summary, facts, what links to it, and whether it
+        has ended on ``as_of`` (when it has a period)."""
         subject = ox.NamedNode(iri)
         title, title_lang = self.names.label(iri, self.lang)
         summary = self.text_of(subject, SUMMARY_PROPERTIES)
@@ -355,7 +374,28 @@ class Presenter:
             node,
             sections,
             cut,
+            self.status(subject, as_of) if as_of else None,
+            as_of,
         )
+
+    def status(self, subject: ox.NamedNode, as_of: dt.date) -> str | None:
+        """Whether the periods of ``subject`` have ended on ``as_of``, are running or have
+        not started: from the earliest start to the latest end (sources may disagree)."""
+        starts, ends = [], []
+        for period in self._objects(subject, DCT + "temporal"):
+            starts += self._dates(period, START)
+            ends += self._dates(period, END)
+        if not starts and not ends:
+            return None
+        return dates.status(dates.earliest(starts), dates.latest(ends), as_of)
+
+    def _objects(self, subject: ox.Term, predicate: str) -> list[ox.Term]:
+        triples = self.by_subject.get(subject, [])
+        return [t.object for t in triples if t.predicate.value == predicate]
+
+    def _dates(self, period: ox.Term, predicate: str) -> list[PeriodDate]:
+        found = (PeriodDate.of_literal(o) for o in self._objects(period, predicate))
+        return [date for date in found if date is not None]
 
     def text_of(
         self, subject: ox.NamedNode | ox.BlankNode, properties: tuple[str, ...]

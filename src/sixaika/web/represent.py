@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from ..config import Settings
 from ..context import Context
+from ..dates import PeriodDate
 from ..jsonld import Compactor, expanded
 from ..namespaces import PREFIXES
 from ..read.store import Repo
@@ -43,7 +44,7 @@ from .conneg import (
     negotiate,
 )
 from .preconditions import conditional
-from .present import Names, format_date, format_number
+from .present import Names, format_number, format_period_date
 
 Render = Callable[[Format, str], bytes]  # (format, reader's language) -> body
 
@@ -261,7 +262,9 @@ def template_globals() -> dict[str, Any]:
         "t": lambda key, *args: Markup.escape(i18n.words(key, lang)).format(*args),
         "tn": lambda key, n, *args: i18n.counted(key, lang, n, *args),
         "number": lambda n: format_number(str(n), lang),
-        "date": lambda day: format_date(day.isoformat(), lang),
+        "date": lambda when: format_period_date(
+            when if isinstance(when, PeriodDate) else PeriodDate.of_day(when), lang
+        ),
         "languages": i18n.LANGUAGE_NAMES,
         "root": request.script_root,
         "page_url": lambda href: i18n.page_url(href, asked),
