@@ -23,3 +23,9 @@ def test_readme_starts_with_the_two_commands():
     assert "bash .ci/run" in first_screen
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pytest" in ci
+
+
+def test_ci_installs_debian_packages_without_their_recommendations():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    installs = re.findall(r"apt-get install[^\n]*", ci)
+    assert installs and all("--no-install-recommends" in line for line in installs)
