@@ -282,6 +282,15 @@ def test_query_content_type_construct(sparql_client, accept, rdf_format):
 
 
 @pytest.mark.parametrize("accept, rdf_format", RDF_FORMATS)
+def test_query_content_type_construct_with_relative_iris(sparql_client, accept, rdf_format):
+    """The W3C test's own query: with no BASE, relative IRIs resolve against the endpoint."""
+    triples = graph_answer(sparql_client, "CONSTRUCT { <s> <p> 1 } WHERE {}", accept, rdf_format)
+    assert [(t.subject.value, t.predicate.value) for t in triples] == [(BASE + "s", BASE + "p")]
+    query = "BASE <http://example.org/b/> CONSTRUCT { <s> <p> 1 } WHERE {}"  # BASE decides
+    assert graph_answer(sparql_client, query, accept, rdf_format)[0].subject.value.endswith("/b/s")
+
+
+@pytest.mark.parametrize("accept, rdf_format", RDF_FORMATS)
 def test_query_content_type_describe(sparql_client, accept, rdf_format):
     triples = graph_answer(sparql_client, f"DESCRIBE <{ID}organisation/oulu>", accept, rdf_format)
     labels = [t.object.value for t in triples if t.predicate.value.endswith("prefLabel")]
@@ -362,6 +371,30 @@ def test_bad_query_invalid_utf8_bytes(sparql_client):
         "/sparql", data=b"SELECT * { ?s ?p '\xff' }", content_type="application/sparql-query"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("accept", ["*/*", "", "application/json, */*;q=0.5", "text/*"])
+def test_an_error_is_json_for_a_program(sparql_client, accept):
+    response = sparql_client.get(
+        "/sparql", query_string={"query": "SELEC *"}, headers={"Accept": accept}
+    )
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    assert response.get_json()["message"].startswith("Syntax error")
+
+
+def test_an_error_is_a_page_for_a_browser(sparql_client):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = sparql_client.get("/nowhere", headers={"Accept": browser})
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_a_query_nested_too_deep_is_refused_before_it_is_parsed(sparql_client):
+    query = "SELECT * " + "{" * 5000 + "}" * 5000  # the engine's parser would crash on it
+    response = sparql_client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    assert "5000 levels deep" in response.get_json()["message"]
+    nested = "SELECT * " + "{" * 200 + "}" * 200 + " # " + "{" * 300  # in a comment: not nested
+    assert sparql_client.get("/sparql", query_string={"query": nested}).status_code == 200
 
 
 def test_bad_query_syntax(sparql_client):

@@ -69,6 +69,9 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     union_default_graph: bool = True  # False when the query names its dataset (FROM)
+    # The endpoint's IRI: a query without BASE resolves relative IRIs against it (the
+    # SPARQL 1.1 Protocol, as its test query_content_type_construct expects).
+    base_iri: str = ""
 
 
 @dataclass(frozen=True)

@@ -60,13 +60,30 @@ class Worker:
                 raise too_slow(job.timeout)
             return self.conn.recv()
         except (EOFError, OSError):
-            raise QueryError(
-                503,
-                f"The query stopped the query engine ({self.death()}): it needs more than the "
-                f"{self.memory_mb} MB a query may use, or it meets a fault of the engine (some "
-                "sorts over mixed kinds of values abort it). Sent again, it will stop the "
-                "engine again; other queries are not affected.",
-            ) from None
+            raise QueryError(503, self._why_it_stopped()) from None
+
+    def _why_it_stopped(self) -> str:
+        """What the client is told when the worker died under its query: what the way it
+        died says of the query, and no more."""
+        death = self.death()
+        if death == "killed by SIGKILL":  # the kernel's OOM killer, or an operator
+            because = (
+                "it was killed from outside (the machine ran short of memory, or an operator "
+                "stopped it); sent again later, the query may well be answered"
+            )
+        elif death == "killed by SIGABRT":  # the engine gives up: no memory left, or a panic
+            because = (
+                f"the query needs more than the {self.memory_mb} MB a query may use, or it "
+                "meets a fault of the engine (some sorts over mixed kinds of values abort it); "
+                "sent again, it will stop the engine again"
+            )
+        elif death == "killed by SIGXCPU":
+            because = "the query used up the CPU time it may take"
+        elif death == "killed by SIGSEGV":
+            because = "the query met a fault of the engine; sent again, it will stop it again"
+        else:
+            because = "it is not known why"
+        return f"The query engine stopped ({death}): {because}. Other queries are not affected."
 
     def death(self) -> str:
         self.process.join(1.0)

@@ -34,7 +34,10 @@ class RemoteEngine(Engine):
         formats = [f for f in (negotiate(job.accept, k) for k in (SOLUTIONS, GRAPH)) if f]
         if not formats:
             raise QueryError(406, f"No result format this endpoint offers fits {job.accept!r}.")
-        fields = [("query", job.query)]
+        # The store would resolve relative IRIs against its own address: BASE says ours (a
+        # BASE in the query comes later, and wins).
+        query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
+        fields = [("query", query)]
         fields += [("default-graph-uri", g) for g in job.default_graphs]
         fields += [("named-graph-uri", g) for g in job.named_graphs]
         request = urllib.request.Request(

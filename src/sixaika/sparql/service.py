@@ -21,7 +21,7 @@ from ..read.store import OxigraphRepo, RemoteRepo, Repo
 from ..release import Release
 from . import QueryError, policy
 from .admission import Admission
-from .description import describe
+from .description import describe, endpoint_iri
 from .engine import Answer, Engine, Job, Limits
 from .examples import Example, examples
 from .lookup import LookupEngine
@@ -77,6 +77,7 @@ class Service:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             union_default_graph=not info.has_dataset,
+            base_iri=endpoint_iri(self.settings),
         )
 
     @cached_property

@@ -74,7 +74,7 @@ def main(conn: Connection, options: WorkerOptions) -> None:
 
 def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> Answer:
     try:
-        results = store.query(job.query, **dataset(job))
+        results = store.query(job.query, base_iri=job.base_iri or None, **dataset(job))
         kind = kind_of(results)
         fmt = negotiate(job.accept, kind)
         if fmt is None:

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from .. import accept
 from ..config import Settings
 from ..read.store import Repo
 from ..release import Release
@@ -45,11 +46,12 @@ def client_of(environ: Mapping[str, Any], settings: Settings) -> str:
 
 
 def wants_json() -> bool:
-    """Errors as JSON for clients that prefer it over HTML."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" or (
-        best is None and "html" not in str(request.accept_mimetypes)
-    )
+    """Errors as JSON, unless the client names HTML and likes it at least as much: a
+    browser's Accept does; a program that sends ``*/*``, or nothing, gets JSON it can read."""
+    ranges = accept.parse(request.headers.get("Accept", ""))
+    q_html, named = accept.preference(("text/html",), ranges)
+    q_json, _ = accept.preference(("application/json",), ranges)
+    return not (named == 3 and q_html > 0 and q_html >= q_json)
 
 
 def error_response(error: HTTPException) -> Response:
