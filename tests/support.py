@@ -236,9 +236,20 @@ class Browser:
                 raise RuntimeError(f"{url} did not load")
             time.sleep(0.05)
 
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+    def evaluate(self, expression: str, wait: bool = False):
+        """The value of ``expression`` (with ``wait``: of the promise it gives)."""
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=wait
+        )
         return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 30) -> None:
+        """Until ``expression`` is true on the page (after a click that navigates, say)."""
+        deadline = time.monotonic() + timeout
+        while not self.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{expression} did not come true")
+            time.sleep(0.05)
 
     def screenshot(self, path: Path) -> bytes:
         data = base64.b64decode(

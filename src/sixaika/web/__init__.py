@@ -20,6 +20,7 @@ from . import (
     represent,
     search,
     sparql,
+    table,
     vocab,
     void,
 )
@@ -48,6 +49,7 @@ def create_app(
         dumps.bp,
         vocab.bp,
         search.bp,
+        table.bp,
         reconcile.bp,
     ):
         app.register_blueprint(blueprint)

@@ -290,6 +290,52 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Fler än {0} rader: de första {0} visas; ladda ner alla i ett av formaten ovan.",
     ),
     "sparql_examples": ("Examples", "Esimerkkejä", "Exempel"),
+    # the project table (web/table.py)
+    "table": ("Project table", "Hanketaulukko", "Projekttabell"),
+    "table_intro": (
+        "Every project, filtered and sorted as you choose. The address of this page keeps "
+        "the choice: share it, or download the rows.",
+        "Kaikki hankkeet suodatettuina ja järjestettyinä valintasi mukaan. Sivun osoite "
+        "säilyttää valinnan: jaa se tai lataa rivit.",
+        "Alla projekt, filtrerade och sorterade som du väljer. Sidans adress behåller "
+        "valet: dela den eller ladda ner raderna.",
+    ),
+    "col_title": ("Title", "Nimi", "Namn"),
+    "col_lead": ("Lead", "Päätoteuttaja", "Huvudgenomförare"),
+    "col_cities": ("Cities", "Kaupungit", "Städer"),
+    "col_city": ("City", "Kaupunki", "Stad"),
+    "col_fund": ("Fund", "Rahasto", "Fond"),
+    "col_focus_area": ("Focus area", "Painopistealue", "Fokusområde"),
+    "col_priority_axis": ("Priority axis", "Toimintalinja", "Insatsområde"),
+    "col_organisation": ("Organisation", "Organisaatio", "Organisation"),
+    "col_start": ("Start", "Alku", "Början"),
+    "col_end": ("End", "Loppu", "Slut"),
+    "col_total_budget": ("Total budget", "Kokonaisbudjetti", "Total budget"),
+    "col_eu_contribution": ("EU contribution", "EU-rahoitus", "EU-bidrag"),
+    "filters": ("Filters", "Rajaukset", "Filter"),
+    "apply_filters": ("Show projects", "Näytä hankkeet", "Visa projekt"),
+    "clear_filters": ("Clear all filters", "Poista rajaukset", "Ta bort alla filter"),
+    "words": ("Words", "Sanat", "Ord"),
+    "role": ("Role", "Rooli", "Roll"),
+    "any_role": ("any role", "mikä tahansa rooli", "vilken roll som helst"),
+    "as_lead": ("as lead", "päätoteuttajana", "som huvudgenomförare"),
+    "as_partner": ("as partner", "osatoteuttajana", "som delgenomförare"),
+    "years": ("Years running", "Käynnissä vuosina", "Pågår åren"),
+    "year_from": ("from", "alkaen", "från"),
+    "year_to": ("to", "asti", "till"),
+    "any_year": ("any", "mikä tahansa", "vilket som helst"),
+    "budget_range": ("Total budget, euros", "Kokonaisbudjetti, euroa", "Total budget, euro"),
+    "at_least": ("at least", "vähintään", "minst"),
+    "at_most": ("at most", "enintään", "högst"),
+    "sort_by": ("Sort by {0}", "Järjestä: {0}", "Sortera efter {0}"),
+    "first_page": ("First page", "Ensimmäinen sivu", "Första sidan"),
+    "next_page": ("Next {0}", "Seuraavat {0}", "Nästa {0}"),
+    "rows_as": ("These rows as", "Nämä rivit muodossa", "Dessa rader som"),
+    "table_link": (
+        "Filter, sort and download them in the project table",
+        "Rajaa, järjestä ja lataa ne hanketaulukossa",
+        "Filtrera, sortera och ladda ner dem i projekttabellen",
+    ),
 }
 
 
