@@ -202,7 +202,7 @@ def write_release(count: int, releases: Path) -> Settings:
     store = ox.Store(str(folder / "store"))
     datasets = {}
     for name, triples in graphs.items():
-        graph = ox.NamedNode(settings.graph(name))
+        graph = ox.NamedNode(settings.urls.graph(name))
         store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
         files = {}
         for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
@@ -216,7 +216,11 @@ def write_release(count: int, releases: Path) -> Settings:
                 prefixes=settings.prefixes,
             )
             files[ext] = dump_entry(target, media_type)
-        datasets[name] = {"graph": settings.graph(name), "triples": len(triples), "files": files}
+        datasets[name] = {
+            "graph": settings.urls.graph(name),
+            "triples": len(triples),
+            "files": files,
+        }
     store.optimize()
     store.flush()
     del store

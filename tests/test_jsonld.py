@@ -23,7 +23,9 @@ def test_compactor_equals_pyld_on_the_bundled_data(base):
     sources = load_sources(settings)
     context = Context.load(settings).terms
     for dataset in DATASETS:
-        triples = [q.triple for q in sources.quads if q.graph_name.value == settings.graph(dataset)]
+        triples = [
+            q.triple for q in sources.quads if q.graph_name.value == settings.urls.graph(dataset)
+        ]
         assert len(triples) > 50
         assert Compactor(context).document(triples) == compact(triples, context), dataset
 
@@ -54,7 +56,9 @@ def test_jsonld_dump_round_trips(tmp_path):
     settings = Settings.from_env({}, root=str(ROOT))
     sources = load_sources(settings)
     context = Context.load(settings).terms
-    triples = [q.triple for q in sources.quads if q.graph_name.value == settings.graph("projects")]
+    triples = [
+        q.triple for q in sources.quads if q.graph_name.value == settings.urls.graph("projects")
+    ]
     document = json.dumps(Compactor(context).document(triples))
     parsed = rdflib.Graph().parse(data=document, format="json-ld")
     expected = rdflib.Graph().parse(

@@ -9,6 +9,8 @@ test, so the two cannot drift apart.
 >>> settings = Settings.from_env({"SIXAIKA_BASE": "https://data.example.org/"})
 >>> settings.base, settings.port, settings.query_services
 ('https://data.example.org/', 8000, ())
+>>> settings.urls.id("project/a70202")
+'https://data.example.org/id/project/a70202'
 >>> Settings.from_env({"SIXAIKA_PORT": "80a"})
 Traceback (most recent call last):
 ...
@@ -20,10 +22,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .namespaces import PREFIXES
+from .urls import Urls
 
 # The ontology, the context and the shapes are written against this base; the build
 # rebases them when another base is configured (see ``Settings.rebase``).
@@ -210,13 +214,10 @@ class Settings:
         return cls(**values)
 
     # Derived places -----------------------------------------------------------------
-    @property
-    def id_base(self) -> str:
-        return self.base + "id/"
-
-    @property
-    def vocab(self) -> str:
-        return self.base + "def/6aika#"
+    @cached_property
+    def urls(self) -> Urls:
+        """Every IRI of ours, made from the base (``urls.id("project/a70202")``)."""
+        return Urls(self.base)
 
     @property
     def data_dir(self) -> Path:
@@ -237,11 +238,7 @@ class Settings:
     @property
     def prefixes(self) -> dict[str, str]:
         """Prefixes for Turtle and tables: ours (``sixaika``) and the reused vocabularies'."""
-        return {"sixaika": self.vocab, **PREFIXES}
-
-    def graph(self, dataset: str) -> str:
-        """IRI of the named graph that holds one dataset of the catalog."""
-        return f"{self.base}graph/{dataset}"
+        return {"sixaika": self.urls.vocab, **PREFIXES}
 
     def rebase(self, text: str) -> str:
         """Text written against ``DEFAULT_BASE`` (context, shapes), moved to our base."""

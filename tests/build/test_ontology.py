@@ -16,8 +16,8 @@ from sixaika.context import Context
 from ..support import ROOT
 
 SETTINGS = Settings.from_env({}, root=str(ROOT))
-NS = SETTINGS.vocab
-ONTOLOGY = SETTINGS.base + "def/6aika"
+NS = SETTINGS.urls.vocab
+ONTOLOGY = SETTINGS.urls.ontology()
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -113,7 +113,7 @@ def test_namespace_is_a_literal_that_follows_the_base(base):
     store.extend(ontology_quads(settings))
     uri = "http://purl.org/vocab/vann/preferredNamespaceUri"
     (namespace,) = objects(store, base + "def/6aika", uri)
-    assert isinstance(namespace, ox.Literal) and namespace.value == settings.vocab
+    assert isinstance(namespace, ox.Literal) and namespace.value == settings.urls.vocab
 
 
 def test_every_minted_term_is_documented_in_three_languages(ontology):

@@ -23,7 +23,7 @@ def vocabulary(bundled_settings):
 
 def test_terms_are_named_in_three_languages(vocabulary, bundled_settings):
     assert vocabulary.labels[DCT + "title"] == {"fi": "nimi", "en": "title", "sv": "titel"}
-    lead = bundled_settings.vocab + "lead"
+    lead = bundled_settings.urls.term("lead")
     assert vocabulary.labels[lead]["sv"] == "huvudgenomförare"  # from the ontology
     for iri, names in vocabulary.labels.items():
         assert {"fi", "en", "sv"} <= names.keys(), iri
@@ -43,16 +43,16 @@ def test_every_property_the_data_can_use_has_a_place(vocabulary, bundled_setting
 
 
 def test_links_read_backwards_have_headings(vocabulary, bundled_settings):
-    partner = bundled_settings.vocab + "partner"
+    partner = bundled_settings.urls.term("partner")
     assert vocabulary.inverse_names[partner]["en"] == "Projects it is a partner in"
-    lead = bundled_settings.vocab + "lead"
+    lead = bundled_settings.urls.term("lead")
     assert vocabulary.inverse_place(lead) < vocabulary.inverse_place(partner)
 
 
 def test_the_published_ontology_names_only_its_own_terms(bundled_release, bundled_settings):
     """The names of reused terms are read by the build; they are not the ontology's."""
     store = bundled_release.open_store()
-    graph = bundled_settings.graph("ontology")
+    graph = bundled_settings.urls.graph("ontology")
     query = f"SELECT ?t {{ GRAPH <{graph}> {{ ?t <{RDFS_LABEL}> ?l }} }}"
     named = {row["t"].value for row in store.query(query)}
     assert named and all(t.startswith(bundled_settings.base) for t in named), sorted(named)

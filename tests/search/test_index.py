@@ -22,7 +22,7 @@ def index(bundled_release) -> SearchIndex:
 
 @pytest.fixture(scope="module")
 def base(bundled_settings) -> str:
-    return bundled_settings.id_base
+    return bundled_settings.urls.id()
 
 
 def needs_voikko():
@@ -37,7 +37,7 @@ def test_the_release_holds_the_index_of_its_own_store(bundled_release, bundled_s
     assert (bundled_release.path / about["folder"]).is_dir()
     assert about["engine"] == "tantivy" and about["analyser"] in ("voikko", "snowball")
     repo = OxigraphRepo.open(bundled_release)
-    v = bundled_settings.vocab
+    v = bundled_settings.urls.vocab
     (row,) = repo.select(f"SELECT (COUNT(?p) AS ?n) {{ ?p a <{v}Project> }}")
     assert about["projects"] == int(row["n"].value)
 
@@ -127,7 +127,7 @@ def test_table_rows_equal_the_sparql_answer_for_the_same_filter(
     index, bundled_release, bundled_settings, base
 ):
     repo = OxigraphRepo.open(bundled_release)
-    query = CITY_FUND_PROJECTS.format(v=bundled_settings.vocab, c=base + "concept/")
+    query = CITY_FUND_PROJECTS.format(v=bundled_settings.urls.vocab, c=base + "concept/")
     expected = {
         r["p"].value: (
             r["t"].value if "t" in r else None,

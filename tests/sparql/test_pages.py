@@ -14,6 +14,7 @@ import pytest
 import rdflib
 from rdflib.namespace import Namespace
 
+from sixaika.urls import Urls
 from sixaika.web.sparql import service
 
 from ..support import BASE, ID, ROOT, open_app, settings_for
@@ -21,6 +22,8 @@ from ..support import BASE, ID, ROOT, open_app, settings_for
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+LINKS = Urls(BASE).under("")  # links from a page of the app served at /
 
 
 @pytest.mark.parametrize(
@@ -144,7 +147,7 @@ def test_real_yasgui_is_installed_from_npm():
 
 def run_example(client, slug: str) -> list[dict[str, str]]:
     example = next(e for e in service(client.application).examples if e.slug == slug)
-    response = client.get(example.url)  # the link the UI and the home page give
+    response = client.get(example.url(LINKS))  # the link the UI and the home page give
     assert response.status_code == 200, response.data
     return [
         {k: v["value"] for k, v in b.items()} for b in response.get_json()["results"]["bindings"]
@@ -186,6 +189,7 @@ def test_example_budgets_by_fund(sparql_client):
 def test_example_links_are_listed_on_the_page(sparql_client):
     html = sparql_client.get("/sparql", headers={"Accept": BROWSER}).get_data(as_text=True)
     for example in service(sparql_client.application).examples:
-        assert f'href="{example.url}"' in html.replace("&amp;", "&")
-        assert urllib.parse.unquote(example.url.split("=", 1)[1]) == example.query
+        link = example.url(LINKS)
+        assert f'href="{link}"' in html.replace("&amp;", "&")
+        assert urllib.parse.unquote(link.split("=", 1)[1]) == example.query
         assert f"<{BASE}def/6aika#>" in example.query  # rebased to the configured base

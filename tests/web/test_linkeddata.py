@@ -25,6 +25,7 @@ from sixaika.build import Progress, build
 from sixaika.config import Settings
 from sixaika.read.store import RemoteRepo
 from sixaika.sparql.examples import examples
+from sixaika.urls import Urls
 from sixaika.web import create_app, linkeddata
 
 from ..support import ROOT, free_port
@@ -482,8 +483,10 @@ def test_home_page(client):
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert html.count("<svg") >= 4  # the timeline and three bar charts
     assert 'href="/sparql"' in html and 'href="/catalog"' in html
-    for example in examples(client.application.config["SIXAIKA_SETTINGS"]):
-        assert f'href="{html_escape(example.url)}"' in html, example.slug  # each runs its query
+    settings = client.application.config["SIXAIKA_SETTINGS"]
+    for example in examples(settings):
+        link = example.url(settings.urls.under(""))
+        assert f'href="{html_escape(link)}"' in html, example.slug  # each runs its query
     data = client.get("/", headers={"Accept": "application/json"}).json
     assert data["counts"]["project"] > 10
     assert sum(data["charts"]["fund"].values()) > 0
@@ -747,7 +750,7 @@ def test_a_list_that_runs_in_a_circle_is_shown_not_followed_forever():
         ox.Triple(loop, ox.NamedNode(rdf + "first"), loop),
         ox.Triple(loop, ox.NamedNode(rdf + "rest"), ox.NamedNode(rdf + "nil")),
     ]
-    presenter = Presenter(triples, Names("http://example.org/", "", {}), "en")
+    presenter = Presenter(triples, Names(Urls("http://example.org/").under(""), {}), "en")
     assert "…" in presenter.node(thing).rows[0].values[0].text
 
 

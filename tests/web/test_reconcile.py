@@ -78,8 +78,9 @@ def test_the_manifest(client, bundled_settings):
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     manifest = answer.get_json()
     check_manifest(manifest)
-    assert manifest["identifierSpace"] == bundled_settings.id_base
-    assert {t["id"] for t in manifest["defaultTypes"]} == {bundled_settings.vocab + "Project", ORG}
+    assert manifest["identifierSpace"] == bundled_settings.urls.id()
+    project = bundled_settings.urls.term("Project")
+    assert {t["id"] for t in manifest["defaultTypes"]} == {project, ORG}
 
 
 def test_a_batch_of_minimal_queries_by_post_and_by_get(reconcile, bundled_settings):
@@ -87,9 +88,9 @@ def test_a_batch_of_minimal_queries_by_post_and_by_get(reconcile, bundled_settin
     for method in ("POST", "GET"):
         batch = reconcile(queries, method)
         first = batch["q0"]["result"][0]
-        assert first["id"] == bundled_settings.id_base + "organisation/oulun-kaupunki"
+        assert first["id"] == bundled_settings.urls.id() + "organisation/oulun-kaupunki"
         assert first["match"] is True and first["type"][0]["id"] == ORG
-        assert batch["q1"]["result"][0]["id"] == bundled_settings.id_base + "project/a70011"
+        assert batch["q1"]["result"][0]["id"] == bundled_settings.urls.id() + "project/a70011"
 
 
 def test_a_full_query_with_type_limit_and_properties(reconcile, bundled_settings):
@@ -110,7 +111,7 @@ def test_a_full_query_with_type_limit_and_properties(reconcile, bundled_settings
     assert len(q0) <= 2 and q0[0]["id"].endswith("/organisation/oulun-kaupunki")
     assert q0[0]["score"] == 100 and q0[0]["match"] is True
     (q1,) = batch["q1"]["result"]
-    assert q1["id"] == bundled_settings.id_base + "project/a70202" and q1["match"] is True
+    assert q1["id"] == bundled_settings.urls.id() + "project/a70202" and q1["match"] is True
     assert 0 < len(batch["q2"]["result"]) <= 3
     assert all(c["type"][0]["id"] == ORG for c in batch["q2"]["result"])
 
@@ -120,7 +121,7 @@ def test_names_in_english_and_codes_as_the_query(reconcile, bundled_settings):
     assert batch["en"]["result"][0]["id"].endswith("/organisation/oulun-kaupunki")
     code = batch["code"]["result"][0]
     assert (code["id"], code["score"], code["match"]) == (
-        bundled_settings.id_base + "project/a70202",
+        bundled_settings.urls.id() + "project/a70202",
         100,
         True,
     )
@@ -160,7 +161,7 @@ def test_suggest_entities_types_and_properties(client):
 
 def test_preview_is_a_small_html_page(client, bundled_settings):
     manifest = client.get("/reconcile").get_json()
-    iri = bundled_settings.id_base + "organisation/oulun-kaupunki"
+    iri = bundled_settings.urls.id() + "organisation/oulun-kaupunki"
     url = manifest["preview"]["url"].replace("{{id}}", iri)
     answer = client.get(re.sub(r"^https?://[^/]+", "", url))
     assert answer.status_code == 200 and answer.content_type.startswith("text/html")

@@ -35,7 +35,7 @@ SELECT ?p (SAMPLE(?title) AS ?t) (MIN(STR(?start)) AS ?s) (MAX(?total) AS ?b) WH
 
 
 def sparql_rows(client, settings) -> set[tuple[str, str, str, str]]:
-    query = CITY_FUND.format(v=settings.vocab, c=settings.id_base + "concept/")
+    query = CITY_FUND.format(v=settings.urls.vocab, c=settings.urls.id("concept/"))
     answer = client.get("/sparql?" + urlencode({"query": query}), headers={"Accept": "text/csv"})
     assert answer.status_code == 200
     found = set()

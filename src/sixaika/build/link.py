@@ -53,7 +53,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
     """Raise ``InputError`` for the dangling links and undefined terms, all of them."""
     owners = owners_of(sources.quads)
     defined = {q.subject.value for q in sources.quads if isinstance(q.subject, ox.NamedNode)}
-    ontology = settings.graph("ontology")
+    ontology = settings.urls.graph("ontology")
     found: dict[str, InputError] = {}  # by place and message: each told once
     guesses: _Guesses | None = None  # made at the first dangling link, if any
     for q in sources.quads:
@@ -68,11 +68,11 @@ def check_links(sources: Sources, settings: Settings) -> None:
         target = q.object
         if (
             isinstance(target, ox.NamedNode)
-            and target.value.startswith(settings.id_base)
+            and target.value.startswith(settings.urls.id())
             and target.value not in defined
         ):
-            guesses = guesses or _Guesses(sources, settings.id_base, defined)
-            local = target.value[len(settings.id_base) :]
+            guesses = guesses or _Guesses(sources, settings.urls.id(), defined)
+            local = target.value[len(settings.urls.id()) :]
             near = guesses.meant(local)
             error = InputError(
                 where_defined(q.subject, owners, sources, q.predicate),
@@ -137,9 +137,9 @@ def _edits(a: str, b: str) -> int:
 
 
 def _term_problem(term: str, settings: Settings, defined: set[str]) -> str | None:
-    if term.startswith(settings.vocab):
+    if term.startswith(settings.urls.vocab):
         if term not in defined:
-            local = term[len(settings.vocab) :]
+            local = term[len(settings.urls.vocab) :]
             return f"uses the term 6aika:{local}, which the ontology does not define"
         return None
     if not any(term.startswith(ns) for ns in REUSED_VOCABULARIES):

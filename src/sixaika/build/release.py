@@ -124,7 +124,7 @@ def _write_store_and_dumps(
         jsonld.stop()
     datasets = {}
     for name in DATASETS:
-        graph = ox.NamedNode(settings.graph(name))
+        graph = ox.NamedNode(settings.urls.graph(name))
         datasets[name] = {
             "graph": graph.value,
             "triples": _count(store, graph),
@@ -137,10 +137,10 @@ def _write_store_and_dumps(
 
 def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox.Triple]]:
     """Each dataset's triples, each subject's side by side (Turtle then names it once)."""
-    by_graph: dict[str, list[ox.Triple]] = {settings.graph(name): [] for name in DATASETS}
+    by_graph: dict[str, list[ox.Triple]] = {settings.urls.graph(name): [] for name in DATASETS}
     for q in sources.quads:
         by_graph.setdefault(q.graph_name.value, []).append(q.triple)
-    return {name: _subjects_together(by_graph[settings.graph(name)]) for name in DATASETS}
+    return {name: _subjects_together(by_graph[settings.urls.graph(name)]) for name in DATASETS}
 
 
 def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:

@@ -93,7 +93,7 @@ def load_sources(
     sources, unusable = Sources(), []
     files = source_files(settings) if files is None else files
     for number, path in enumerate(files, 1):
-        graph = ox.NamedNode(settings.graph(dataset_of(path, settings)))
+        graph = ox.NamedNode(settings.urls.graph(dataset_of(path, settings)))
         try:
             if path.suffix.lower() == ".ttl":
                 sources.quads.extend(_read_turtle(path, graph, settings, sources))
@@ -131,7 +131,7 @@ def _read_turtle(
     A text that must name one of our IRIs in full (the ontology's namespace, a literal) is
     written against the default base and moved to ours, as the context and shapes are.
     """
-    base = settings.base if graph.value == settings.graph("ontology") else settings.id_base
+    base = settings.base if graph.value == settings.urls.graph("ontology") else settings.urls.id()
     text = settings.rebase(_read_text(path, settings))
     try:
         parsed = ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
@@ -144,8 +144,8 @@ def _read_turtle(
         ) from None
     check_literals(quads, path)
     for subject in {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}:
-        if base == settings.id_base:  # data: it defines records, each under id/
-            _check_turtle_id(subject.value, settings.id_base, path)
+        if base == settings.urls.id():  # data: it defines records, each under id/
+            _check_turtle_id(subject.value, settings.urls.id(), path)
         sources.claim(subject.value, Origin(path))
     return quads
 
@@ -265,7 +265,7 @@ def _read_yaml(
                 f"a record needs a 'type' ({_SOME_TYPES}, ...)",
                 fi=f"tietueella on oltava tyyppi, 'type' ({_SOME_TYPES}, ...)",
             )
-        subject = _resolve(str(record["id"]), settings.id_base)
+        subject = _resolve(str(record["id"]), settings.urls.id())
         sources.claim(subject, origin)
         place_keys(sources.key_origins, context, subject, record, lines, ())
         for label, mapping, at in nested.found:  # a nested node's problems at its own lines
@@ -278,7 +278,7 @@ def _read_yaml(
             ox.parse(
                 json.dumps(document, default=str).encode(),
                 format=ox.RdfFormat.JSON_LD,
-                base_iri=settings.id_base,
+                base_iri=settings.urls.id(),
             )
         )
     except SyntaxError as e:

@@ -261,7 +261,7 @@ def _short(term, settings: Settings) -> str:
     text = str(term)
     if isinstance(term, rdflib.BNode):
         return "(nested node)"
-    for prefix, short in ((settings.id_base, ""), (settings.vocab, "6aika:")):
+    for prefix, short in ((settings.urls.id(), ""), (settings.urls.vocab, "6aika:")):
         if text.startswith(prefix):
             return short + text[len(prefix) :]
     for prefix, namespace in PREFIXES.items():

@@ -133,7 +133,7 @@ class Builder:
 
 
 def catalog_iri(settings: Settings, fragment: str = "catalog") -> str:
-    return f"{settings.base}catalog#{fragment}"
+    return settings.urls.catalog(fragment)
 
 
 def temporal_coverage(repo: Repo, graph: str) -> tuple[ox.Literal, ox.Literal] | None:
@@ -155,7 +155,6 @@ def temporal_coverage(repo: Repo, graph: str) -> tuple[ox.Literal, ox.Literal] |
 def catalog(settings: Settings, manifest: dict[str, Any], repo: Repo) -> list[ox.Triple]:
     """The DCAT-AP 3 catalog of the release: datasets, distributions, the SPARQL service."""
     g = Builder()
-    base = settings.base
     cat = iri(catalog_iri(settings))
     modified = typed(manifest["built"], "xsd:dateTime")
     publisher = _publisher(g, settings)
@@ -164,7 +163,7 @@ def catalog(settings: Settings, manifest: dict[str, Any], repo: Repo) -> list[ox
     g.add(licence, "dct:type", g.thing(attribution, "skos:Concept", skos_prefLabel="Attribution"))
     languages = [g.thing(EU + f"language/{c}", "dct:LinguisticSystem") for c in ("FIN", "ENG")]
     finland = _finland(g)
-    home = g.thing(base, "foaf:Document")
+    home = g.thing(settings.urls.home(), "foaf:Document")
     g.add(cat, "rdf:type", term("dcat:Catalog"))
     g.texts(cat, "dct:title", {k: v[0] for k, v in CATALOG_TEXTS.items()})
     g.texts(cat, "dct:description", {k: v[1] for k, v in CATALOG_TEXTS.items()})
@@ -176,7 +175,7 @@ def catalog(settings: Settings, manifest: dict[str, Any], repo: Repo) -> list[ox
     g.add(cat, "dct:issued", modified)  # each release is a catalog of its own
     g.add(cat, "dct:modified", modified)
     g.add(cat, "dcat:themeTaxonomy", _theme_scheme(g))
-    coverage = temporal_coverage(repo, settings.graph("projects"))
+    coverage = temporal_coverage(repo, settings.urls.graph("projects"))
     service = _service(g, settings, publisher, licence)
     g.add(cat, "dcat:service", service)
     for name, dataset in manifest["datasets"].items():
@@ -210,7 +209,7 @@ def _publisher(g: Builder, settings: Settings) -> ox.NamedNode:
 def _contact(g: Builder, settings: Settings) -> ox.NamedNode:
     node = g.thing(catalog_iri(settings, "contact"), "vcard:Kind vcard:Organization")
     g.add(node, "vcard:fn", ox.Literal("6Aika linked open data"))
-    g.add(node, "vcard:hasURL", iri(settings.base))
+    g.add(node, "vcard:hasURL", iri(settings.urls.home()))
     return node
 
 
@@ -251,7 +250,7 @@ def _dataset(
     _themes_and_keywords(g, node)
     g.add(node, "dcat:contactPoint", _contact(g, settings))
     g.add(node, "dct:accrualPeriodicity", g.thing(EU + "frequency/IRREG", "dct:Frequency"))
-    g.add(node, "dct:conformsTo", g.thing(settings.base + "def/6aika", "dct:Standard"))
+    g.add(node, "dct:conformsTo", g.thing(settings.urls.ontology(), "dct:Standard"))
     if coverage:
         period = g.thing(catalog_iri(settings, f"{name}-period"), "dct:PeriodOfTime")
         g.add(period, "dcat:startDate", coverage[0])
@@ -266,7 +265,7 @@ def _distribution(
     g: Builder, settings: Settings, name: str, ext: str, file: dict[str, Any], modified: ox.Literal
 ) -> ox.NamedNode:
     node = g.thing(catalog_iri(settings, f"{name}-{ext}"), "dcat:Distribution")
-    url = iri(f"{settings.base}dumps/{file['name']}")
+    url = iri(settings.urls.dump(file["name"]))
     fmt = FORMAT_NAMES.get(ext, ext)
     titles = DATASET_TEXTS.get(name, {"en": (name, "")})
     g.add(node, "dct:title", ox.Literal(f"{name}.{ext} ({fmt})", language="en"))
@@ -309,7 +308,7 @@ def _service(
             "en": "A read-only SPARQL 1.1 query endpoint over all the datasets.",
         },
     )
-    endpoint = iri(settings.base + "sparql")
+    endpoint = iri(settings.urls.sparql())
     g.add(node, "dcat:endpointURL", endpoint)
     g.add(node, "dcat:endpointDescription", endpoint)
     g.add(
@@ -371,13 +370,13 @@ def void(
     whole only: per graph they would cost another full scan each.
     """
     g = Builder()
-    root = iri(settings.base + ".well-known/void#dataset")
+    root = iri(settings.urls.void("dataset"))
     g.add(root, "rdf:type", term("void:Dataset"))
     g.texts(root, "dct:title", {k: v[0] for k, v in CATALOG_TEXTS.items()})
     g.add(root, "dct:license", iri(LICENCE))
-    g.add(root, "void:sparqlEndpoint", iri(settings.base + "sparql"))
-    g.add(root, "void:uriSpace", ox.Literal(settings.id_base))
-    g.add(root, "void:rootResource", iri(settings.id_base + "strategy/6aika"))
+    g.add(root, "void:sparqlEndpoint", iri(settings.urls.sparql()))
+    g.add(root, "void:uriSpace", ox.Literal(settings.urls.id()))
+    g.add(root, "void:rootResource", iri(settings.urls.id("strategy/6aika")))
     g.add(root, "void:triples", _count(manifest["triples"]))
     _partitions(g, root, totals)
     for namespace in _vocabularies(totals):
@@ -389,9 +388,9 @@ def void(
         g.add(root, "void:subset", subset)
         g.add(subset, "rdf:type", term("void:Dataset"))
         g.add(subset, "void:triples", _count(dataset["triples"]))
-        g.add(subset, "void:sparqlEndpoint", iri(settings.base + "sparql"))
+        g.add(subset, "void:sparqlEndpoint", iri(settings.urls.sparql()))
         for file in dataset["files"].values():
-            g.add(subset, "void:dataDump", iri(f"{settings.base}dumps/{file['name']}"))
+            g.add(subset, "void:dataDump", iri(settings.urls.dump(file["name"])))
         _partitions(g, subset, counts(repo, dataset["graph"]))
     return g.triples
 
@@ -428,5 +427,5 @@ def _vocabularies(found: Counts) -> list[str]:
 
 
 def _examples(repo: Repo, settings: Settings) -> list[str]:
-    rows = repo.select(f"SELECT ?s WHERE {{ ?s a <{settings.vocab}Project> }} LIMIT 3")
-    return [settings.id_base + "strategy/6aika"] + [r["s"].value for r in rows]
+    rows = repo.select(f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }} LIMIT 3")
+    return [settings.urls.id("strategy/6aika")] + [r["s"].value for r in rows]

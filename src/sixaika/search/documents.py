@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES, RDF_TYPE
+from ..urls import Urls
 from .index import Kind, Participant, ProjectRow
 
 DCT, SKOS, ORG = PREFIXES["dct"], PREFIXES["skos"], PREFIXES["org"]
@@ -86,7 +87,7 @@ class Reader:
     """The quads of the properties the index needs, by property and subject, in one pass."""
 
     def __init__(self, quads: Iterable[ox.Quad], base: str):
-        self.vocab = base + "def/6aika#"
+        self.vocab = Urls(base).vocab
         wanted = {RDF_TYPE, *WANTED, *(self.vocab + name for name in OURS)}
         by: dict[ox.NamedNode, dict[str, list]] = {
             ox.NamedNode(p): defaultdict(list) for p in wanted

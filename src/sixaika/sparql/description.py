@@ -44,7 +44,7 @@ RESULT_FORMATS = (
 
 
 def endpoint_iri(settings: Settings) -> str:
-    return settings.base + "sparql"
+    return settings.urls.sparql()
 
 
 def describe(settings: Settings, release: Release | None, limits: Limits) -> list[ox.Triple]:
@@ -77,7 +77,7 @@ def describe(settings: Settings, release: Release | None, limits: Limits) -> lis
 def _dataset(settings: Settings, release: Release | None, dataset: ox.NamedNode) -> list[ox.Triple]:
     triples = [
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
-        ox.Triple(dataset, RDFS_SEE_ALSO, ox.NamedNode(settings.base + ".well-known/void")),
+        ox.Triple(dataset, RDFS_SEE_ALSO, ox.NamedNode(settings.urls.void())),
     ]
     datasets = release.manifest.get("datasets", {}) if release else {}
     default = ox.BlankNode("default")
@@ -93,7 +93,9 @@ def _dataset(settings: Settings, release: Release | None, dataset: ox.NamedNode)
         triples += [
             ox.Triple(dataset, _sd("namedGraph"), named),
             ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
-            ox.Triple(named, _sd("name"), ox.NamedNode(facts.get("graph", settings.graph(name)))),
+            ox.Triple(
+                named, _sd("name"), ox.NamedNode(facts.get("graph", settings.urls.graph(name)))
+            ),
             ox.Triple(named, _sd("graph"), graph),
             ox.Triple(graph, RDF_TYPE, _sd("Graph")),
             ox.Triple(graph, _dct("title"), ox.Literal(name)),

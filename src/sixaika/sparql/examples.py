@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..config import Settings
+from ..urls import Urls
 
 _PREFIXES = """\
 PREFIX sixaika: <http://localhost:8000/def/6aika#>
@@ -31,10 +32,9 @@ class Example:
     title: dict[str, str]  # by language: en, fi
     query: str
 
-    @property
-    def url(self) -> str:
-        """Where the example runs: ``/sparql?query=...`` (relative to the site)."""
-        return "/sparql?query=" + quote(self.query, safe="")
+    def url(self, urls: Urls) -> str:
+        """Where the example runs: ``/sparql?query=...``."""
+        return urls.sparql("?query=" + quote(self.query, safe=""))
 
 
 _EXAMPLES = (

@@ -80,7 +80,7 @@ def write_release_from_nquads(path: Path, settings: Settings) -> Release:
 
 
 def _write_manifest(folder: Path, settings: Settings, release_id: str, counts: Counter) -> None:
-    names = {settings.graph(name): name for name in ("projects", "concepts", "ontology")}
+    names = {settings.urls.graph(name): name for name in ("projects", "concepts", "ontology")}
     manifest = {
         "id": release_id,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

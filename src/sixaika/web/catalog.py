@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template
 from werkzeug.wrappers import Response
 
 from ..read.metadata import DATASET_TEXTS, FORMAT_NAMES, catalog
 from .cache import mark_cacheable
 from .present import format_number
-from .represent import alternates, memo, send_rdf, site
+from .represent import alternates, links, memo, send_rdf, site
 
 bp = Blueprint("catalog", __name__)
 
@@ -23,7 +23,7 @@ def catalog_triples() -> list:
 @bp.get("/catalog", defaults={"ext": None})
 @bp.get("/catalog.<ext>")
 def catalog_document(ext: str | None) -> Response:
-    path = f"{request.script_root}/catalog"
+    path = links().catalog()
 
     def html(_triples: list, lang: str) -> str:
         return render_template("catalog.html", datasets=datasets(lang), alternates=alternates(path))
@@ -37,7 +37,7 @@ def graph(name: str) -> Response:
     if name not in site().release.manifest["datasets"]:
         abort(404)
     mark_cacheable()
-    return redirect(f"{request.script_root}/catalog#{name}", code=303)
+    return redirect(links().catalog(name), code=303)
 
 
 def datasets(lang: str) -> list[dict[str, Any]]:
@@ -51,7 +51,7 @@ def datasets(lang: str) -> list[dict[str, Any]]:
                 "id": f"{name}-{ext}",
                 "format": FORMAT_NAMES.get(ext, ext),
                 "media_type": file["media_type"],
-                "href": f"{request.script_root}/dumps/{file['name']}",
+                "href": links().dump(file["name"]),
                 "size": human_size(file["bytes"], lang),
                 "sha256": file["sha256"],
                 "gzip": file.get("gzip"),

@@ -17,7 +17,7 @@ from . import i18n
 _ERROR_PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ code }} {{ name }}</title></head>
 <body><main><h1>{{ code }} {{ name }}</h1><p>{{ description }}</p>
-<p><a href="{{ page_url(root ~ '/') }}">{{ home }}</a></p></main></body></html>
+<p><a href="{{ page_url(urls.home()) }}">{{ home }}</a></p></main></body></html>
 """
 
 

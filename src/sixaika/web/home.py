@@ -15,7 +15,7 @@ from .catalog import datasets
 from .charts import bar_chart, timeline, year_histogram
 from .conneg import PAGE
 from .linkeddata import members_of, named
-from .represent import memo, page_renderer, send, site
+from .represent import links, memo, page_renderer, send, site
 
 bp = Blueprint("home", __name__)
 
@@ -34,7 +34,7 @@ def _counts(pattern: str) -> list[tuple[str, int]]:
     Written selective part first and without ``?p a Project``: Oxigraph follows the
     written order, and that join alone costs seconds at 100k projects.
     """
-    projects = site().settings.id_base + "project/"
+    projects = site().settings.urls.id("project/")
     query = (
         f"SELECT ?c (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {pattern} "
         f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?c'
@@ -44,7 +44,7 @@ def _counts(pattern: str) -> list[tuple[str, int]]:
 
 def _facts() -> dict[str, Any]:
     """The numbers behind the pictures, once per release (all reads through ``Repo``)."""
-    v = site().settings.vocab
+    v = site().settings.urls.vocab
     return {
         "focus_area": _counts(f"?p <{v}focusArea> ?c"),
         "fund": _counts(f"?p <{v}fund> ?c"),
@@ -59,7 +59,7 @@ def _spans() -> dict[str, tuple[PeriodDate, PeriodDate | None]]:
 
     The end is None when no source gives one: the project is open-ended, not a day long.
     """
-    projects = site().settings.id_base + "project/"
+    projects = site().settings.urls.id("project/")
     rows = site().repo.select(
         f"SELECT ?p ?s ?e WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
         f"OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
@@ -82,7 +82,7 @@ def _start_years() -> list[tuple[int, int]]:
     By the text of the year: a day, a month and a year start alike with it, though SPARQL
     orders none of them beside another.
     """
-    projects = site().settings.id_base + "project/"
+    projects = site().settings.urls.id("project/")
     rows = site().repo.select(
         f"SELECT ?y (COUNT(?p) AS ?n) WHERE {{ {{ SELECT ?p (MIN(SUBSTR(STR(?s), 1, 4)) AS ?y) "
         f"WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
@@ -93,7 +93,7 @@ def _start_years() -> list[tuple[int, int]]:
 
 def _history(lang: str):
     """A timeline of the projects; when they are too many, projects by start year."""
-    projects = members_of(site().settings.id_base + "project/")
+    projects = members_of(site().settings.urls.id("project/"))
     if len(projects) <= TIMELINE_LIMIT:
         spans = memo("home-spans", _spans)
         if not spans:
@@ -115,9 +115,9 @@ def _data(lang: str) -> dict[str, Any]:
         return bar_chart([(names.label(c, lang)[0], n, names.href(c)) for c, n in facts[key]])
 
     charts = [(i18n.text(f"by_{key}", lang), bars(key)) for key in ("focus_area", "fund", "city")]
-    base = site().settings.id_base
-    counts = {k: len(members_of(base + k + "/")) for k in ("project", "organisation", "scheme")}
-    examples = named(members_of(base + "project/")[:5], lang)
+    ids = site().settings.urls.id
+    counts = {k: len(members_of(ids(k + "/"))) for k in ("project", "organisation", "scheme")}
+    examples = named(members_of(ids("project/"))[:5], lang)
     return {
         "counts": counts,
         "datasets": datasets(lang),
@@ -132,15 +132,12 @@ def _data(lang: str) -> dict[str, Any]:
                 key: {names.label(c, lang)[0]: n for c, n in facts[key]}
                 for key in ("focus_area", "fund", "city")
             },
-            "sparql": request.script_root + "/sparql",
-            "catalog": request.script_root + "/catalog",
+            "sparql": links().sparql(),
+            "catalog": links().catalog(),
         },
     }
 
 
 def _queries(lang: str) -> list[tuple[str, str]]:
     """The SPARQL endpoint's example queries, each a link that runs it."""
-    return [
-        (e.title.get(lang, e.title["en"]), request.script_root + e.url)
-        for e in examples(site().settings)
-    ]
+    return [(e.title.get(lang, e.title["en"]), e.url(links())) for e in examples(site().settings)]

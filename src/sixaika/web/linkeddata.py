@@ -18,7 +18,7 @@ from ..read.describe import Description, describe, exists, labels, members
 from .cache import mark_cacheable
 from .conneg import PAGE, split_extension
 from .present import Link, Names, Presenter, ResourcePage
-from .represent import alternates, memo, page_renderer, same_query, send, send_rdf, site
+from .represent import alternates, links, memo, page_renderer, same_query, send, send_rdf, site
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -40,7 +40,7 @@ def thing(local: str) -> Response:
     """303 to the document about the thing (or the list, for ``/id/{type}/``)."""
     listing = local.endswith("/")
     _check_local(local.rstrip("/"))
-    iri = site().settings.id_base + local
+    iri = site().settings.urls.id(local)
     if not (
         members_of(iri)
         if listing
@@ -49,7 +49,7 @@ def thing(local: str) -> Response:
         abort(404)
     mark_cacheable()  # the query string is part of the cache's key
     # ?lang= (or ?page=) asks for the document in that way
-    return redirect(same_query(f"{request.script_root}/doc/{local}"), code=303)
+    return redirect(same_query(links().doc(local)), code=303)
 
 
 @bp.get("/doc/<path:local>")
@@ -57,16 +57,16 @@ def document(local: str) -> Response:
     if local.endswith("/"):
         return listing(_check_local(local.rstrip("/")))
     local, ext = split_extension(local)
-    iri = site().settings.id_base + _check_local(local)
+    iri = site().settings.urls.id(_check_local(local))
     found = description(iri)
     if found is None:
         abort(404)
-    path = f"{request.script_root}/doc/{local}"
+    path = links().doc(local)
     return send_rdf(f"doc:{iri}", path, ext, lambda: found.triples, _html(found, path))
 
 
 def description(iri: str) -> Description | None:
-    return memo(("describe", iri), lambda: describe(site().repo, iri, site().settings.vocab))
+    return memo(("describe", iri), lambda: describe(site().repo, iri, site().settings.urls.vocab))
 
 
 def _html(found: Description, path: str):
@@ -101,7 +101,7 @@ def named(iris: list[str], lang: str, sort: bool = False) -> list[Link]:
 
 def listing(prefix_local: str) -> Response:
     """A page of the resources of one type: by label when few, by IRI (code) when many."""
-    prefix = site().settings.id_base + prefix_local + "/"
+    prefix = site().settings.urls.id(prefix_local + "/")
     found = members_of(prefix)
     if not found:
         abort(404)

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from .. import dates
 from ..dates import DATATYPES, PERIOD_DATE_PROPERTIES, PeriodDate
 from ..read.describe import DCT, LABEL_PROPERTIES, RDF_TYPE
+from ..urls import Urls
 from ..vocabulary import Place, Vocabulary
 from . import i18n
 
@@ -119,8 +120,7 @@ def decimals_written(value: str) -> int | None:
 class Names:
     """How IRIs are shown and linked: labels by language, compact names, local links."""
 
-    base: str
-    script_root: str
+    urls: Urls  # links from the page being made
     prefixes: dict[str, str]  # prefix -> namespace
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # terms' names and places
     labels: dict[str, dict[str, str]] = field(init=False)  # IRI -> lang -> label
@@ -148,9 +148,7 @@ class Names:
         for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
             if iri.startswith(namespace) and len(iri) > len(namespace):
                 return f"{prefix}:{iri[len(namespace) :]}"
-        if iri.startswith(self.base):
-            return iri[len(self.base) :]
-        return iri
+        return self.urls.local(iri) or iri
 
     def label(self, iri: str, lang: str) -> tuple[str, str | None]:
         """(label, its language or None), falling back to the IRI's compact form."""
@@ -159,11 +157,8 @@ class Names:
 
     def href(self, iri: str) -> str | None:
         """Where a link to ``iri`` goes: our own pages by path, others as they are."""
-        if iri.startswith(self.base):
-            path = iri[len(self.base) :]
-            if path.startswith("id/"):
-                path = "doc/" + path[3:]  # straight to the page, saving the 303 round trip
-            return f"{self.script_root}/{path}"
+        if self.urls.local(iri) is not None:
+            return self.urls.link(iri)
         return iri if iri.startswith(LINKABLE_SCHEMES) else None
 
     def link(self, iri: str, lang: str) -> Link:

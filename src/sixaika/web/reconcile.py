@@ -46,7 +46,7 @@ PROPERTIES = {  # pid -> (name, the code type it compares with)
 def types() -> dict[str, tuple[Kind, str]]:
     """Type IRI -> (the index's kind, its name)."""
     return {
-        site().settings.vocab + "Project": ("project", "Project"),
+        site().settings.urls.term("Project"): ("project", "Project"),
         ORG: ("organisation", "Organisation"),
     }
 
@@ -67,17 +67,17 @@ def endpoint() -> Response:
 
 
 def manifest() -> dict[str, Any]:
-    base = site().settings.base
-    service = base + "reconcile"
+    urls = site().settings.urls
+    service = urls.reconcile()
     return {
         "versions": ["0.1", "0.2"],
         "name": i18n.text("site", "en"),
-        "identifierSpace": site().settings.id_base,
-        "schemaSpace": site().settings.vocab,
-        "documentation": base,
+        "identifierSpace": urls.id(),
+        "schemaSpace": urls.vocab,
+        "documentation": urls.home(),
         "defaultTypes": [{"id": iri, "name": name} for iri, (_, name) in types().items()],
         "view": {"url": "{{id}}"},  # an entity's id is its IRI, which answers in HTML
-        "preview": {"url": service + "/preview?id={{id}}", "width": 420, "height": 160},
+        "preview": {"url": urls.reconcile("/preview?id={{id}}"), "width": 420, "height": 160},
         "suggest": {
             kind: {"service_url": service, "service_path": f"/suggest/{kind}"}
             for kind in ("entity", "type", "property")

@@ -30,6 +30,7 @@ from ..namespaces import PREFIXES
 from ..read.store import Repo
 from ..release import Release
 from ..search import SearchIndex
+from ..urls import Urls
 from ..vocabulary import Vocabulary
 from . import i18n
 from .cache import LRU, mark_cacheable
@@ -86,11 +87,7 @@ class Site:
     def names(self) -> Names:
         # sh: names the shapes' terms on pages; the documents keep the prefixes they had.
         prefixes = {**self.prefixes, "sh": "http://www.w3.org/ns/shacl#"}
-        return Names(self.settings.base, request.script_root, prefixes, self.vocabulary)
-
-    def local(self, iri: str) -> str:
-        """The path of one of our IRIs on this server (IRIs are absolute, under the base)."""
-        return request.script_root + "/" + iri[len(self.settings.base) :]
+        return Names(links(), prefixes, self.vocabulary)
 
 
 def init_app(app: Flask, site: Site) -> None:
@@ -100,6 +97,11 @@ def init_app(app: Flask, site: Site) -> None:
 
 def site() -> Site:
     return current_app.extensions["sixaika"]
+
+
+def links() -> Urls:
+    """Links to the places of this site from the page being answered (under its root)."""
+    return site().settings.urls.under(request.script_root)
 
 
 def memo(key: Any, compute: Callable[[], Any]) -> Any:
@@ -220,7 +222,7 @@ def rdf_renderer(
 
 def compacted(triples: list[ox.Triple]) -> dict[str, Any]:
     """Compact JSON-LD pointing at the published context (a reference, not a copy)."""
-    context_url = site().settings.base + "context.jsonld"
+    context_url = site().settings.urls.context()
     return site().compactor.document(triples, context_ref=context_url)
 
 
@@ -266,7 +268,7 @@ def template_globals() -> dict[str, Any]:
             when if isinstance(when, PeriodDate) else PeriodDate.of_day(when), lang
         ),
         "languages": i18n.LANGUAGE_NAMES,
-        "root": request.script_root,
+        "urls": links(),
         "page_url": lambda href: i18n.page_url(href, asked),
         "lang_url": lambda code: i18n.page_url(_same_page(page), code),
         "release": site().release.manifest if site().release else {},

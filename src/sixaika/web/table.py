@@ -167,7 +167,7 @@ def to_param(iri: str, scope: str) -> str:
 
 def view() -> TableQuery:
     try:
-        return parse(request.args, site().settings.id_base, i18n.reader_language())
+        return parse(request.args, site().settings.urls.id(), i18n.reader_language())
     except BadParameter as error:
         abort(400, description=str(error))
 
@@ -361,9 +361,9 @@ def export_body(fmt: str, found: SearchIndex, query: TableQuery, lang: str) -> I
         name = Labeller(found, lang)
         head = {"total": found.rows(query.filters, query.sort, limit=1).total}
         return json_parts(head, "rows", (row_json(r, name) for r in rows))
-    base, id_base = site().settings.base, site().settings.id_base
-    head = {"@context": base + "context.jsonld"}
-    return json_parts(head, "@graph", (row_jsonld(r, id_base) for r in rows))
+    urls = site().settings.urls
+    head = {"@context": urls.context()}
+    return json_parts(head, "@graph", (row_jsonld(r, urls.id()) for r in rows))
 
 
 @bp.get("/projects.<any(csv, json, jsonld):fmt>")
@@ -489,7 +489,7 @@ def _facet_choices(
     """The form's checkbox groups: each value with its count, chosen ones first checked."""
     groups = []
     for facet in ("city", "fund", "focus_area", "priority_axis", "organisation"):
-        scope = site().settings.id_base + SCOPES[facet]
+        scope = site().settings.urls.id(SCOPES[facet])
         picked = set(getattr(query.filters, facet))
         values = counts.get(facet, [])
         if facet == "organisation":  # many: the busiest, and those chosen

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template
 from werkzeug.wrappers import Response
 
 from ..read.describe import RDF_TYPE, labels, linked_iris
 from . import i18n
 from .present import Link, Node, Presenter
-from .represent import alternates, finish, memo, same_query, send_rdf, site, tagged
+from .represent import alternates, finish, links, memo, same_query, send_rdf, site, tagged
 from .void import totals
 
 bp = Blueprint("vocab", __name__)
@@ -62,11 +62,11 @@ class Entry:
 
 
 def ontology_iri() -> str:
-    return site().settings.base + "def/6aika"
+    return site().settings.urls.ontology()
 
 
 def ontology_triples() -> list[ox.Triple]:
-    graph = site().settings.graph("ontology")
+    graph = site().settings.urls.graph("ontology")
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     return memo("ontology", lambda: site().repo.construct(query))
 
@@ -80,11 +80,11 @@ def usage() -> dict[str, int]:
 @bp.get("/def/6aika", defaults={"ext": None})
 @bp.get("/def/6aika.<ext>")
 def ontology(ext: str | None) -> Response:
-    path = f"{request.script_root}/def/6aika"
+    path = links().ontology()
 
     def html(triples: list[ox.Triple], lang: str) -> str:
         # Records of ours the ontology links to (its agent, concepts it maps) by name.
-        ours = sorted(i for i in linked_iris(triples) if i.startswith(site().settings.id_base))
+        ours = sorted(i for i in linked_iris(triples) if i.startswith(site().settings.urls.id()))
         presenter = Presenter(triples + labels(site().repo, ours), site().names(), lang)
         head = presenter.resource_page(ontology_iri())
         alignments = _alignments(presenter, triples)
@@ -108,19 +108,19 @@ def ontology_version(version: str) -> Response:
     wanted = f"{ontology_iri()}/{version}"  # compared as text: any string may come in
     if not any(t.object.value == wanted for t in ontology_triples()):
         abort(404)
-    return redirect(same_query(f"{request.script_root}/def/6aika"), code=303)
+    return redirect(same_query(links().ontology()), code=303)
 
 
 @bp.get("/ontology", defaults={"ext": None})
 @bp.get("/ontology.<ext>")
 def ontology_alias(ext: str | None) -> Response:
     suffix = f".{ext}" if ext else ""
-    return redirect(same_query(f"{request.script_root}/def/6aika{suffix}"), code=301)
+    return redirect(same_query(links().ontology(suffix)), code=301)
 
 
 def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str, alignments: list[Alignment]):
     """The classes and properties the ontology mints, each with its alignments."""
-    vocab = site().settings.vocab
+    vocab = site().settings.urls.vocab
     counts = usage()
     kinds: dict[str, set[str]] = {}
     for t in triples:
@@ -170,7 +170,7 @@ def _entry(presenter: Presenter, iri: str, anchor: str, lang: str) -> Entry:
 def _usage_query(iri: str, is_class: bool) -> str:
     pattern = f"?s a <{iri}>" if is_class else f"?s <{iri}> ?o"
     query = f"SELECT * WHERE {{ {pattern} }} LIMIT 100"
-    return f"{request.script_root}/sparql?" + urllib.parse.urlencode({"query": query})
+    return links().sparql("?" + urllib.parse.urlencode({"query": query}))
 
 
 # Shapes --------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def stable_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 @bp.get("/shapes", defaults={"ext": None})
 @bp.get("/shapes.<ext>")
 def shapes(ext: str | None) -> Response:
-    path = f"{request.script_root}/shapes"
+    path = links().shapes()
 
     def html(triples: list[ox.Triple], lang: str) -> str:
         presenter = Presenter(triples, site().names(), lang)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
 from ..read.metadata import Counts, counts, void
 from . import i18n
 from .present import Presenter
-from .represent import alternates, memo, send_rdf, site
+from .represent import alternates, links, memo, send_rdf, site
 
 bp = Blueprint("void", __name__)
 
@@ -26,8 +26,8 @@ def void_triples() -> list:
 @bp.get("/.well-known/void", defaults={"ext": None})
 @bp.get("/.well-known/void.<ext>")
 def void_document(ext: str | None) -> Response:
-    path = f"{request.script_root}/.well-known/void"
-    root = site().settings.base + ".well-known/void#dataset"
+    path = links().void()
+    root = site().settings.urls.void("dataset")
 
     def html(triples: list, lang: str) -> str:
         page = Presenter(triples, site().names(), lang).resource_page(root)
