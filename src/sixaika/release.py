@@ -8,7 +8,9 @@ writes it (``sixaika.build.release``) and everything that serves reads it throug
     20261127T224500Z/
         manifest.json
         store/                       (pyoxigraph, opened read-only by readers)
-        dumps/projects.ttl, projects.nt, projects.jsonld, concepts.*, ontology.*
+        dumps/projects.ttl, projects.jsonld, ..., concepts.*, ontology.*  (one file per
+                                     dataset and dump format of sixaika.formats, each
+                                     with its .gz copy)
         index/                       (the search index, read by ``sixaika.search``)
         context.jsonld, shapes.ttl   (published as they are)
         vocabulary.json              (names, places, headings of terms: ``sixaika.vocabulary``)

@@ -493,7 +493,8 @@ def test_home_page(client):
 
 
 HTML = {"Accept": "text/html"}
-FILES = re.compile(r"\.(ttl|jsonld|rdf|nt|gz)([?#]|$)")  # data and dumps, which need no ?lang=
+# Data and dumps, which need no ?lang=.
+FILES = re.compile(r"\.(ttl|jsonld|rdf|nt|gz)([?#]|$)")
 
 
 def page_links(html: str) -> list[str]:

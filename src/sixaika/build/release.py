@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..context import Context
 from ..forked import Forked
+from ..formats import BY_KEY, DUMP, offered
 from ..jsonld import Compactor
 from ..release import (
     CONTEXT_FILE,
@@ -40,11 +41,11 @@ from .validate import load_shapes
 from .vocabulary import display_shapes_dir, page_vocabulary
 
 FORK_JSONLD_FROM_QUADS = 200_000  # below this, compacting the JSON-LD here is quicker than a fork
-DUMP_FORMATS = {  # extension -> (media type, pyoxigraph format or None for JSON-LD)
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("application/ld+json", None),
-}
+# The dumps: every format the registry offers as one. JSON-LD is compacted with the
+# context, as the web serves it (in Python: on big data, in a process of its own); the
+# others are written by pyoxigraph, a dataset format naming the dataset's graph.
+JSONLD = BY_KEY["jsonld"]
+WRITTEN_BY_OXIGRAPH = tuple(f for f in offered(DUMP) if f is not JSONLD)
 
 
 def write_release(
@@ -98,9 +99,9 @@ def _write_store_and_dumps(
 
     The JSON-LD is compacted in Python, so on big data in a forked process of its own.
     Loading the store and gzip run in Rust and zlib, which release the GIL; so they go on
-    in a thread while this one writes Turtle and N-Triples from the quads in memory
-    (quicker than reading them back from the store). The search index is made from the
-    same quads, once the store has them.
+    in a thread while this one writes the other dumps from the quads in memory (quicker
+    than reading them back from the store). The search index is made from the same quads,
+    once the store has them.
     """
     (folder / "dumps").mkdir()
     by_graph = _triples_by_graph(sources, settings)
@@ -119,7 +120,8 @@ def _write_store_and_dumps(
             )
             loaded.result()  # re-raises what failed in the thread
         for name, entry in jsonld.result().items():
-            files[name]["jsonld"] = entry
+            files[name][JSONLD.key] = entry
+        files = {name: _in_registry_order(entries) for name, entries in files.items()}
     finally:
         jsonld.stop()
     datasets = {}
@@ -159,18 +161,25 @@ def _load(store: ox.Store, nquads: bytes) -> None:
 def _write_rdf_dumps(
     by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path, side: ThreadPoolExecutor
 ) -> dict[str, dict[str, Any]]:
-    """Each dataset in Turtle and N-Triples; ``side`` gzips them once the store is loaded."""
+    """Each dataset in the formats pyoxigraph writes; ``side`` gzips them once the store
+    is loaded."""
     entries: dict[tuple[str, str], Any] = {}
     for name, triples in by_graph.items():
-        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
-            if rdf_format is not None:
-                target = folder / "dumps" / f"{name}.{ext}"
-                ox.serialize(triples, str(target), rdf_format, prefixes=settings.prefixes)
-                entries[name, ext] = side.submit(dump_entry, target, media_type)
+        graph = ox.NamedNode(settings.urls.graph(name))
+        for fmt in WRITTEN_BY_OXIGRAPH:
+            target = folder / "dumps" / f"{name}.{fmt.extension}"
+            statements = (ox.Quad(*t, graph) for t in triples) if fmt.holds_graphs else triples
+            ox.serialize(statements, str(target), fmt.oxigraph, prefixes=settings.prefixes)
+            entries[name, fmt.key] = side.submit(dump_entry, target, fmt.media_type)
     files: dict[str, dict[str, Any]] = {name: {} for name in by_graph}
-    for (name, ext), entry in entries.items():
-        files[name][ext] = entry.result()
+    for (name, key), entry in entries.items():
+        files[name][key] = entry.result()
     return files
+
+
+def _in_registry_order(entries: dict[str, Any]) -> dict[str, Any]:
+    """A dataset's files as the catalog lists them: in the order of the formats' registry."""
+    return {f.key: entries[f.key] for f in offered(DUMP)}
 
 
 def _write_jsonld_dumps(
@@ -182,7 +191,7 @@ def _write_jsonld_dumps(
         target = folder / "dumps" / f"{name}.jsonld"
         text = json.dumps(compactor.document(triples), ensure_ascii=False, indent=1)
         target.write_text(text, encoding="utf-8")
-        entries[name] = dump_entry(target, DUMP_FORMATS["jsonld"][0])
+        entries[name] = dump_entry(target, JSONLD.media_type)
     return entries
 
 

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..dates import PeriodDate, earliest, latest
+from ..formats import dump_format
 from ..namespaces import PREFIXES
 from .store import Repo
 
@@ -30,8 +31,6 @@ NS = {
 }
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
-FILE_TYPES = {"ttl": "RDF_TURTLE", "nt": "RDF_N_TRIPLES", "jsonld": "JSON_LD", "rdf": "RDF_XML"}
-FORMAT_NAMES = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD", "rdf": "RDF/XML"}
 LICENCE = EU + "licence/CC_BY_4_0"
 
 # What each dataset (named graph) is, in the catalog's words: title and description, fi/en.
@@ -266,13 +265,14 @@ def _distribution(
 ) -> ox.NamedNode:
     node = g.thing(catalog_iri(settings, f"{name}-{ext}"), "dcat:Distribution")
     url = iri(settings.urls.dump(file["name"]))
-    fmt = FORMAT_NAMES.get(ext, ext)
+    fmt = dump_format(ext)
     titles = DATASET_TEXTS.get(name, {"en": (name, "")})
-    g.add(node, "dct:title", ox.Literal(f"{name}.{ext} ({fmt})", language="en"))
-    g.texts(node, "dct:description", {k: f"{v[0]}: {fmt}" for k, v in titles.items()})
+    g.add(node, "dct:title", ox.Literal(f"{name}.{ext} ({fmt.label})", language="en"))
+    g.texts(node, "dct:description", {k: f"{v[0]}: {fmt.label}" for k, v in titles.items()})
     g.add(node, "dcat:accessURL", url)
     g.add(node, "dcat:downloadURL", url)
-    g.add(node, "dct:format", g.thing(EU + f"file-type/{FILE_TYPES[ext]}", "dct:MediaTypeOrExtent"))
+    if fmt.file_type_iri:
+        g.add(node, "dct:format", g.thing(fmt.file_type_iri, "dct:MediaTypeOrExtent"))
     g.add(node, "dcat:mediaType", g.thing(IANA + file["media_type"], "dct:MediaType"))
     g.add(node, "dct:license", g.thing(LICENCE, "dct:LicenseDocument"))
     g.add(node, "dcat:byteSize", typed(str(file["bytes"]), "xsd:nonNegativeInteger"))

@@ -12,10 +12,10 @@ import json
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..formats import W3C_FORMATS, Format, sparql_formats
 from ..jsonld import compact
 from ..release import Release
 from .engine import Limits
-from .formats import Format
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -28,19 +28,9 @@ PREFIXES = {
     "void": VOID,
     "dct": DCT,
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "formats": "http://www.w3.org/ns/formats/",
+    "formats": W3C_FORMATS,
     "ent": "http://www.w3.org/ns/entailment/",
 }
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "JSON-LD",
-    "RDF_XML",
-    "N-Triples",
-)
 
 
 def endpoint_iri(settings: Settings) -> str:
@@ -66,8 +56,9 @@ def describe(settings: Settings, release: Release | None, limits: Limits) -> lis
         ox.Triple(service, _sd("defaultDataset"), dataset),
     ]
     triples += [
-        ox.Triple(service, _sd("resultFormat"), ox.NamedNode(PREFIXES["formats"] + name))
-        for name in RESULT_FORMATS
+        ox.Triple(service, _sd("resultFormat"), ox.NamedNode(fmt.w3c_iri))
+        for fmt in sparql_formats()
+        if fmt.w3c_iri
     ]
     if limits.services:
         triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))

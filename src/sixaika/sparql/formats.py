@@ -1,4 +1,6 @@
-"""Result formats: which media type answers a request, and serialization within a limit.
+"""SPARQL answers: which format answers a request, and serialization within a limit.
+
+The formats themselves, and which kind of result each carries, are ``sixaika.formats``'.
 
 >>> negotiate("text/csv", SOLUTIONS).media_type
 'text/csv'
@@ -14,92 +16,23 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..accept import best, parse, preference
+from .. import formats
+from ..formats import BOOLEAN, GRAPH, SOLUTIONS, Format
 from . import QueryError, too_large
 
-# The kinds of result: SELECT's, ASK's, CONSTRUCT's and DESCRIBE's.
-SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
+__all__ = ["BOOLEAN", "GRAPH", "SOLUTIONS", "Format"]
 
 
-@dataclass(frozen=True)
-class Format:
-    media_type: str
-    kinds: tuple[str, ...]  # of results it can carry
-    oxigraph: ox.QueryResultsFormat | ox.RdfFormat
-    aliases: tuple[str, ...] = ()  # other media types clients send for it
-
-    @property
-    def content_type(self) -> str:
-        # text/* defaults to ASCII without a charset; the others are UTF-8 by definition.
-        text = self.media_type.startswith("text/")
-        return f"{self.media_type}; charset=utf-8" if text else self.media_type
-
-
-# The first of each kind answers when the client accepts anything.
-FORMATS = (
-    Format(
-        "application/sparql-results+json",
-        (SOLUTIONS, BOOLEAN),
-        ox.QueryResultsFormat.JSON,
-        ("application/json", "text/javascript", "application/javascript"),
-    ),
-    Format(
-        "application/sparql-results+xml",
-        (SOLUTIONS, BOOLEAN),
-        ox.QueryResultsFormat.XML,
-        ("application/xml", "text/xml"),
-    ),
-    # Tables of bindings: an ASK's boolean has no place in them (SPARQL 1.1 CSV/TSV, §1).
-    Format("text/csv", (SOLUTIONS,), ox.QueryResultsFormat.CSV),
-    Format("text/tab-separated-values", (SOLUTIONS,), ox.QueryResultsFormat.TSV),
-    Format(
-        "text/turtle", (GRAPH,), ox.RdfFormat.TURTLE, ("application/x-turtle", "application/turtle")
-    ),
-    Format("application/ld+json", (GRAPH,), ox.RdfFormat.JSON_LD, ("application/json",)),
-    Format("application/rdf+xml", (GRAPH,), ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
-    Format("application/n-triples", (GRAPH,), ox.RdfFormat.N_TRIPLES, ("text/plain",)),
-)
-
-# Names for a ``format`` parameter (as Fuseki and Virtuoso read it, and SPARQLWrapper sends
-# it) or ``--format``: each stands for an Accept header, for both kinds of result.
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json, application/ld+json",
-    "xml": "application/sparql-results+xml, application/rdf+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "n3": "text/turtle",  # Turtle is N3 too
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "nt": "application/n-triples",
-}
-
-
-def accept_for(name: str) -> str | None:
-    """The Accept header a format name (or one of our media types) stands for; None if unknown."""
-    if name in FORMAT_NAMES:
-        return FORMAT_NAMES[name]
-    return name if any(name == f.media_type for f in FORMATS) else None
+def negotiate(accept: str, kind: str) -> Format | None:
+    """The format for ``Accept`` (absent or ``*/*``: the kind's first), or None (406)."""
+    return formats.negotiate(accept, formats.offered(kind))
 
 
 def offered(kind: str) -> list[str]:
-    return [f.media_type for f in FORMATS if kind in f.kinds]
-
-
-@lru_cache(maxsize=512)  # clients send the same few Accept headers, query after query
-def negotiate(accept: str, kind: str) -> Format | None:
-    """The format for ``Accept`` (absent or ``*/*``: the kind's first), or None (406)."""
-    ranges = parse(accept) or parse("*/*")
-    choices = (f for f in FORMATS if kind in f.kinds)
-    return best(choices, lambda fmt: preference((fmt.media_type, *fmt.aliases), ranges))
+    return [f.media_type for f in formats.offered(kind)]
 
 
 def kind_of(results: object) -> str:

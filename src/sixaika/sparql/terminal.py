@@ -16,11 +16,11 @@ from typing import BinaryIO, TextIO
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..formats import accept_for, format_names
 from ..read.store import RemoteRepo
 from ..release import Release
 from . import QueryError
 from .examples import example
-from .formats import FORMAT_NAMES, accept_for
 from .protocol import QueryRequest
 from .service import Service
 
@@ -39,7 +39,7 @@ def add_query_parser(commands: argparse._SubParsersAction) -> None:
     query.add_argument(
         "--format",
         metavar="FORMAT",
-        help=f"print this result format instead of a table: {', '.join(FORMAT_NAMES)} "
+        help=f"print this result format instead of a table: {', '.join(format_names())} "
         "or a media type",
     )
     query.add_argument("--timeout", type=float, help="seconds (at most SIXAIKA_QUERY_TIMEOUT)")

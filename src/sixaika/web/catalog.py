@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template
 from werkzeug.wrappers import Response
 
-from ..read.metadata import DATASET_TEXTS, FORMAT_NAMES, catalog
+from ..formats import dump_format
+from ..read.metadata import DATASET_TEXTS, catalog
 from .cache import mark_cacheable
 from .present import format_number
 from .represent import alternates, links, memo, send_rdf, site
@@ -49,7 +50,7 @@ def datasets(lang: str) -> list[dict[str, Any]]:
         files = [
             {
                 "id": f"{name}-{ext}",
-                "format": FORMAT_NAMES.get(ext, ext),
+                "format": dump_format(ext).label,
                 "media_type": file["media_type"],
                 "href": links().dump(file["name"]),
                 "size": human_size(file["bytes"], lang),

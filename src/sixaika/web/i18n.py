@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from flask import request
 
-from .conneg import BY_EXTENSION, HTML
+from ..formats import FORMATS
+from .conneg import HTML
 
 LANGUAGES = ("fi", "en", "sv")
 DEFAULT_LANGUAGE = "en"
@@ -31,7 +32,7 @@ def reader_language() -> str:
 
 
 # Data and dumps need no language: every format's extension but the page's, and gzip.
-FILES = (*(f".{ext}" for ext, fmt in BY_EXTENSION.items() if fmt is not HTML), ".gz")
+FILES = (*(f".{f.extension}" for f in FORMATS if f.extension and f is not HTML), ".gz")
 
 
 def page_url(href: str, lang: str | None) -> str:

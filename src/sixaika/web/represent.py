@@ -191,9 +191,8 @@ def _alternates(path: str, offer: tuple[Format, ...]) -> list[str]:
 
 def alternates(path: str, offer: tuple[Format, ...] = RDF_DOCUMENT) -> list[tuple[str, str, str]]:
     """(href, media type, name) of the data formats of a page, for its HTML links."""
-    names = {"ttl": "Turtle", "jsonld": "JSON-LD", "rdf": "RDF/XML", "nt": "N-Triples"}
     return [
-        (f"{path}.{f.extension}", f.media_type, names.get(f.key, f.key.upper()))
+        (f"{path}.{f.extension}", f.media_type, f.label)
         for f in offer
         if f.extension and f is not HTML
     ]
@@ -215,7 +214,7 @@ def rdf_renderer(
             return _json(compacted(graph))
         if fmt is JSONLD_EXPANDED:
             return _json(expanded(graph))
-        return ox.serialize(graph, format=fmt.rdf, prefixes=site().prefixes)
+        return ox.serialize(graph, format=fmt.oxigraph, prefixes=site().prefixes)
 
     return render
 

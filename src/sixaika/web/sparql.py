@@ -38,10 +38,11 @@ from werkzeug.exceptions import (
 )
 
 from .. import accept
+from ..formats import accept_for, sparql_formats
 from ..sparql import QueryError, protocol
 from ..sparql.description import render
 from ..sparql.engine import Answer
-from ..sparql.formats import FORMATS, GRAPH, accept_for, negotiate, offered
+from ..sparql.formats import GRAPH, negotiate, offered
 from ..sparql.service import Service
 from . import conduct, preconditions
 from .cache import CACHEABLE, mark_cacheable
@@ -245,7 +246,7 @@ def _prefers_html(header: str) -> bool:
     ranges = accept.parse(header)
     html = accept.preference(("text/html",), ranges)
     return html[0] > 0 and all(
-        html > accept.preference((f.media_type, *f.aliases), ranges) for f in FORMATS
+        html > accept.preference((f.media_type, *f.aliases), ranges) for f in sparql_formats()
     )
 
 
