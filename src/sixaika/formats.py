@@ -16,7 +16,7 @@ description read this table: a new format is a new entry.
 >>> negotiate("text/csv", offered(GRAPH)) is None, negotiate("", offered(SOLUTIONS)).key
 (True, 'srj')
 >>> [f.extension for f in offered(DUMP)]
-['ttl', 'jsonld', 'nt']
+['ttl', 'jsonld', 'nt', 'trig', 'nq']
 """
 
 from __future__ import annotations
@@ -104,6 +104,14 @@ FORMATS = (
         "nt", "N-Triples", "application/n-triples", _where(DOCUMENT, GRAPH, DUMP),
         aliases=("text/plain",), extension="nt", names=("nt",),
         oxigraph=ox.RdfFormat.N_TRIPLES, file_type="RDF_N_TRIPLES", w3c="N-Triples",
+    ),
+    Format(
+        "trig", "TriG", "application/trig", _where(DUMP), extension="trig",
+        oxigraph=ox.RdfFormat.TRIG, file_type="RDF_TRIG", w3c="TriG",
+    ),
+    Format(
+        "nq", "N-Quads", "application/n-quads", _where(DUMP), extension="nq",
+        oxigraph=ox.RdfFormat.N_QUADS, file_type="RDF_N_QUADS", w3c="N-Quads",
     ),
     Format(
         "html", "HTML", "text/html", _where(DOCUMENT, PAGE),

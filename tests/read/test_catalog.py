@@ -19,6 +19,8 @@ DUMP_TYPES = {  # the media type and EU file type of each dump a release offers
     "text/turtle": "RDF_TURTLE",
     "application/ld+json": "JSON_LD",
     "application/n-triples": "RDF_N_TRIPLES",
+    "application/trig": "RDF_TRIG",
+    "application/n-quads": "RDF_N_QUADS",
 }
 
 
@@ -141,7 +143,7 @@ def test_dumps_are_streamed_with_validators(client, bundled_release):
     assert as_file.mimetype == "application/gzip" and gzip.decompress(as_file.data) == plain.data
     index = client.get("/dumps/", headers={"Accept": "application/json"}).json
     assert {f["id"] for f in index["projects"]} == {
-        f"projects-{x}" for x in ("ttl", "jsonld", "nt")
+        f"projects-{x}" for x in ("ttl", "jsonld", "nt", "trig", "nq")
     }
 
 
@@ -197,3 +199,44 @@ def test_a_gz_file_asked_for_keeps_its_name(client):
     response = client.get("/dumps/projects.ttl.gz", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in response.headers
     assert response.headers["Content-Disposition"] == "inline; filename=projects.ttl.gz"
+
+
+@pytest.mark.parametrize("media_type", ["application/trig", "application/n-quads"])
+def test_a_harvester_gets_each_dataset_with_its_graph_from_the_catalog(
+    catalog, client, bundled_release, media_type
+):
+    """What a portal does: read the catalog, pick the distributions in a dataset format by
+    their media type, download each and load it; each dataset comes with its graph name,
+    the SPARQL endpoint's, and all of its triples."""
+    for dataset in catalog.subjects(RDF.type, DCAT.Dataset):
+        picked = [
+            d
+            for d in catalog.objects(dataset, DCAT.distribution)
+            if str(catalog.value(d, DCAT.mediaType)) == IANA + media_type
+        ]
+        assert len(picked) == 1, dataset
+        distribution = picked[0]
+        assert str(catalog.value(distribution, DCTERMS.format)) == (
+            EU_FILE_TYPE + DUMP_TYPES[media_type]
+        )
+        url = str(catalog.value(distribution, DCAT.downloadURL))
+        response = client.get(url.removeprefix("http://localhost:8000"))
+        assert response.status_code == 200 and response.mimetype == media_type
+        data = rdflib.Dataset().parse(data=response.data, format=media_type)
+        graphs = {g.identifier for g in data.graphs() if len(g)}
+        identifier = str(catalog.value(dataset, DCTERMS.identifier))  # its graph's IRI
+        assert graphs == {rdflib.URIRef(identifier)}
+        name = next(n for n, d in bundled_release.manifest["datasets"].items()
+                    if d["graph"] == identifier)  # fmt: skip
+        assert (
+            len(data.graph(rdflib.URIRef(identifier)))
+            == (bundled_release.manifest["datasets"][name]["triples"])
+        )
+
+
+def test_the_dataset_formats_are_offered_in_void_and_on_the_dumps_page(client):
+    void = rdflib.Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
+    dumps = {str(d).rsplit("/", 1)[1] for d in void.objects(None, VOID.dataDump)}
+    assert {"projects.trig", "projects.nq", "ontology.trig", "concepts.nq"} <= dumps
+    page = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "/dumps/projects.trig" in page and "/dumps/projects.nq" in page

@@ -494,7 +494,7 @@ def test_home_page(client):
 
 HTML = {"Accept": "text/html"}
 # Data and dumps, which need no ?lang=.
-FILES = re.compile(r"\.(ttl|jsonld|rdf|nt|gz)([?#]|$)")
+FILES = re.compile(r"\.(ttl|jsonld|rdf|nt|trig|nq|gz)([?#]|$)")
 
 
 def page_links(html: str) -> list[str]:
