@@ -158,7 +158,7 @@ def one_size(n: int) -> dict:
         return {
             "n": n,
             "seconds": seconds,
-            "triples": release.manifest["triples"],
+            "triples": release.manifest.triples,
             "violations": report.violations,
             "rdflib_parse_seconds": yardstick,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -4,7 +4,7 @@
     python bench/bench_search.py 10000 --full 10000 # and the whole build at these sizes
 
 The data is SYNTHETIC (https://example.org/synthetic/, "Synteettinen hanke N", organisations
-o0..o499, the first twelve in the six cities), made by ``sixaika.sparql.synthetic`` as
+o0..o499, the first twelve in the six cities), made by ``sixaika.synthetic`` as
 N-Quads and loaded into a store as a release's is. For each N it prints:
 - building: the store (bulk load, the yardstick), the index read from it and written
   (seconds, MB); with ``--full N``, the whole build of N projects in the real source format
@@ -35,12 +35,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sixaika import synthetic
 from sixaika.build import cyclic_gc_paused
 from sixaika.search.analysis import analyser
 from sixaika.search.documents import Contents, read
 from sixaika.search.engine import TantivyIndex, write
 from sixaika.search.index import Filters, Sort
-from sixaika.sparql import synthetic
 
 BASE = synthetic.BASE
 ID = BASE + "id/"
@@ -336,7 +336,7 @@ def full_build(n: int) -> dict:
         settings = Settings.from_env({}, root=str(root), base=BASE)
         progress = StepRecorder()
         release, _ = build(settings, progress)
-        index = release.manifest["index"]
+        index = release.manifest.parts["index"]
         return {
             "build_s": progress.elapsed(),
             "index_s": index["seconds"],

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
-import json
 import os
 import random
 import shutil
@@ -40,11 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from load import drive  # bench/load.py, beside this script
 
-from sixaika.build.release import (
-    DUMP_FORMATS,
-    dump_entry,
-    write_web_files,
-)
+from sixaika.build.release import dumps_from_store, publish, store_of, web_files
 from sixaika.config import Settings
 from sixaika.namespaces import PREFIXES
 from sixaika.read.describe import own_query
@@ -179,65 +174,35 @@ def project(i: int, rng: random.Random) -> list[tuple]:
 
 
 def write_release(count: int, releases: Path) -> Settings:
-    """A release of ``count`` synthetic projects, in the layout the server reads."""
+    """A release of ``count`` synthetic projects, published as the build publishes one."""
     settings = Settings.from_env({}, base=BASE, root=str(ROOT), releases=str(releases))
     if (releases / "current" / "manifest.json").exists():
         return settings
     started = time.perf_counter()
     rng = random.Random(6)
     ontology = [
-        q.triple
+        tuple(q.triple)
         for q in ox.parse(
             path=str(ROOT / "ontology" / "6aika.ttl"), format=ox.RdfFormat.TURTLE, base_iri=BASE
         )
     ]
     graphs = {
-        "ontology": [tuple(t) for t in ontology],
+        "ontology": ontology,
         "concepts": concepts(),
         "projects": organisations() + [t for i in range(count) for t in project(i, rng)],
     }
-    folder = releases / "bench"
+    quads = [
+        ox.Quad(s, p, o, ox.NamedNode(settings.urls.graph(name)))
+        for name, triples in graphs.items()
+        for s, p, o in triples
+    ]
     shutil.rmtree(releases, ignore_errors=True)
-    (folder / "dumps").mkdir(parents=True)
-    store = ox.Store(str(folder / "store"))
-    datasets = {}
-    for name, triples in graphs.items():
-        graph = ox.NamedNode(settings.urls.graph(name))
-        store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
-        files = {}
-        for ext, (media_type, rdf_format) in DUMP_FORMATS.items():
-            if rdf_format is None:
-                continue  # JSON-LD dumps of 100k projects take minutes; not what is measured
-            target = folder / "dumps" / f"{name}.{ext}"
-            ox.serialize(
-                (ox.Triple(*t) for t in triples),
-                str(target),
-                format=rdf_format,
-                prefixes=settings.prefixes,
-            )
-            files[ext] = dump_entry(target, media_type)
-        datasets[name] = {
-            "graph": settings.urls.graph(name),
-            "triples": len(triples),
-            "files": files,
-        }
-    store.optimize()
-    store.flush()
-    del store
-    write_web_files(settings, folder)
-    manifest = {
-        "id": "bench",
-        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "base": BASE,
-        "synthetic": True,
-        "source_commit": None,
-        "triples": sum(d["triples"] for d in datasets.values()),
-        "datasets": datasets,
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    os.symlink("bench", releases / "current")
+    # JSON-LD dumps of 100k projects take minutes, and are not what is measured: no JSON-LD.
+    writers = [store_of(quads), dumps_from_store(), web_files]
+    release = publish(settings, writers, synthetic=True)
     took = time.perf_counter() - started
-    print(f"wrote {manifest['triples']:,} triples ({count:,} synthetic projects) in {took:.0f} s")
+    triples = release.manifest.triples
+    print(f"wrote {triples:,} triples ({count:,} synthetic projects) in {took:.0f} s")
     return settings
 
 

@@ -5,7 +5,7 @@
     python bench/bench_sparql.py 100000 --no-rdflib
 
 The data is SYNTHETIC (https://example.org/synthetic/, "Synthetic project N"), generated
-with ``sixaika.sparql.synthetic`` straight as N-Quads (not through the YAML loader), about
+with ``sixaika.synthetic`` straight as N-Quads (not through the YAML loader), about
 28 triples a project. Three servers answer the same HTTP requests on 127.0.0.1:
 
 - ours: ``sixaika serve`` (gunicorn, queries in the worker pool) on a store-only release,
@@ -47,8 +47,8 @@ from pathlib import Path
 
 from load import drive  # bench/load.py, beside this script
 
+from sixaika import synthetic
 from sixaika.config import Settings
-from sixaika.sparql import synthetic
 from sixaika.sparql.engine import Limits
 
 BASE = synthetic.BASE
@@ -310,8 +310,8 @@ def prepare(projects: int, folder: Path) -> tuple[Settings, Path, Path]:
             quads.write(line)
             triples.write(line.rsplit(" ", 2)[0] + " .\n")  # drop the graph term
     settings = Settings.from_env({}, base=BASE, root=str(folder), releases=str(folder / "releases"))
-    release = synthetic.write_release_from_nquads(nquads, settings)
-    triples_count = release.manifest["triples"]
+    release = synthetic.write_release(nquads, settings)
+    triples_count = release.manifest.triples
     print(f"  {triples_count} triples generated and loaded in {time.monotonic() - began:.1f} s")
     in_memory = Limits.from_settings(Settings.from_env()).copies_in_memory(triples_count)
     print(f"  ours queries {'a copy in memory' if in_memory else 'the store on disk'}")

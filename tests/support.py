@@ -28,9 +28,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from sixaika import synthetic
 from sixaika.config import Settings
 from sixaika.release import Release
-from sixaika.sparql import synthetic
 from sixaika.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

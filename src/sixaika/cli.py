@@ -191,7 +191,7 @@ def _why_build_first(current: Release | None, settings: Settings) -> str | None:
     IRIs would name nothing this server answers for: an empty site)."""
     if current is None:
         return "no release yet"
-    built_for = current.manifest.get("base")
+    built_for = current.manifest.base
     if built_for != settings.base:
         return f"the current release was built for the base {built_for}, not {settings.base}"
     return None

@@ -1,8 +1,9 @@
 """The release contract between the build and the read side.
 
-A release is an immutable folder with the store, the dumps and a manifest; the build
-writes it (``sixaika.build.release``) and everything that serves reads it through
-``Release``. Layout under ``releases_dir``::
+A release is an immutable folder with the store, the dumps and a manifest; it is written
+by ``sixaika.build.release.publish`` (the build, the synthetic data, the benches) and
+everything that serves reads it through ``Release``. Its manifest is a ``Manifest``, read
+and written here only. Layout under ``releases_dir``::
 
     current -> 20261127T224500Z      (symlink, swapped atomically)
     20261127T224500Z/
@@ -18,9 +19,10 @@ writes it (``sixaika.build.release``) and everything that serves reads it throug
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,106 @@ from .search import SearchIndex, open_index
 from .vocabulary import Vocabulary
 
 CURRENT = "current"
+MANIFEST_FILE = "manifest.json"
 CONTEXT_FILE, SHAPES_FILE = "context.jsonld", "shapes.ttl"  # published beside the dumps
 VOCABULARY_FILE = "vocabulary.json"  # what pages show of terms, computed by the build
+
+
+@dataclass(frozen=True)
+class File:
+    """A file of a release as the manifest lists it."""
+
+    name: str  # under dumps/
+    bytes: int
+    sha256: str
+    media_type: str | None = None
+    gzip: File | None = None  # its gzip copy, beside it
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> File:
+        gz = entry.get("gzip")
+        return cls(**{**entry, "gzip": cls.from_json(gz) if gz else None})
+
+    def to_json(self) -> dict[str, Any]:
+        entry = {"name": self.name, "bytes": self.bytes, "sha256": self.sha256}
+        if self.media_type:
+            entry["media_type"] = self.media_type
+        return {**entry, "gzip": self.gzip.to_json()} if self.gzip else entry
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset of the catalog: its named graph, its size, its dumps by format key."""
+
+    graph: str
+    triples: int
+    files: dict[str, File] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a release holds (``manifest.json``).
+
+    ``parts`` are the facts of what publish()'s writers added beside the store and the
+    dumps, each under its writer's name (``index``: the search index), kept in the file
+    at the top level as they always were.
+
+    >>> m = Manifest("r1", "2026-01-01T00:00:00+00:00", "https://example.org/", 2,
+    ...              {"projects": Dataset("https://example.org/graph/projects", 2)},
+    ...              parts={"index": {"folder": "index"}})
+    >>> Manifest.from_json(m.to_json()) == m
+    True
+    >>> sorted(json.loads(m.to_json()))
+    ['base', 'built', 'datasets', 'id', 'index', 'source_commit', 'triples']
+    """
+
+    id: str
+    built: str  # when, in UTC (ISO 8601, seconds)
+    base: str  # the base IRI it was built for
+    triples: int
+    datasets: dict[str, Dataset]
+    source_commit: str | None = None
+    synthetic: bool = False  # generated test or bench data (example.org)
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        head = {"id": self.id, "built": self.built, "base": self.base}
+        if self.synthetic:
+            head["synthetic"] = True
+        datasets = {
+            name: {
+                "graph": d.graph,
+                "triples": d.triples,
+                "files": {key: f.to_json() for key, f in d.files.items()},
+            }
+            for name, d in self.datasets.items()
+        }
+        document = {
+            **head,
+            "source_commit": self.source_commit,
+            "triples": self.triples,
+            "datasets": datasets,
+            **self.parts,
+        }
+        return json.dumps(document, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        document = json.loads(text)
+        known = {f.name for f in dataclasses.fields(cls)} - {"parts", "datasets"}
+        datasets = {
+            name: Dataset(
+                d["graph"],
+                d["triples"],
+                {key: File.from_json(f) for key, f in d.get("files", {}).items()},
+            )
+            for name, d in document.get("datasets", {}).items()
+        }
+        return cls(
+            **{k: v for k, v in document.items() if k in known},
+            datasets=datasets,
+            parts={k: v for k, v in document.items() if k not in known | {"datasets"}},
+        )
 
 
 @dataclass(frozen=True)
@@ -46,12 +146,12 @@ class Release:
         return cls(link.resolve()) if link.is_symlink() and link.resolve().is_dir() else None
 
     @cached_property
-    def manifest(self) -> dict[str, Any]:
-        return json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+    def manifest(self) -> Manifest:
+        return Manifest.from_json((self.path / MANIFEST_FILE).read_text(encoding="utf-8"))
 
     @property
     def id(self) -> str:
-        return self.manifest["id"]
+        return self.manifest.id
 
     def open_store(self) -> ox.Store:
         """The release's store, read-only: any number of processes may open it."""
@@ -59,7 +159,7 @@ class Release:
 
     def open_index(self) -> SearchIndex | None:
         """The release's search index (None in a release built before there was one)."""
-        about = self.manifest.get("index")
+        about = self.manifest.parts.get("index")
         if not about:
             return None
         return open_index(self.path / about["folder"], about, self.id)

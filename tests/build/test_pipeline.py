@@ -405,16 +405,16 @@ def test_build_writes_a_complete_release(mini, capsys):
     release = Release.current(Settings.from_env({}))
     assert release is not None and Path(out.strip()).resolve() == release.path
     manifest = release.manifest
-    assert manifest["base"] == "http://localhost:8000/"
-    assert set(manifest["datasets"]) == {"projects", "concepts", "ontology"}
-    for dataset in manifest["datasets"].values():
-        for file in dataset["files"].values():
-            path = release.dump_path(file["name"])
-            assert file["bytes"] == path.stat().st_size
-            assert file["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert manifest["triples"] == sum(d["triples"] for d in manifest["datasets"].values())
+    assert manifest.base == "http://localhost:8000/"
+    assert set(manifest.datasets) == {"projects", "concepts", "ontology"}
+    for dataset in manifest.datasets.values():
+        for file in dataset.files.values():
+            path = release.dump_path(file.name)
+            assert file.bytes == path.stat().st_size
+            assert file.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert manifest.triples == sum(d.triples for d in manifest.datasets.values())
     store = release.open_store()
-    assert len(store) == manifest["triples"]
+    assert len(store) == manifest.triples
 
 
 def test_dumps_are_the_same_graph_in_every_format(mini, capsys):
@@ -502,9 +502,9 @@ def test_a_triple_stated_twice_is_published_once(mini, capsys):
     ontology.write_text(ontology.read_text() + twice + twice)
     assert run(capsys, "build", "--quiet")[0] == 0
     release = Release.current(Settings.from_env({}))
-    for name, dataset in release.manifest["datasets"].items():
+    for name, dataset in release.manifest.datasets.items():
         lines = release.dump_path(f"{name}.nt").read_text().splitlines()
-        assert len(lines) == len(set(lines)) == dataset["triples"]
+        assert len(lines) == len(set(lines)) == dataset.triples
     assert release.dump_path("ontology.ttl").read_text().count("example.org/x") == 1
 
 
@@ -522,8 +522,8 @@ def test_jsonld_compacted_in_a_forked_process_is_the_same(mini, capsys, monkeypa
             == here.dump_path(f"{name}.jsonld").read_bytes()
         )
         assert (
-            forked.manifest["datasets"][name]["files"]["jsonld"]
-            == here.manifest["datasets"][name]["files"]["jsonld"]
+            forked.manifest.datasets[name].files["jsonld"]
+            == here.manifest.datasets[name].files["jsonld"]
         )
 
 

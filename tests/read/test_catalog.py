@@ -83,16 +83,14 @@ def test_catalog_lists_datasets_distributions_and_the_service(catalog, bundled_r
             assert catalog.value(dataset, prop) is not None, (dataset, prop)
         assert len(list(catalog.objects(dataset, DCAT.distribution))) == len(DUMP_TYPES)
     files = {
-        f["name"]: f
-        for d in bundled_release.manifest["datasets"].values()
-        for f in d["files"].values()
+        f.name: f for d in bundled_release.manifest.datasets.values() for f in d.files.values()
     }
     for dist in catalog.subjects(RDF.type, DCAT.Distribution):
         url = str(catalog.value(dist, DCAT.downloadURL))
         name = url.rsplit("/", 1)[1]
-        assert int(catalog.value(dist, DCAT.byteSize)) == files[name]["bytes"]
+        assert int(catalog.value(dist, DCAT.byteSize)) == files[name].bytes
         checksum = catalog.value(dist, SPDX.checksum)
-        assert str(catalog.value(checksum, SPDX.checksumValue)) == files[name]["sha256"]
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == files[name].sha256
         assert str(catalog.value(dist, DCTERMS.format)).startswith(
             "http://publications.europa.eu/resource/authority/file-type/"
         )
@@ -112,7 +110,7 @@ def test_void(client, bundled_release):
     response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
     root = rdflib.URIRef("http://localhost:8000/.well-known/void#dataset")
-    assert int(graph.value(root, VOID.triples)) == bundled_release.manifest["triples"]
+    assert int(graph.value(root, VOID.triples)) == bundled_release.manifest.triples
     assert int(graph.value(root, VOID.entities)) > 50
     assert str(graph.value(root, VOID.sparqlEndpoint)) == "http://localhost:8000/sparql"
     assert str(graph.value(root, VOID.uriSpace)) == "http://localhost:8000/id/"
@@ -125,11 +123,11 @@ def test_void(client, bundled_release):
 
 
 def test_dumps_are_streamed_with_validators(client, bundled_release):
-    file = bundled_release.manifest["datasets"]["projects"]["files"]["ttl"]
+    file = bundled_release.manifest.datasets["projects"].files["ttl"]
     plain = client.get("/dumps/projects.ttl")
     assert plain.status_code == 200 and plain.mimetype == "text/turtle"
-    assert int(plain.headers["Content-Length"]) == file["bytes"]
-    assert hashlib.sha256(plain.data).hexdigest() == file["sha256"]
+    assert int(plain.headers["Content-Length"]) == file.bytes
+    assert hashlib.sha256(plain.data).hexdigest() == file.sha256
     assert plain.headers["ETag"] and "Accept-Encoding" in plain.headers["Vary"]
     again = client.get("/dumps/projects.ttl", headers={"If-None-Match": plain.headers["ETag"]})
     assert again.status_code == 304
@@ -226,11 +224,10 @@ def test_a_harvester_gets_each_dataset_with_its_graph_from_the_catalog(
         graphs = {g.identifier for g in data.graphs() if len(g)}
         identifier = str(catalog.value(dataset, DCTERMS.identifier))  # its graph's IRI
         assert graphs == {rdflib.URIRef(identifier)}
-        name = next(n for n, d in bundled_release.manifest["datasets"].items()
-                    if d["graph"] == identifier)  # fmt: skip
-        assert (
-            len(data.graph(rdflib.URIRef(identifier)))
-            == (bundled_release.manifest["datasets"][name]["triples"])
+        name = next(n for n, d in bundled_release.manifest.datasets.items()
+                    if d.graph == identifier)  # fmt: skip
+        assert len(data.graph(rdflib.URIRef(identifier))) == (
+            bundled_release.manifest.datasets[name].triples
         )
 
 

@@ -33,7 +33,7 @@ def needs_voikko():
 
 
 def test_the_release_holds_the_index_of_its_own_store(bundled_release, bundled_settings):
-    about = bundled_release.manifest["index"]
+    about = bundled_release.manifest.parts["index"]
     assert (bundled_release.path / about["folder"]).is_dir()
     assert about["engine"] == "tantivy" and about["analyser"] in ("voikko", "snowball")
     repo = OxigraphRepo.open(bundled_release)
@@ -168,7 +168,7 @@ def test_facet_counts_count_the_filtered_rows(index, base):
 
 
 def test_serving_only_reads_the_index(bundled_release, client):
-    folder = bundled_release.path / bundled_release.manifest["index"]["folder"]
+    folder = bundled_release.path / bundled_release.manifest.parts["index"]["folder"]
 
     def files() -> dict[str, tuple[int, int]]:
         return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}

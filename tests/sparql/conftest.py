@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 
+from sixaika import synthetic
 from sixaika.config import Settings
 from sixaika.release import Release
-from sixaika.sparql import synthetic
 from sixaika.web.sparql import service
 
 from ..support import SYNTHETIC_TRIG, LiveServer, open_app, settings_for

@@ -31,7 +31,7 @@ CONSTRUCT = "CONSTRUCT { ?p ?q ?o } WHERE { ?p a sixaika:Project ; ?q ?o }"
 @pytest.fixture(scope="module")
 def apps(tmp_path_factory, sparql_release):
     """The fixture release served twice: at the size limit (memory) and one quad over (disk)."""
-    size, opened = sparql_release.manifest["triples"], {}
+    size, opened = sparql_release.manifest.triples, {}
     for name, limit in (("memory", size), ("disk", size - 1)):
         settings = settings_for(
             tmp_path_factory.mktemp(name), query_workers="1", query_in_memory_quads=str(limit)
@@ -72,7 +72,7 @@ def test_memory_and_disk_give_the_same_graph(apps):
 def test_a_copy_in_memory_holds_the_whole_release(sparql_release):
     path = str(sparql_release.path / "store")
     copy, on_disk = open_store(path, in_memory=True), open_store(path, in_memory=False)
-    assert len(copy) == len(on_disk) == sparql_release.manifest["triples"]
+    assert len(copy) == len(on_disk) == sparql_release.manifest.triples
     quad = ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o"))
     copy.add(quad)  # a store of its own, in memory
     with pytest.raises(RuntimeError, match="read-write"):
@@ -88,7 +88,7 @@ def test_a_copy_that_fails_leaves_the_disk_to_answer(monkeypatch, sparql_release
 
     monkeypatch.setattr(worker.ox, "Store", NoMemory)
     store = open_store(str(sparql_release.path / "store"), in_memory=True)
-    assert len(store) == sparql_release.manifest["triples"]
+    assert len(store) == sparql_release.manifest.triples
     assert "queries read the disk (MemoryError()" in capsys.readouterr().out
 
 

@@ -84,5 +84,5 @@ def build(
         if not report.conforms:
             raise BuildRefused(report)
         release = write_release(sources, settings, progress)
-    progress(f"released {release.id}: {release.manifest['triples']} triples")
+    progress(f"released {release.id}: {release.manifest.triples} triples")
     return release, report

@@ -1,12 +1,20 @@
-"""Writing a release (its layout: ``sixaika.release``).
+"""Writing a release (its layout and manifest: ``sixaika.release``): ``publish``.
 
 A release is written under a temporary name and renamed into place; only then does
 ``current`` move. A failed or interrupted build therefore never touches the release
 being served, and removes what it wrote at once.
+
+What goes into a release is the work of writers, each a function of the ``Draft``: the
+build's (the store, the dumps, the web files, the search index), the synthetic data's
+(a store loaded from quads), a bench's. A writer that adds files of its own (a search
+index, precomputed pages) writes them under ``draft.folder`` and records what readers
+need to find them with ``draft.add_part(name, facts)``: the facts go into the manifest
+under that name, and ``Release`` readers find them in ``manifest.parts[name]``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import gzip
@@ -15,8 +23,9 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +34,17 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..context import Context
 from ..forked import Forked
-from ..formats import BY_KEY, DUMP, offered
+from ..formats import BY_KEY, DUMP, Format, offered
 from ..jsonld import Compactor
 from ..release import (
     CONTEXT_FILE,
     CURRENT,
+    MANIFEST_FILE,
     SHAPES_FILE,
     VOCABULARY_FILE,
+    Dataset,
+    File,
+    Manifest,
     Release,
     new_release_id,
 )
@@ -48,10 +61,42 @@ JSONLD = BY_KEY["jsonld"]
 WRITTEN_BY_OXIGRAPH = tuple(f for f in offered(DUMP) if f is not JSONLD)
 
 
-def write_release(
-    sources: Sources, settings: Settings, progress: Callable[[str], None] = lambda _m: None
+@dataclass
+class Draft:
+    """A release being written: its folder, and what its manifest will say."""
+
+    id: str
+    folder: Path
+    settings: Settings
+    store: ox.Store | None = None  # once a writer has made it; closed before publishing
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    def add_part(self, name: str, facts: dict[str, Any]) -> None:
+        """Record a writer's own files: ``facts`` (where they are, what they hold) go into
+        the manifest under ``name``; a name is taken once."""
+        if name in self.parts or name in _MANIFEST_KEYS:
+            raise ValueError(f"the manifest already has a part named {name!r}")
+        self.parts[name] = facts
+
+
+_MANIFEST_KEYS = {"id", "built", "base", "synthetic", "source_commit", "triples", "datasets"}
+
+# A writer writes into the draft; one that leaves work running (a forked process) returns
+# what finishes it, which publish calls once every writer has started.
+Finish = Callable[[], None]
+Writer = Callable[[Draft], Finish | None]
+
+
+def publish(
+    settings: Settings,
+    writers: Sequence[Writer],
+    *,
+    synthetic: bool = False,
+    source_commit: str | None = None,
 ) -> Release:
-    """Write a release from validated sources and make it current, atomically."""
+    """Write a release with ``writers``, in order, then its manifest; make it current,
+    atomically, and prune old releases. Whatever fails, nothing of it is left."""
     root = settings.releases_dir
     root.mkdir(parents=True, exist_ok=True)
     _remove_unfinished(root)
@@ -59,7 +104,23 @@ def write_release(
     building, final = root / f".building-{release_id}", root / release_id
     building.mkdir()
     try:
-        _write_release_into(building, release_id, sources, settings, progress)
+        draft = Draft(release_id, building, settings)
+        finishes = [finish for write in writers if (finish := write(draft)) is not None]
+        for finish in finishes:
+            finish()
+        draft.store = None
+        gc.collect()  # the store's files must be closed before the folder is renamed
+        manifest = Manifest(
+            id=release_id,
+            built=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            base=settings.base,
+            triples=sum(d.triples for d in draft.datasets.values()),
+            datasets=draft.datasets,
+            source_commit=source_commit,
+            synthetic=synthetic,
+            parts=draft.parts,
+        )
+        (building / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
         building.rename(final)
         _point_current_to(root, release_id)
     except BaseException:  # a full disk, say: its half-written release goes at once
@@ -70,71 +131,135 @@ def write_release(
     return Release(final)
 
 
-def _write_release_into(
-    folder: Path,
-    release_id: str,
-    sources: Sources,
-    settings: Settings,
-    progress: Callable[[str], None],
-) -> None:
+def write_release(
+    sources: Sources, settings: Settings, progress: Callable[[str], None] = lambda _m: None
+) -> Release:
+    """Publish a release of validated sources: store, dumps, web files, search index."""
     progress("writing the store, the dumps and the search index")
-    datasets, index = _write_store_and_dumps(sources, settings, folder)
-    write_web_files(settings, folder)
-    manifest = {
-        "id": release_id,
-        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "base": settings.base,
-        "source_commit": _source_commit(settings.root),
-        "triples": sum(d["triples"] for d in datasets.values()),
-        "datasets": datasets,
-        "index": index,
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    writers = [store_and_dumps(sources, while_loading=[search_index(sources)]), web_files]
+    return publish(settings, writers, source_commit=_source_commit(settings.root))
 
 
-def _write_store_and_dumps(
-    sources: Sources, settings: Settings, folder: Path
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The store, each dataset's dumps (with their gzip copies) and the search index.
+# Writers -------------------------------------------------------------------------
 
-    The JSON-LD is compacted in Python, so on big data in a forked process of its own.
-    Loading the store and gzip run in Rust and zlib, which release the GIL; so they go on
-    in a thread while this one writes the other dumps from the quads in memory (quicker
-    than reading them back from the store). The search index is made from the same quads,
-    once the store has them.
+
+def store_and_dumps(sources: Sources, while_loading: Sequence[Writer] = ()) -> Writer:
+    """The store and each dataset's dumps (with their gzip copies), from the sources.
+
+    The JSON-LD is compacted in Python, so on big data in a forked process of its own,
+    which goes on while the writers after this one run. Loading the store and gzip run in
+    Rust and zlib, which release the GIL; so they go on in a thread while this one writes
+    the other dumps from the quads in memory (quicker than reading them back from the
+    store), then runs ``while_loading``: writers that read the sources, not the store (the
+    search index, made from the same quads).
     """
-    (folder / "dumps").mkdir()
-    by_graph = _triples_by_graph(sources, settings)
-    fork = settings.build_workers > 1 and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
-    # Forked before this build starts a thread or opens the store: the child needs neither.
-    jsonld = Forked(_write_jsonld_dumps, by_graph, settings, folder, run_here=not fork)
-    try:
-        store = ox.Store(str(folder / "store"))
-        nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
+
+    def write(draft: Draft) -> Finish:
+        settings, folder = draft.settings, draft.folder
+        (folder / "dumps").mkdir()
+        by_graph = _triples_by_graph(sources, settings)
+        fork = settings.build_workers > 1 and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
+        # Forked before this build starts a thread or opens the store: the child needs neither.
+        jsonld = Forked(_write_jsonld_dumps, by_graph, settings, folder, run_here=not fork)
+        try:
+            draft.store = store = ox.Store(str(folder / "store"))
+            nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
+            with ThreadPoolExecutor(1) as side:
+                loaded = side.submit(_load, store, nquads)
+                del nquads
+                files = _write_rdf_dumps(by_graph, settings, folder, side)
+                for write_too in while_loading:
+                    write_too(draft)
+                loaded.result()  # re-raises what failed in the thread
+            _count_datasets(draft, files)
+        except BaseException:
+            jsonld.stop()
+            raise
+
+        def finish() -> None:
+            try:
+                for name, entry in jsonld.result().items():
+                    files[name][JSONLD.key] = entry
+            finally:
+                jsonld.stop()
+            for name, dataset in draft.datasets.items():
+                ordered = {f.key: files[name][f.key] for f in offered(DUMP)}
+                draft.datasets[name] = Dataset(dataset.graph, dataset.triples, ordered)
+
+        return finish
+
+    return write
+
+
+def web_files(draft: Draft) -> None:
+    """What the web server publishes besides the store and the dumps: the context, the
+    shapes. They live in the release so that the server never reads a source file."""
+    write_web_files(draft.settings, draft.folder)
+
+
+def search_index(sources: Sources) -> Writer:
+    """The search index, made from the sources' quads: what the store holds."""
+
+    def write(draft: Draft) -> None:
+        settings = draft.settings
+        facts = write_index(
+            sources.quads, settings.base, draft.folder / INDEX_FOLDER, settings.build_workers
+        )
+        draft.add_part("index", facts)
+
+    return write
+
+
+def store_of(quads: Iterable[ox.Quad] | Path) -> Writer:
+    """A store holding ``quads`` (or an N-Quads file's, loaded in bulk: millions in
+    seconds), and the datasets its graphs are; no dumps."""
+
+    def write(draft: Draft) -> None:
+        draft.store = store = ox.Store(str(draft.folder / "store"))
+        if isinstance(quads, Path):
+            store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_extend(quads)
+        store.optimize()
+        store.flush()
+        _count_datasets(draft, {})
+
+    return write
+
+
+def dumps_from_store(formats: Sequence[Format] = WRITTEN_BY_OXIGRAPH) -> Writer:
+    """Each dataset's dumps in ``formats`` (those pyoxigraph writes), read from the store."""
+
+    def write(draft: Draft) -> None:
+        assert draft.store is not None, "the dumps are read from the store: write it first"
+        (draft.folder / "dumps").mkdir(exist_ok=True)
         with ThreadPoolExecutor(1) as side:
-            loaded = side.submit(_load, store, nquads)
-            del nquads
-            files = _write_rdf_dumps(by_graph, settings, folder, side)
-            index = write_index(  # while the store may still be loading
-                sources.quads, settings.base, folder / INDEX_FOLDER, settings.build_workers
-            )
-            loaded.result()  # re-raises what failed in the thread
-        for name, entry in jsonld.result().items():
-            files[name][JSONLD.key] = entry
-        files = {name: _in_registry_order(entries) for name, entries in files.items()}
-    finally:
-        jsonld.stop()
-    datasets = {}
-    for name in DATASETS:
-        graph = ox.NamedNode(settings.urls.graph(name))
-        datasets[name] = {
-            "graph": graph.value,
-            "triples": _count(store, graph),
-            "files": files[name],
-        }
-    del store
-    gc.collect()  # the store's files must be closed before the folder is renamed
-    return datasets, index
+            by_graph = {
+                name: [q.triple for q in draft.store.quads_for_pattern(None, None, None, graph)]
+                for name, graph in _graphs(draft).items()
+            }
+            files = _write_rdf_dumps(by_graph, draft.settings, draft.folder, side, formats)
+        for name, dataset in draft.datasets.items():
+            draft.datasets[name] = Dataset(dataset.graph, dataset.triples, files.get(name, {}))
+
+    return write
+
+
+def _graphs(draft: Draft) -> dict[str, ox.NamedNode]:
+    return {name: ox.NamedNode(d.graph) for name, d in draft.datasets.items()}
+
+
+def _count_datasets(draft: Draft, files: dict[str, dict[str, File]]) -> None:
+    """The datasets of the draft's store, with their ``files``: those of the catalog by
+    name, any other graph it holds (synthetic data may have more) by its IRI."""
+    assert draft.store is not None
+    names = {draft.settings.urls.graph(name): name for name in DATASETS}
+    query = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    counts = {row["g"].value: int(row["n"].value) for row in draft.store.query(query)}
+    for graph in [*names, *(g for g in counts if g not in names)]:
+        name = names.get(graph, graph)
+        if graph in counts or name in files:  # an empty dataset of the build's is one still
+            draft.datasets[name] = Dataset(graph, counts.get(graph, 0), files.get(name, {}))
 
 
 def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox.Triple]]:
@@ -159,32 +284,31 @@ def _load(store: ox.Store, nquads: bytes) -> None:
 
 
 def _write_rdf_dumps(
-    by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path, side: ThreadPoolExecutor
-) -> dict[str, dict[str, Any]]:
-    """Each dataset in the formats pyoxigraph writes; ``side`` gzips them once the store
-    is loaded."""
+    by_graph: dict[str, list[ox.Triple]],
+    settings: Settings,
+    folder: Path,
+    side: ThreadPoolExecutor,
+    formats: Sequence[Format] = WRITTEN_BY_OXIGRAPH,
+) -> dict[str, dict[str, File]]:
+    """Each dataset in the ``formats`` pyoxigraph writes; ``side`` gzips them (once the
+    store is loaded, when it is loading there)."""
     entries: dict[tuple[str, str], Any] = {}
     for name, triples in by_graph.items():
         graph = ox.NamedNode(settings.urls.graph(name))
-        for fmt in WRITTEN_BY_OXIGRAPH:
+        for fmt in formats:
             target = folder / "dumps" / f"{name}.{fmt.extension}"
             statements = (ox.Quad(*t, graph) for t in triples) if fmt.holds_graphs else triples
             ox.serialize(statements, str(target), fmt.oxigraph, prefixes=settings.prefixes)
             entries[name, fmt.key] = side.submit(dump_entry, target, fmt.media_type)
-    files: dict[str, dict[str, Any]] = {name: {} for name in by_graph}
+    files: dict[str, dict[str, File]] = {name: {} for name in by_graph}
     for (name, key), entry in entries.items():
         files[name][key] = entry.result()
     return files
 
 
-def _in_registry_order(entries: dict[str, Any]) -> dict[str, Any]:
-    """A dataset's files as the catalog lists them: in the order of the formats' registry."""
-    return {f.key: entries[f.key] for f in offered(DUMP)}
-
-
 def _write_jsonld_dumps(
     by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, File]:
     """Each dataset compacted with the context, as the web serves it; with its gzip copy."""
     compactor, entries = Compactor(Context.load(settings).terms), {}
     for name, triples in by_graph.items():
@@ -195,14 +319,9 @@ def _write_jsonld_dumps(
     return entries
 
 
-def dump_entry(path: Path, media_type: str) -> dict[str, Any]:
+def dump_entry(path: Path, media_type: str) -> File:
     """A dump as the manifest lists it, with the gzip copy written beside it."""
-    return {**file_entry(path, media_type), "gzip": gzip_file(path)}
-
-
-def _count(store: ox.Store, graph: ox.NamedNode) -> int:
-    (row,) = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
-    return int(row["n"].value)
+    return dataclasses.replace(file_entry(path, media_type), gzip=gzip_file(path))
 
 
 def write_web_files(settings: Settings, folder: Path) -> None:
@@ -219,7 +338,7 @@ def write_web_files(settings: Settings, folder: Path) -> None:
     (folder / VOCABULARY_FILE).write_text(page_vocabulary(settings).to_json(), encoding="utf-8")
 
 
-def gzip_file(path: Path) -> dict[str, Any]:
+def gzip_file(path: Path) -> File:
     """Write ``path.gz`` beside ``path``; its name, size and checksum for the manifest."""
     target = path.with_name(path.name + ".gz")
     with path.open("rb") as src, gzip.GzipFile(target, "wb", compresslevel=6, mtime=0) as dst:
@@ -227,10 +346,9 @@ def gzip_file(path: Path) -> dict[str, Any]:
     return file_entry(target)
 
 
-def file_entry(path: Path, media_type: str | None = None) -> dict[str, Any]:
+def file_entry(path: Path, media_type: str | None = None) -> File:
     """A file as the manifest lists it: name, (media type,) size and SHA-256."""
-    entry = {"name": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
-    return {**entry, "media_type": media_type} if media_type else entry
+    return File(path.name, path.stat().st_size, _sha256(path), media_type)
 
 
 def _sha256(path: Path) -> str:

@@ -45,10 +45,10 @@ def upload(
     """PUT every dataset's graph into the remote store; ``InputError`` if it fails."""
     endpoint = data_endpoint(settings)
     store = release.open_store()
-    datasets = release.manifest["datasets"]
+    datasets = release.manifest.datasets
     for name, facts in datasets.items():
-        progress(f"loading {name} ({facts['triples']} triples) into {endpoint}")
-        _put(store, facts["graph"], endpoint)
+        progress(f"loading {name} ({facts.triples} triples) into {endpoint}")
+        _put(store, facts.graph, endpoint)
     _check_counts(settings.store, datasets)
 
 
@@ -74,10 +74,10 @@ def _put(store: ox.Store, graph: str, endpoint: str) -> None:
 def _check_counts(query_endpoint: str, datasets: dict) -> None:
     repo = RemoteRepo(query_endpoint)
     for facts in datasets.values():
-        query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{facts['graph']}> {{ ?s ?p ?o }} }}"
+        query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{facts.graph}> {{ ?s ?p ?o }} }}"
         found = int(repo.select(query)[0]["n"].value)
-        if found != facts["triples"]:
+        if found != facts.triples:
             raise InputError(
                 query_endpoint,
-                f"graph {facts['graph']} holds {found} triples, the release {facts['triples']}",
+                f"graph {facts.graph} holds {found} triples, the release {facts.triples}",
             )

@@ -12,7 +12,6 @@ Every object of a DCAT-AP property carries its class (``dct:LicenseDocument``,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -20,6 +19,7 @@ from ..config import Settings
 from ..dates import PeriodDate, earliest, latest
 from ..formats import dump_format
 from ..namespaces import PREFIXES
+from ..release import Dataset, File, Manifest
 from .store import Repo
 
 NS = {
@@ -151,11 +151,11 @@ def temporal_coverage(repo: Repo, graph: str) -> tuple[ox.Literal, ox.Literal] |
     return (starts[first], ends[last]) if first and last else None
 
 
-def catalog(settings: Settings, manifest: dict[str, Any], repo: Repo) -> list[ox.Triple]:
+def catalog(settings: Settings, manifest: Manifest, repo: Repo) -> list[ox.Triple]:
     """The DCAT-AP 3 catalog of the release: datasets, distributions, the SPARQL service."""
     g = Builder()
     cat = iri(catalog_iri(settings))
-    modified = typed(manifest["built"], "xsd:dateTime")
+    modified = typed(manifest.built, "xsd:dateTime")
     publisher = _publisher(g, settings)
     licence = g.thing(LICENCE, "dct:LicenseDocument")
     attribution = "http://purl.org/adms/licencetype/Attribution"
@@ -177,7 +177,7 @@ def catalog(settings: Settings, manifest: dict[str, Any], repo: Repo) -> list[ox
     coverage = temporal_coverage(repo, settings.urls.graph("projects"))
     service = _service(g, settings, publisher, licence)
     g.add(cat, "dcat:service", service)
-    for name, dataset in manifest["datasets"].items():
+    for name, dataset in manifest.datasets.items():
         node = _dataset(
             g, settings, name, dataset, modified, coverage if name == "projects" else None
         )
@@ -236,7 +236,7 @@ def _dataset(
     g: Builder,
     settings: Settings,
     name: str,
-    dataset: dict[str, Any],
+    dataset: Dataset,
     modified: ox.Literal,
     coverage: tuple[ox.Literal, ox.Literal] | None,
 ) -> ox.NamedNode:
@@ -244,7 +244,7 @@ def _dataset(
     texts = DATASET_TEXTS.get(name, {"en": (name, f"The {name} of the release.")})
     g.texts(node, "dct:title", {k: v[0] for k, v in texts.items()})
     g.texts(node, "dct:description", {k: v[1] for k, v in texts.items()})
-    g.add(node, "dct:identifier", ox.Literal(dataset["graph"]))
+    g.add(node, "dct:identifier", ox.Literal(dataset.graph))
     g.add(node, "dct:modified", modified)
     _themes_and_keywords(g, node)
     g.add(node, "dcat:contactPoint", _contact(g, settings))
@@ -255,16 +255,16 @@ def _dataset(
         g.add(period, "dcat:startDate", coverage[0])
         g.add(period, "dcat:endDate", coverage[1])
         g.add(node, "dct:temporal", period)
-    for ext, file in dataset["files"].items():
+    for ext, file in dataset.files.items():
         g.add(node, "dcat:distribution", _distribution(g, settings, name, ext, file, modified))
     return node
 
 
 def _distribution(
-    g: Builder, settings: Settings, name: str, ext: str, file: dict[str, Any], modified: ox.Literal
+    g: Builder, settings: Settings, name: str, ext: str, file: File, modified: ox.Literal
 ) -> ox.NamedNode:
     node = g.thing(catalog_iri(settings, f"{name}-{ext}"), "dcat:Distribution")
-    url = iri(settings.urls.dump(file["name"]))
+    url = iri(settings.urls.dump(file.name))
     fmt = dump_format(ext)
     titles = DATASET_TEXTS.get(name, {"en": (name, "")})
     g.add(node, "dct:title", ox.Literal(f"{name}.{ext} ({fmt.label})", language="en"))
@@ -273,9 +273,9 @@ def _distribution(
     g.add(node, "dcat:downloadURL", url)
     if fmt.file_type_iri:
         g.add(node, "dct:format", g.thing(fmt.file_type_iri, "dct:MediaTypeOrExtent"))
-    g.add(node, "dcat:mediaType", g.thing(IANA + file["media_type"], "dct:MediaType"))
+    g.add(node, "dcat:mediaType", g.thing(IANA + file.media_type, "dct:MediaType"))
     g.add(node, "dct:license", g.thing(LICENCE, "dct:LicenseDocument"))
-    g.add(node, "dcat:byteSize", typed(str(file["bytes"]), "xsd:nonNegativeInteger"))
+    g.add(node, "dcat:byteSize", typed(str(file.bytes), "xsd:nonNegativeInteger"))
     g.add(node, "dct:modified", modified)
     g.add(
         node,
@@ -291,7 +291,7 @@ def _distribution(
         "spdx:algorithm",
         g.thing(NS["spdx"] + "checksumAlgorithm_sha256", "spdx:ChecksumAlgorithm"),
     )
-    g.add(checksum, "spdx:checksumValue", typed(file["sha256"], "xsd:hexBinary"))
+    g.add(checksum, "spdx:checksumValue", typed(file.sha256, "xsd:hexBinary"))
     return node
 
 
@@ -360,9 +360,7 @@ def _within(graph: str | None, pattern: str) -> str:
     return f"GRAPH <{graph}> {{ {pattern} }}" if graph else pattern
 
 
-def void(
-    settings: Settings, manifest: dict[str, Any], repo: Repo, totals: Counts
-) -> list[ox.Triple]:
+def void(settings: Settings, manifest: Manifest, repo: Repo, totals: Counts) -> list[ox.Triple]:
     """VoID: sizes, class and property partitions, vocabularies, dumps, examples.
 
     ``totals`` are the counts over all graphs (shared with the ontology page); each
@@ -377,21 +375,21 @@ def void(
     g.add(root, "void:sparqlEndpoint", iri(settings.urls.sparql()))
     g.add(root, "void:uriSpace", ox.Literal(settings.urls.id()))
     g.add(root, "void:rootResource", iri(settings.urls.id("strategy/6aika")))
-    g.add(root, "void:triples", _count(manifest["triples"]))
+    g.add(root, "void:triples", _count(manifest.triples))
     _partitions(g, root, totals)
     for namespace in _vocabularies(totals):
         g.add(root, "void:vocabulary", iri(namespace))
     for example in _examples(repo, settings):
         g.add(root, "void:exampleResource", iri(example))
-    for name, dataset in manifest["datasets"].items():
+    for name, dataset in manifest.datasets.items():
         subset = iri(catalog_iri(settings, name))
         g.add(root, "void:subset", subset)
         g.add(subset, "rdf:type", term("void:Dataset"))
-        g.add(subset, "void:triples", _count(dataset["triples"]))
+        g.add(subset, "void:triples", _count(dataset.triples))
         g.add(subset, "void:sparqlEndpoint", iri(settings.urls.sparql()))
-        for file in dataset["files"].values():
-            g.add(subset, "void:dataDump", iri(settings.urls.dump(file["name"])))
-        _partitions(g, subset, counts(repo, dataset["graph"]))
+        for file in dataset.files.values():
+            g.add(subset, "void:dataDump", iri(settings.urls.dump(file.name)))
+        _partitions(g, subset, counts(repo, dataset.graph))
     return g.triples
 
 

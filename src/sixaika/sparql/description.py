@@ -70,7 +70,7 @@ def _dataset(settings: Settings, release: Release | None, dataset: ox.NamedNode)
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, RDFS_SEE_ALSO, ox.NamedNode(settings.urls.void())),
     ]
-    datasets = release.manifest.get("datasets", {}) if release else {}
+    datasets = release.manifest.datasets if release else {}
     default = ox.BlankNode("default")
     triples += [
         ox.Triple(dataset, _sd("defaultGraph"), default),
@@ -78,19 +78,17 @@ def _dataset(settings: Settings, release: Release | None, dataset: ox.NamedNode)
         ox.Triple(default, _dct("description"), ox.Literal("The union of the named graphs.")),
     ]
     if release:
-        triples.append(_triple_count(default, release.manifest.get("triples", 0)))
+        triples.append(_triple_count(default, release.manifest.triples))
     for name, facts in datasets.items():
         named, graph = ox.BlankNode(f"named-{name}"), ox.BlankNode(f"graph-{name}")
         triples += [
             ox.Triple(dataset, _sd("namedGraph"), named),
             ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
-            ox.Triple(
-                named, _sd("name"), ox.NamedNode(facts.get("graph", settings.urls.graph(name)))
-            ),
+            ox.Triple(named, _sd("name"), ox.NamedNode(facts.graph)),
             ox.Triple(named, _sd("graph"), graph),
             ox.Triple(graph, RDF_TYPE, _sd("Graph")),
             ox.Triple(graph, _dct("title"), ox.Literal(name)),
-            _triple_count(graph, facts.get("triples", 0)),
+            _triple_count(graph, facts.triples),
         ]
     return triples
 

@@ -110,7 +110,7 @@ def _engine(settings: Settings, repo: Repo | None, release: Release | None, limi
         return _NoStore()
     options = WorkerOptions(
         store_path=str(release.path / "store"),
-        in_memory=limits.copies_in_memory(release.manifest["triples"]),
+        in_memory=limits.copies_in_memory(release.manifest.triples),
         memory_mb=limits.memory_mb,
         network=bool(limits.services),
         prefixes=settings.prefixes,

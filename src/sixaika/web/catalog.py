@@ -35,7 +35,7 @@ def catalog_document(ext: str | None) -> Response:
 @bp.get("/graph/<name>")
 def graph(name: str) -> Response:
     """A named graph's IRI: 303 to its dataset's entry in the catalog."""
-    if name not in site().release.manifest["datasets"]:
+    if name not in site().release.manifest.datasets:
         abort(404)
     mark_cacheable()
     return redirect(links().catalog(name), code=303)
@@ -44,28 +44,28 @@ def graph(name: str) -> Response:
 def datasets(lang: str) -> list[dict[str, Any]]:
     """The release's datasets and files, as the catalog page lists them."""
     found = []
-    for name, dataset in site().release.manifest["datasets"].items():
+    for name, dataset in site().release.manifest.datasets.items():
         texts = DATASET_TEXTS.get(name, {"en": (name, "")})
         title, description = texts.get(lang) or texts.get("en") or next(iter(texts.values()))
         files = [
             {
                 "id": f"{name}-{ext}",
                 "format": dump_format(ext).label,
-                "media_type": file["media_type"],
-                "href": links().dump(file["name"]),
-                "size": human_size(file["bytes"], lang),
-                "sha256": file["sha256"],
-                "gzip": file.get("gzip"),
+                "media_type": file.media_type,
+                "href": links().dump(file.name),
+                "size": human_size(file.bytes, lang),
+                "sha256": file.sha256,
+                "gzip": file.gzip.to_json() if file.gzip else None,
             }
-            for ext, file in dataset["files"].items()
+            for ext, file in dataset.files.items()
         ]
         found.append(
             {
                 "name": name,
                 "title": title,
                 "description": description,
-                "triples": format_number(str(dataset["triples"]), lang),
-                "graph": dataset["graph"],
+                "triples": format_number(str(dataset.triples), lang),
+                "graph": dataset.graph,
                 "files": files,
             }
         )

@@ -7,11 +7,13 @@ copy (``Content-Encoding: gzip``); ``name.gz`` is that copy as a file of its own
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, request, send_file
 from werkzeug.wrappers import Response
 
+from ..release import File
 from .catalog import datasets
 from .conneg import PAGE
 from .preconditions import conditional
@@ -20,14 +22,14 @@ from .represent import page_renderer, send, site
 bp = Blueprint("dumps", __name__)
 
 
-def _files() -> dict[str, dict[str, Any]]:
+def _files() -> dict[str, File]:
     """Every servable file by name: the dumps and their gzip copies."""
     files = {}
-    for dataset in site().release.manifest["datasets"].values():
-        for file in dataset["files"].values():
-            files[file["name"]] = file
-            if gz := file.get("gzip"):
-                files[gz["name"]] = {**gz, "media_type": "application/gzip"}
+    for dataset in site().release.manifest.datasets.values():
+        for file in dataset.files.values():
+            files[file.name] = file
+            if file.gzip:
+                files[file.gzip.name] = replace(file.gzip, media_type="application/gzip")
     return files
 
 
@@ -45,27 +47,27 @@ def dump(name: str) -> Response:
     file = _files().get(name)
     if file is None:
         abort(404)
-    gz = file.get("gzip")
+    gz = file.gzip
     if gz and _accepts_gzip():
-        response = _send(gz, file["media_type"], name)
+        response = _send(gz, file.media_type, name)
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = _send(file, file["media_type"], name)
+        response = _send(file, file.media_type, name)
     if gz:
         response.vary.add("Accept-Encoding")
     return response
 
 
-def _send(file: dict[str, Any], media_type: str, download_name: str) -> Response:
+def _send(file: File, media_type: str | None, download_name: str) -> Response:
     """The release's ``file``, saved by the client as ``download_name`` (the name asked
     for: decoding ``Content-Encoding: gzip`` gives that file, not the ``.gz``)."""
     s = site()
     response = send_file(
-        s.release.dump_path(file["name"]),
+        s.release.dump_path(file.name),
         mimetype=media_type,
         download_name=download_name,
         conditional=False,  # werkzeug's preconditions are wrong: ours, then its Range
-        etag=file["sha256"][:32],
+        etag=file.sha256[:32],
         last_modified=s.modified,
         max_age=s.settings.max_age,
     )

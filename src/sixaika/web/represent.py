@@ -56,7 +56,7 @@ class Site:
     def __init__(self, settings: Settings, repo: Repo, release: Release | None):
         self.settings, self.repo, self.release = settings, repo, release
         self.memo = LRU(settings.cache_entries)
-        built = release.manifest.get("built") if release else None
+        built = release.manifest.built if release else None
         self.modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
 
     @cached_property
