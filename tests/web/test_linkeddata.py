@@ -27,6 +27,8 @@ from sixaika.read.store import RemoteRepo
 from sixaika.sparql.examples import examples
 from sixaika.urls import Urls
 from sixaika.web import create_app, linkeddata
+from sixaika.web import site as site_module
+from sixaika.web.site import site as web_site
 
 from ..support import ROOT, free_port
 
@@ -393,15 +395,13 @@ def test_no_path_outside_the_release(client, path):
 
 
 def test_errors_never_show_a_trace_but_log_it(app, monkeypatch, caplog):
-    from sixaika.web import represent
-
-    site = app.extensions["sixaika"]
+    site = web_site(app)
 
     def broken(*_args):
         raise RuntimeError("boom: secret detail")
 
     monkeypatch.setattr(site.repo, "construct", broken)
-    monkeypatch.setattr(represent.LRU, "get", lambda self, key: None)
+    monkeypatch.setattr(site_module.LRU, "get", lambda self, key: None)
     client = app.test_client()
     response = client.get("/doc/project/s21140", headers={"Accept": "text/html"})
     assert response.status_code == 500
@@ -483,7 +483,7 @@ def test_home_page(client):
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert html.count("<svg") >= 4  # the timeline and three bar charts
     assert 'href="/sparql"' in html and 'href="/catalog"' in html
-    settings = client.application.config["SIXAIKA_SETTINGS"]
+    settings = web_site(client.application).settings
     for example in examples(settings):
         link = example.url(settings.urls.under(""))
         assert f'href="{html_escape(link)}"' in html, example.slug  # each runs its query

@@ -17,8 +17,9 @@ from . import (
     home,
     linkeddata,
     reconcile,
-    represent,
+    render,
     search,
+    site,
     sparql,
     table,
     vocab,
@@ -38,9 +39,9 @@ def create_app(
             raise RuntimeError("no release to serve: run `sixaika build` first")
         repo = open_repo(settings, release)
     app = Flask(__name__)
-    app.config.update(SIXAIKA_SETTINGS=settings, SIXAIKA_RELEASE=release, SIXAIKA_REPO=repo)
     conduct.init_app(app)
-    represent.init_app(app, represent.Site(settings, repo, release))
+    site.init_app(app, site.Site(settings, repo, release))
+    render.init_app(app)
     for blueprint in (
         home.bp,
         linkeddata.bp,

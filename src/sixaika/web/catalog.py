@@ -8,10 +8,11 @@ from flask import Blueprint, abort, redirect, render_template
 from werkzeug.wrappers import Response
 
 from ..formats import dump_format
-from ..read.metadata import DATASET_TEXTS, catalog
+from ..read.catalog import DATASET_TEXTS, catalog
 from .cache import mark_cacheable
 from .present import format_number
-from .represent import alternates, links, memo, send_rdf, site
+from .respond import alternates, send_rdf
+from .site import links, memo, site
 
 bp = Blueprint("catalog", __name__)
 

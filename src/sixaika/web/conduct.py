@@ -10,8 +10,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from .. import accept
 from ..config import Settings
-from ..read.store import Repo
-from ..release import Release
 from . import i18n
 
 _ERROR_PAGE = """<!doctype html>
@@ -19,18 +17,6 @@ _ERROR_PAGE = """<!doctype html>
 <body><main><h1>{{ code }} {{ name }}</h1><p>{{ description }}</p>
 <p><a href="{{ page_url(urls.home()) }}">{{ home }}</a></p></main></body></html>
 """
-
-
-def settings() -> Settings:
-    return current_app.config["SIXAIKA_SETTINGS"]
-
-
-def repo() -> Repo:
-    return current_app.config["SIXAIKA_REPO"]
-
-
-def release() -> Release | None:
-    return current_app.config["SIXAIKA_RELEASE"]
 
 
 def client_of(environ: Mapping[str, Any], settings: Settings) -> str:

@@ -17,7 +17,9 @@ from ..release import File
 from .catalog import datasets
 from .conneg import PAGE
 from .preconditions import conditional
-from .represent import page_renderer, send, site
+from .render import page_renderer
+from .respond import send
+from .site import site
 
 bp = Blueprint("dumps", __name__)
 

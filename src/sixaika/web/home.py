@@ -15,7 +15,9 @@ from .catalog import datasets
 from .charts import bar_chart, timeline, year_histogram
 from .conneg import PAGE
 from .linkeddata import members_of, named
-from .represent import links, memo, page_renderer, send, site
+from .render import page_renderer
+from .respond import send
+from .site import links, memo, site
 
 bp = Blueprint("home", __name__)
 

@@ -18,7 +18,9 @@ from ..read.describe import Description, describe, exists, labels, members
 from .cache import mark_cacheable
 from .conneg import PAGE, split_extension
 from .present import Link, Names, Presenter, ResourcePage
-from .represent import alternates, links, memo, page_renderer, same_query, send, send_rdf, site
+from .render import page_renderer
+from .respond import alternates, same_query, send, send_rdf
+from .site import links, memo, site
 
 bp = Blueprint("linkeddata", __name__)
 

@@ -27,8 +27,8 @@ from werkzeug.wrappers import Response
 from ..search.analysis import analyser
 from ..search.index import Hit, Kind, SearchIndex
 from . import i18n
-from .represent import site
 from .search import index
+from .site import site
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 

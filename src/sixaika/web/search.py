@@ -18,7 +18,9 @@ from ..search.analysis import WORD, Analyser, analyser
 from ..search.index import KINDS, Hit, Results, SearchIndex
 from . import i18n
 from .conneg import JSON, PAGE
-from .represent import page_renderer, send, site
+from .render import page_renderer
+from .respond import send
+from .site import site
 
 bp = Blueprint("search", __name__)
 

@@ -24,7 +24,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     render_template,
     request,
     send_from_directory,
@@ -47,6 +46,7 @@ from ..sparql.service import Service
 from . import conduct, preconditions
 from .cache import CACHEABLE, mark_cacheable
 from .present import LINKABLE_SCHEMES
+from .site import site
 
 blueprint = Blueprint("sparql", __name__)
 YASGUI = Path("node_modules/@zazuko/yasgui/build")  # under the project root, from npm
@@ -56,15 +56,16 @@ MAX_ROWS_SHOWN = 1000
 
 @blueprint.record_once
 def _open_service(state: BlueprintSetupState) -> None:
-    app: Flask = state.app
-    config = app.config
-    app.extensions["sixaika.sparql"] = Service.open(
-        config["SIXAIKA_SETTINGS"], config["SIXAIKA_REPO"], config["SIXAIKA_RELEASE"]
-    )
+    the_site = site(state.app)
+    the_site.sparql = Service.open(the_site.settings, the_site.repo, the_site.release)
 
 
 def service(app: Flask | None = None) -> Service:
-    return (app or current_app).extensions["sixaika.sparql"]
+    """The app's SPARQL service (its query workers), opened with the app."""
+    found = site(app).sparql
+    if found is None:
+        raise RuntimeError("the SPARQL blueprint is not registered on this app")
+    return found
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -130,7 +131,7 @@ class PlainQueries:
             return self.wsgi_app(environ, start_response)
         tag = None
         if not answer.volatile:  # the answer depends only on the release and the request
-            version = self.app.config["SIXAIKA_REPO"].version
+            version = site(self.app).repo.version
             tag = _etag_for(version, environ.get("QUERY_STRING", ""), accept)
             environ[CACHEABLE] = True
         headers = {
@@ -253,7 +254,7 @@ def _prefers_html(header: str) -> bool:
 def _etag() -> str | None:
     if request.method not in ("GET", "HEAD"):
         return None
-    return _etag_for(conduct.repo().version, request.query_string.decode(), _accept())
+    return _etag_for(site().repo.version, request.query_string.decode(), _accept())
 
 
 def _etag_for(version: str, query_string: str, accept: str) -> str:

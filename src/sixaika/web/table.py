@@ -34,7 +34,9 @@ from . import i18n
 from .conneg import JSON, PAGE
 from .preconditions import decide
 from .present import format_date, format_money
-from .represent import page_renderer, send, site
+from .render import page_renderer
+from .respond import send
+from .site import site
 from .search import index
 
 bp = Blueprint("table", __name__)

@@ -20,7 +20,8 @@ from werkzeug.wrappers import Response
 from ..read.describe import RDF_TYPE, labels, linked_iris
 from . import i18n
 from .present import Link, Node, Presenter
-from .represent import alternates, finish, links, memo, same_query, send_rdf, site, tagged
+from .respond import alternates, finish, same_query, send_rdf, tagged
+from .site import links, memo, site
 from .void import totals
 
 bp = Blueprint("vocab", __name__)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from ..read.metadata import Counts, counts, void
+from ..read.void import Counts, counts, void
 from . import i18n
 from .present import Presenter
-from .represent import alternates, links, memo, send_rdf, site
+from .respond import alternates, send_rdf
+from .site import links, memo, site
 
 bp = Blueprint("void", __name__)
 

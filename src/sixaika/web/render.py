@@ -1,0 +1,99 @@
+"""Renderers: a document's body in one format and language (RDF documents, pages), and
+what every template may use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Flask, render_template, request
+from markupsafe import Markup
+
+from ..dates import PeriodDate
+from ..jsonld import expanded
+from . import i18n
+from .conneg import HTML, JSON, JSONLD, JSONLD_EXPANDED, Format
+from .present import format_number, format_period_date
+from .site import links, site
+
+Render = Callable[[Format, str], bytes]  # (format, reader's language) -> body
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(template_globals)
+
+
+def rdf_renderer(
+    triples: Callable[[], list[ox.Triple]], html: Callable[[list[ox.Triple], str], str]
+) -> Render:
+    """A render function for a document whose content is ``triples``."""
+
+    def render(fmt: Format, lang: str) -> bytes:
+        graph = triples()
+        if fmt is HTML:
+            return html(graph, lang).encode("utf-8")
+        if fmt is JSONLD:
+            return _json(compacted(graph))
+        if fmt is JSONLD_EXPANDED:
+            return _json(expanded(graph))
+        return ox.serialize(graph, format=fmt.oxigraph, prefixes=site().prefixes)
+
+    return render
+
+
+def compacted(triples: list[ox.Triple]) -> dict[str, Any]:
+    """Compact JSON-LD pointing at the published context (a reference, not a copy)."""
+    context_url = site().settings.urls.context()
+    return site().compactor.document(triples, context_ref=context_url)
+
+
+def page_renderer(template: str, data: Callable[[str], dict[str, Any]]) -> Render:
+    """A render function for a page that is HTML for people and JSON for programs."""
+
+    def render(fmt: Format, lang: str) -> bytes:
+        values = data(lang)
+        if fmt is JSON:
+            return _json(values.get("json", values))
+        return render_template(template, lang=lang, **values).encode("utf-8")
+
+    return render
+
+
+def _json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def _same_page(path: str) -> str:
+    """``path`` with the request's parameters (a page of a list, a query): a link to the
+    same page in another language keeps them."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def template_globals() -> dict[str, Any]:
+    """What every template may use: the reader's language, words, links to languages.
+
+    ``t`` escapes its text and plain arguments; markup the template made (a link, code)
+    goes in as it is. Links to other pages of the site go through ``page_url``.
+    """
+    lang, asked = i18n.reader_language(), i18n.asked_language()
+    # One HTML body serves /x and /x.html (it is memoised): link to the same place from both.
+    page = request.path.removesuffix(".html")
+    return {
+        "lang": lang,
+        "asked_lang": asked,
+        "t": lambda key, *args: Markup.escape(i18n.words(key, lang)).format(*args),
+        "tn": lambda key, n, *args: i18n.counted(key, lang, n, *args),
+        "number": lambda n: format_number(str(n), lang),
+        "date": lambda when: format_period_date(
+            when if isinstance(when, PeriodDate) else PeriodDate.of_day(when), lang
+        ),
+        "languages": i18n.LANGUAGE_NAMES,
+        "urls": links(),
+        "page_url": lambda href: i18n.page_url(href, asked),
+        "lang_url": lambda code: i18n.page_url(_same_page(page), code),
+        "release": site().release.manifest if site().release else {},
+    }

@@ -1,0 +1,85 @@
+"""The site's state: what every page needs from the release, made once per web worker,
+and the one way to reach it from a request (``site()``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from flask import Flask, current_app, request
+
+from ..config import Settings
+from ..context import Context
+from ..jsonld import Compactor
+from ..namespaces import PREFIXES
+from ..read.store import Repo
+from ..release import Release
+from ..search import SearchIndex
+from ..sparql.service import Service
+from ..urls import Urls
+from ..vocabulary import Vocabulary
+from .cache import LRU
+from .present import Names
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+class Site:
+    """What every page needs from the release, computed once per worker process."""
+
+    def __init__(self, settings: Settings, repo: Repo, release: Release | None):
+        self.settings, self.repo, self.release = settings, repo, release
+        self.sparql: Service | None = None  # the query service, opened with its blueprint
+        self.memo = LRU(settings.cache_entries)
+        built = release.manifest.built if release else None
+        self.modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        """The published JSON-LD context; never read from the sources."""
+        return self.release.context if self.release else {"@context": {}}
+
+    @cached_property
+    def compactor(self) -> Compactor:
+        """Compacts with the published context: pyld's output, made faster (jsonld.py)."""
+        return Compactor(self.context["@context"])
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        vann = {"vann": "http://purl.org/vocab/vann/", "void": "http://rdfs.org/ns/void#"}
+        return {**PREFIXES, **vann, **Context(self.context).prefixes}
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Names, places and headings of terms, as the build computed them for the release."""
+        return self.release.vocabulary if self.release else Vocabulary()
+
+    @cached_property
+    def index(self) -> SearchIndex | None:
+        """The release's search index, opened once per worker (None: a release without)."""
+        return self.release.open_index() if self.release else None
+
+    def names(self) -> Names:
+        # sh: names the shapes' terms on pages; the documents keep the prefixes they had.
+        prefixes = {**self.prefixes, "sh": "http://www.w3.org/ns/shacl#"}
+        return Names(links(), prefixes, self.vocabulary)
+
+
+def init_app(app: Flask, site: Site) -> None:
+    app.extensions["sixaika"] = site
+
+
+def site(app: Flask | None = None) -> Site:
+    """The site of ``app`` (by default the one answering this request)."""
+    return (app or current_app).extensions["sixaika"]
+
+
+def links() -> Urls:
+    """Links to the places of this site from the page being answered (under its root)."""
+    return site().settings.urls.under(request.script_root)
+
+
+def memo(key: Any, compute: Callable[[], Any]) -> Any:
+    return site().memo.get_or_compute(key, compute)
