@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .namespaces import Term
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCAT = "http://www.w3.org/ns/dcat#"
 # The properties whose dates may be a month or a year (the rest are days: xsd:date).
@@ -60,7 +62,7 @@ class PeriodDate:
         return cls(day, day, "day")
 
     @classmethod
-    def of_literal(cls, term: ox.Term) -> PeriodDate | None:
+    def of_literal(cls, term: Term) -> PeriodDate | None:
         """The day, month or year an RDF literal holds, or None."""
         if not isinstance(term, ox.Literal):
             return None

@@ -56,8 +56,11 @@ class Forked:
             try:
                 self._reply = self._conn.recv()
             except EOFError:
-                self._process.join()
-                self._reply = ("error", f"died with exit code {self._process.exitcode}")
+                code = None
+                if self._process is not None:
+                    self._process.join()
+                    code = self._process.exitcode
+                self._reply = ("error", f"died with exit code {code}")
             self.stop()
         status, value = self._reply
         if status != "ok":

@@ -68,6 +68,20 @@ class Format:
         return W3C_FORMATS + self.w3c if self.w3c else None
 
     @property
+    def rdf_format(self) -> ox.RdfFormat:
+        """How pyoxigraph writes it as RDF; an error for a format of another kind."""
+        if not isinstance(self.oxigraph, ox.RdfFormat):
+            raise ValueError(f"{self.label} is not an RDF format")
+        return self.oxigraph
+
+    @property
+    def results_format(self) -> ox.QueryResultsFormat:
+        """How pyoxigraph writes SPARQL results in it; an error for another kind."""
+        if not isinstance(self.oxigraph, ox.QueryResultsFormat):
+            raise ValueError(f"{self.label} is not a SPARQL results format")
+        return self.oxigraph
+
+    @property
     def holds_graphs(self) -> bool:
         """Whether it writes named graphs (a dump then keeps its dataset's graph name)."""
         return isinstance(self.oxigraph, ox.RdfFormat) and self.oxigraph.supports_datasets

@@ -97,7 +97,7 @@ class Manifest:
     parts: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        head = {"id": self.id, "built": self.built, "base": self.base}
+        head: dict[str, Any] = {"id": self.id, "built": self.built, "base": self.base}
         if self.synthetic:
             head["synthetic"] = True
         datasets = {

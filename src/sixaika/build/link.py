@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import InputError, InputErrors, Origin
-from ..namespaces import PREFIXES, RDF_TYPE
+from ..namespaces import PREFIXES, RDF_TYPE, value_of
 from .sources import Sources
 from .values import did_you_mean
 
@@ -62,7 +62,7 @@ def check_links(sources: Sources, settings: Settings) -> None:
             terms.append(q.object.value)
         for term in terms:
             problem = _term_problem(term, settings, defined)
-            if problem and q.graph_name.value != ontology:
+            if problem and value_of(q.graph_name) != ontology:
                 error = InputError(where_defined(q.subject, owners, sources, q.predicate), problem)
                 found.setdefault(str(error), error)
         target = q.object
@@ -96,9 +96,11 @@ class _Guesses:
             if (
                 q.predicate.value in _NAMES
                 and isinstance(q.object, ox.Literal)
-                and q.subject.value.startswith(id_base)
+                and value_of(q.subject).startswith(id_base)
             ):
-                self.by_name.setdefault(q.object.value.casefold(), q.subject.value[len(id_base) :])
+                self.by_name.setdefault(
+                    value_of(q.object).casefold(), value_of(q.subject)[len(id_base) :]
+                )
 
     def meant(self, local: str) -> str | None:
         """A slip of the keyboard, else a name (``organisation/tampere`` is no name)."""
@@ -153,7 +155,7 @@ def owners_of(quads: list[ox.Quad]) -> dict[ox.BlankNode, ox.Quad]:
 
 
 def where_defined(
-    subject: ox.NamedNode | ox.BlankNode,
+    subject: ox.NamedNode | ox.BlankNode | ox.Triple,
     owners: dict,
     sources: Sources,
     predicate: ox.NamedNode | None = None,
@@ -163,12 +165,13 @@ def where_defined(
     is placed by the key that holds it."""
     seen = set()
     while True:
+        name = value_of(subject)
         if predicate is not None:
-            written = sources.key_origins.get((subject.value, predicate.value))
+            written = sources.key_origins.get((name, predicate.value))
             if written is not None:
                 return written
-        unplaced = isinstance(subject, ox.BlankNode) and subject.value not in sources.origins
+        unplaced = isinstance(subject, ox.BlankNode) and name not in sources.origins
         if not unplaced or subject not in owners or subject in seen:
-            return sources.origins.get(subject.value, subject.value)
+            return sources.origins.get(name, name)
         seen.add(subject)
         subject, predicate = owners[subject].subject, owners[subject].predicate

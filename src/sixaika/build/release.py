@@ -36,6 +36,8 @@ from ..context import Context
 from ..forked import Forked
 from ..formats import BY_KEY, DUMP, Format, offered
 from ..jsonld import Compactor
+from ..namespaces import value_of
+from ..read.store import OxigraphRepo
 from ..release import (
     CONTEXT_FILE,
     CURRENT,
@@ -255,7 +257,8 @@ def _count_datasets(draft: Draft, files: dict[str, dict[str, File]]) -> None:
     assert draft.store is not None
     names = {draft.settings.urls.graph(name): name for name in DATASETS}
     query = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    counts = {row["g"].value: int(row["n"].value) for row in draft.store.query(query)}
+    rows = OxigraphRepo(draft.store, draft.id).select(query)
+    counts = {row["g"].value: int(row["n"].value) for row in rows}
     for graph in [*names, *(g for g in counts if g not in names)]:
         name = names.get(graph, graph)
         if graph in counts or name in files:  # an empty dataset of the build's is one still
@@ -266,13 +269,13 @@ def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox
     """Each dataset's triples, each subject's side by side (Turtle then names it once)."""
     by_graph: dict[str, list[ox.Triple]] = {settings.urls.graph(name): [] for name in DATASETS}
     for q in sources.quads:
-        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+        by_graph.setdefault(value_of(q.graph_name), []).append(q.triple)
     return {name: _subjects_together(by_graph[settings.urls.graph(name)]) for name in DATASETS}
 
 
 def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
     """Once each (a source may state a triple twice; the store keeps one), by subject."""
-    groups: dict[ox.NamedNode | ox.BlankNode, dict[ox.Triple, None]] = {}
+    groups: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[ox.Triple, None]] = {}
     for t in triples:
         groups.setdefault(t.subject, {})[t] = None
     return [t for group in groups.values() for t in group]
@@ -297,8 +300,12 @@ def _write_rdf_dumps(
         graph = ox.NamedNode(settings.urls.graph(name))
         for fmt in formats:
             target = folder / "dumps" / f"{name}.{fmt.extension}"
-            statements = (ox.Quad(*t, graph) for t in triples) if fmt.holds_graphs else triples
-            ox.serialize(statements, str(target), fmt.oxigraph, prefixes=settings.prefixes)
+            statements = (
+                (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+                if fmt.holds_graphs
+                else triples
+            )
+            ox.serialize(statements, str(target), fmt.rdf_format, prefixes=settings.prefixes)
             entries[name, fmt.key] = side.submit(dump_entry, target, fmt.media_type)
     files: dict[str, dict[str, File]] = {name: {} for name in by_graph}
     for (name, key), entry in entries.items():

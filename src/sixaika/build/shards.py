@@ -76,7 +76,8 @@ def load_and_validate(
     if workers < 2 or len(groups) < 2 or project_bytes < PARALLEL_FROM_BYTES:
         progress(f"loading and validating {len(files)} files")
         return _merge([_shard((settings, [], files, lang))])
-    tasks = [(settings, [], common, lang)] + [(settings, common, g, lang) for g in groups]
+    no_context: list[Path] = []
+    tasks = [(settings, no_context, common, lang)] + [(settings, common, g, lang) for g in groups]
     progress(
         f"loading and validating {len(files)} files in {len(tasks)} shards on {workers} processes"
     )
@@ -156,12 +157,12 @@ def _merge(results: list[ShardResult]) -> tuple[Sources, Report]:
         problems.extend(result.problems)
         shard = rdflib.Graph().parse(data=result.report, format="nt")
         reports = set(shard.subjects(rdflib.RDF.type, SH.ValidationReport))
-        for subject, predicate, obj in shard:
-            if subject in reports:
+        for node, predicate, obj in shard:
+            if node in reports:
                 if predicate == SH.result:
                     graph.add((report_node, SH.result, obj))
             else:
-                graph.add((subject, predicate, obj))
+                graph.add((node, predicate, obj))
     conforms = not any(p.severity == "Violation" for p in problems)
     graph.add((report_node, SH.conforms, rdflib.Literal(conforms)))
     problems.sort(key=Report.sort_key)

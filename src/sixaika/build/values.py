@@ -100,7 +100,7 @@ def _value(
         return value
     in_a_period = context.expand(key) in PERIOD_DATE_PROPERTIES
     datatype = (context.definition(key) or {}).get("@type")
-    check = _not_a_period_date if in_a_period else _LITERAL_CHECKS.get(datatype)
+    check = _not_a_period_date if in_a_period else _LITERAL_CHECKS.get(datatype or "")
     problem = check(value) if check else None
     if problem:
         raise InputError(where(*at), f"{key}: {problem[0]}", fi=f"{key}: {problem[1]}")

@@ -20,6 +20,7 @@ from rdflib.namespace import SH
 
 from ..config import Settings
 from ..errors import InputError, Origin
+from ..namespaces import value_of
 from ..vocabulary import Place, Vocabulary
 from .sources import load_sources, ontology_files
 from .validate import load_shapes
@@ -41,9 +42,9 @@ def page_vocabulary(settings: Settings) -> Vocabulary:
     """Names, places and inverse headings of the terms the pages show."""
     names: dict[str, dict[str, str]] = {}
     for triple in _ontology_labels(settings) + _reused_labels(settings):
-        names.setdefault(triple.subject.value, {})[triple.object.language or ""] = (
-            triple.object.value
-        )
+        label = triple.object
+        language = label.language if isinstance(label, ox.Literal) else None
+        names.setdefault(value_of(triple.subject), {})[language or ""] = value_of(label)
     display = load_shapes(settings, display_shapes_dir(settings))
     places, inverse_places, inverse_names = _places(display, display_shapes_dir(settings))
     return Vocabulary(names, places, inverse_names, inverse_places)
@@ -92,7 +93,10 @@ def _places(
             _put(places, str(path), place, where)
         elif isinstance(inverse, rdflib.URIRef):
             _put(inverse_places, str(inverse), place, where)
-            names = {n.language or "": str(n) for n in shapes.objects(shape, SH.name)}
+            names = {
+                (n.language if isinstance(n, rdflib.Literal) else None) or "": str(n)
+                for n in shapes.objects(shape, SH.name)
+            }
             inverse_names[str(inverse)] = names
     return places, inverse_places, inverse_names
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..dates import PeriodDate, earliest, latest
 from ..formats import dump_format
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, Term
 from ..release import Dataset, File, Manifest
 from .store import Repo
 
@@ -109,7 +109,7 @@ class Builder:
     def triples(self) -> list[ox.Triple]:
         return list(self._triples)
 
-    def add(self, subject: ox.NamedNode | ox.BlankNode, prop: str, *objects: ox.Term) -> None:
+    def add(self, subject: ox.NamedNode | ox.BlankNode, prop: str, *objects: Term) -> None:
         for o in objects:
             self._triples[ox.Triple(subject, term(prop), o)] = None
 
@@ -141,7 +141,8 @@ def temporal_coverage(repo: Repo, graph: str) -> tuple[ox.Literal, ox.Literal] |
         rows = repo.select(
             f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?t <{NS['dcat']}{prop}> ?d }} }}"
         )
-        found = {PeriodDate.of_literal(row["d"]): row["d"] for row in rows}
+        literals = [row["d"] for row in rows if isinstance(row["d"], ox.Literal)]
+        found = {PeriodDate.of_literal(literal): literal for literal in literals}
         return {date: literal for date, literal in found.items() if date is not None}
 
     starts, ends = dates("startDate"), dates("endDate")
@@ -271,7 +272,8 @@ def _distribution(
     g.add(node, "dcat:downloadURL", url)
     if fmt.file_type_iri:
         g.add(node, "dct:format", g.thing(fmt.file_type_iri, "dct:MediaTypeOrExtent"))
-    g.add(node, "dcat:mediaType", g.thing(IANA + file.media_type, "dct:MediaType"))
+    if file.media_type:
+        g.add(node, "dcat:mediaType", g.thing(IANA + file.media_type, "dct:MediaType"))
     g.add(node, "dct:license", g.thing(LICENCE, "dct:LicenseDocument"))
     g.add(node, "dcat:byteSize", typed(str(file.bytes), "xsd:nonNegativeInteger"))
     g.add(node, "dct:modified", modified)

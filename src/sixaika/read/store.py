@@ -87,6 +87,8 @@ class RemoteRepo(Repo):
     def select(self, query: str) -> list[Row]:
         body = self._post(query, "application/sparql-results+json")
         results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if not isinstance(results, ox.QuerySolutions):
+            raise ValueError(f"{self.endpoint} answered a SELECT with a boolean")
         names = [v.value for v in results.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in results]
 

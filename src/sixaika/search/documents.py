@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES, RDF_TYPE
+from ..namespaces import PREFIXES, RDF_TYPE, value_of
 from ..urls import Urls
 from .index import Kind, Participant, ProjectRow
 
@@ -95,7 +95,7 @@ class Reader:
         for quad in quads:
             by_subject = by.get(quad.predicate)
             if by_subject is not None:
-                by_subject[quad.subject.value].append(quad.object)
+                by_subject[value_of(quad.subject)].append(quad.object)
         self._by = {p.value: by_subject for p, by_subject in by.items()}
         for by_subject in self._by.values():  # a source may state a triple twice
             for subject, objects in by_subject.items():

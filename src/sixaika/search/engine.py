@@ -255,7 +255,7 @@ class TantivyIndex(SearchIndex):
         if facets is None:
             about = json.loads((folder / CONTENTS).read_text(encoding="utf-8"))
             self._labels: dict[str, dict[str, str]] = about["labels"]
-            self._all_facets = {
+            self._all_facets: dict[str, list[FacetValue]] | None = {
                 k: [FacetValue(v, n) for v, n in pairs] for k, pairs in about["facets"].items()
             }
         else:  # while the build writes it
@@ -291,7 +291,7 @@ class TantivyIndex(SearchIndex):
             found = self.searcher.search(query, max(1, wanted), count=True)
             for _, address in found.hits[max(0, offset - total) : wanted]:
                 hits.append(self._hit(address, matched))
-            total += found.count
+            total += found.count  # type: ignore[attr-defined]  # not in tantivy's stubs
         return Results(hits, total, self.analyser, terms)
 
     def _stored(self, address: Any) -> tuple[str, dict[str, Any]]:
@@ -350,7 +350,7 @@ class TantivyIndex(SearchIndex):
     ) -> Page:
         field = sort_field(sort.column, sort.lang)
         query = self._filtered(filters)
-        total = self.searcher.search(query, 1, count=True).count
+        total = self.searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
         if cursor is not None:
             after = _cursor_rank(cursor, field, sort.descending)
             bounds = (None, after) if sort.descending else (after, None)
@@ -430,7 +430,7 @@ def _stored_row(row: ProjectRow) -> dict[str, Any]:
 
 
 def _row(stored: dict[str, Any]) -> ProjectRow:
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
     values["participants"] = tuple(Participant(o, role) for o, role in stored["participants"])
     return ProjectRow(**values)
 

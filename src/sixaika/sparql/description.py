@@ -96,7 +96,7 @@ def _dataset(settings: Settings, release: Release | None, dataset: ox.NamedNode)
 def render(triples: list[ox.Triple], fmt: Format) -> bytes:
     if fmt.media_type == "application/ld+json":  # compact, with the prefixes as its context
         return json.dumps(compact(triples, dict(PREFIXES)), ensure_ascii=False, indent=1).encode()
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES) or b""
+    return ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES) or b""
 
 
 def _limits_text(limits: Limits) -> str:

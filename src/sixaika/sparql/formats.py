@@ -35,36 +35,37 @@ def offered(kind: str) -> list[str]:
     return [f.media_type for f in formats.offered(kind)]
 
 
-def kind_of(results: object) -> str:
+def kind_of(results: Results) -> str:
     if isinstance(results, ox.QueryTriples):
         return GRAPH
     return BOOLEAN if isinstance(results, ox.QueryBoolean) else SOLUTIONS
 
 
-class _Bounded(io.RawIOBase):
+class _Bounded(io.BytesIO):
     """A byte buffer that stops the serializer (and so the query) past ``limit`` bytes."""
 
     def __init__(self, limit: int):
-        self.buffer, self.limit = bytearray(), limit
+        super().__init__()
+        self.size, self.limit = 0, limit
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.buffer += data
-        if len(self.buffer) > self.limit:
+    def write(self, data, /) -> int:  # data: whatever BytesIO takes
+        self.size += super().write(data)
+        if self.size > self.limit:
             raise too_large(self.limit)
         return len(data)
 
 
-def serialize(results: object, fmt: Format, limit: int, prefixes: dict[str, str]) -> bytes:
+Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+
+
+def serialize(results: Results, fmt: Format, limit: int, prefixes: dict[str, str]) -> bytes:
     """``results`` of ``Store.query`` (or parsed) in ``fmt``; ``QueryError`` past ``limit``."""
     out = _Bounded(limit)
     if isinstance(results, ox.QueryTriples | list):
-        ox.serialize(results, out, fmt.oxigraph, prefixes=prefixes)
+        ox.serialize(results, out, fmt.rdf_format, prefixes=prefixes)
     else:
-        results.serialize(out, fmt.oxigraph)  # type: ignore[attr-defined]
-    body = bytes(out.buffer)
+        results.serialize(out, fmt.results_format)
+    body = out.getvalue()
     return xml_text(body) if fmt.media_type.endswith("xml") else body
 
 

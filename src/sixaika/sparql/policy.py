@@ -146,8 +146,8 @@ def read(query: str) -> QueryInfo:
         if keyword == "SERVICE":
             services.append(_endpoint(stream[i + 1 :], base, prefixes))
         if keyword == "FROM":
-            named = bool(following) and following[0].text.upper() == "NAMED"
-            dataset[named].append(_named(stream[i + 1 + named :], base, prefixes))
+            is_named = bool(following) and following[0].text.upper() == "NAMED"
+            dataset[is_named].append(_named(stream[i + 1 + is_named :], base, prefixes))
     lookup = _LOOKUP.fullmatch(query) is not None
     froms, named = tuple(dataset[False]), tuple(dataset[True])
     has_dataset = bool(froms or named)  # each FROM is in one of them

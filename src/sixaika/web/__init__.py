@@ -55,7 +55,8 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(sparql.blueprint)
-    app.wsgi_app = sparql.PlainQueries(app, app.wsgi_app)
+    # WSGI middleware wraps Flask's own wsgi_app, as Flask's documentation shows.
+    app.wsgi_app = sparql.PlainQueries(app, app.wsgi_app)  # type: ignore[method-assign]
     # Outermost: replays cached responses before Flask routes anything.
-    app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)
+    app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)  # type: ignore[method-assign]
     return app

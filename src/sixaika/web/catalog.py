@@ -19,7 +19,7 @@ bp = Blueprint("catalog", __name__)
 
 def catalog_triples() -> list:
     s = site()
-    return memo("catalog", lambda: catalog(s.settings, s.release.manifest, s.repo))
+    return memo("catalog", lambda: catalog(s.settings, s.served_release().manifest, s.repo))
 
 
 @bp.get("/catalog", defaults={"ext": None})
@@ -36,7 +36,7 @@ def catalog_document(ext: str | None) -> Response:
 @bp.get("/graph/<name>")
 def graph(name: str) -> Response:
     """A named graph's IRI: 303 to its dataset's entry in the catalog."""
-    if name not in site().release.manifest.datasets:
+    if name not in site().served_release().manifest.datasets:
         abort(404)
     mark_cacheable()
     return redirect(links().catalog(name), code=303)
@@ -45,7 +45,7 @@ def graph(name: str) -> Response:
 def datasets(lang: str) -> list[dict[str, Any]]:
     """The release's datasets and files, as the catalog page lists them."""
     found = []
-    for name, dataset in site().release.manifest.datasets.items():
+    for name, dataset in site().served_release().manifest.datasets.items():
         texts = DATASET_TEXTS.get(name, {"en": (name, "")})
         title, description = texts.get(lang) or texts.get("en") or next(iter(texts.values()))
         files = [
@@ -73,7 +73,7 @@ def datasets(lang: str) -> list[dict[str, Any]]:
     return found
 
 
-def human_size(size: int, lang: str) -> str:
+def human_size(size: float, lang: str) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             decimals = 0 if unit == "B" or size >= 100 else 1

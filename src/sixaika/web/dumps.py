@@ -27,7 +27,7 @@ bp = Blueprint("dumps", __name__)
 def _files() -> dict[str, File]:
     """Every servable file by name: the dumps and their gzip copies."""
     files = {}
-    for dataset in site().release.manifest.datasets.values():
+    for dataset in site().served_release().manifest.datasets.values():
         for file in dataset.files.values():
             files[file.name] = file
             if file.gzip:
@@ -65,7 +65,7 @@ def _send(file: File, media_type: str | None, download_name: str) -> Response:
     for: decoding ``Content-Encoding: gzip`` gives that file, not the ``.gz``)."""
     s = site()
     response = send_file(
-        s.release.dump_path(file.name),
+        s.served_release().dump_path(file.name),
         mimetype=media_type,
         download_name=download_name,
         conditional=False,  # werkzeug's preconditions are wrong: ours, then its Range

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from a2wsgi import WSGIMiddleware
@@ -34,9 +34,13 @@ from werkzeug.wsgi import FileWrapper
 
 from .cache import ResponseCache
 
+if TYPE_CHECKING:
+    from a2wsgi.wsgi_typing import WSGIApp
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # A body this many times the largest accepted is read to its end before the 413 (so that
 # the client, still sending, reads the answer rather than a reset); a larger one is not.
@@ -119,7 +123,7 @@ class FrontWorker(UvicornWorker):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.config.read_timeout = self.read_timeout  # type: ignore[attr-defined]
+        self.config.read_timeout = self.read_timeout
 
 
 class Front:
@@ -129,7 +133,9 @@ class Front:
         self, wsgi_app: Callable, cache: ResponseCache | None, threads: int, max_body: int
     ):
         self.cache, self.max_body = cache, max_body
-        self.bridge = WSGIMiddleware(_WsgiEnviron(wsgi_app), workers=threads)
+        # a2wsgi types WSGI environs and ASGI messages as TypedDicts; ours are plain dicts.
+        wsgi = cast("WSGIApp", _WsgiEnviron(wsgi_app))
+        self.bridge = cast(ASGIApp, WSGIMiddleware(wsgi, workers=threads))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -149,7 +155,8 @@ class Front:
         """The whole body, or None once the client is gone or has been answered 413."""
         declared = _content_length(scope)
         too_large = declared is not None and declared > self.max_body
-        if too_large and (declared > DRAIN_FACTOR * self.max_body or _expects_continue(scope)):
+        drain = declared is not None and declared > DRAIN_FACTOR * self.max_body
+        if too_large and (drain or _expects_continue(scope)):
             await self._too_large(send)  # the client has not sent it, or it is too much to read
             return None
         chunks, size = [], 0

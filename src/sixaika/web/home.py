@@ -74,7 +74,7 @@ def _spans() -> dict[str, tuple[PeriodDate, PeriodDate | None]]:
         if start:
             old_start, old_end = spans.get(row["p"].value, (start, end))
             ends = [date for date in (old_end, end) if date]
-            spans[row["p"].value] = (earliest([old_start, start]), latest(ends))
+            spans[row["p"].value] = (earliest([old_start, start]) or start, latest(ends))
     return spans
 
 

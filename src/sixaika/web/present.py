@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 
 from .. import dates
 from ..dates import DATATYPES, PERIOD_DATE_PROPERTIES, PeriodDate
+from ..namespaces import Subject, Term, value_of
 from ..read.describe import DCT, LABEL_PROPERTIES, RDF_TYPE
 from ..urls import Urls
 from ..vocabulary import Place, Vocabulary
@@ -139,7 +141,7 @@ class Names:
                 lang = (t.object.language or "") if isinstance(t.object, ox.Literal) else ""
                 best = found[t.subject.value].get(lang)
                 if best is None or r < best[0]:
-                    found[t.subject.value][lang] = (r, t.object.value)
+                    found[value_of(t.subject)][lang] = (r, value_of(t.object))
         for iri, texts in found.items():
             # A new dict, not an update: the vocabulary's label dicts are shared.
             self.labels[iri] = {**self.labels.get(iri, {}), **{k: v for k, (_, v) in texts.items()}}
@@ -242,18 +244,21 @@ class Presenter:
         self.names, self.lang = names, lang
         self.triples = list(triples)
         self.names.learn(self.triples)
-        self.by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+        self.by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
         for t in self.triples:
             self.by_subject[t.subject].append(t)
 
     # nodes
     def node(
-        self, subject: ox.NamedNode | ox.BlankNode, skip: set[str] = frozenset(), depth: int = 0
+        self,
+        subject: ox.NamedNode | ox.BlankNode,
+        skip: AbstractSet[str] = frozenset(),
+        depth: int = 0,
     ) -> Node:
         triples = self.by_subject.get(subject, [])
-        types = [t.object.value for t in triples if t.predicate.value == RDF_TYPE]
+        types = [value_of(t.object) for t in triples if t.predicate.value == RDF_TYPE]
         headline, used = self._headline(triples, types)
-        grouped: dict[str, list[ox.Term]] = defaultdict(list)
+        grouped: dict[str, list[Term]] = defaultdict(list)
         for t in triples:
             p = t.predicate.value
             if p != RDF_TYPE and p not in used and p not in skip:
@@ -277,7 +282,7 @@ class Presenter:
     def _name(self, predicate: str) -> str:
         return self.names.label(predicate, self.lang)[0].casefold()
 
-    def _values(self, objects: list[ox.Term], depth: int) -> list[Value]:
+    def _values(self, objects: list[Term], depth: int) -> list[Value]:
         values = [self._value(o, depth) for o in objects]
         # Texts in the reader's language first, then everything by text: stable pages.
         return sorted(
@@ -285,7 +290,7 @@ class Presenter:
             key=lambda v: (not v.link and v.lang not in (self.lang, None), v.text.casefold()),
         )
 
-    def _value(self, term: ox.Term, depth: int) -> Value:
+    def _value(self, term: Term, depth: int) -> Value:
         if isinstance(term, ox.Literal):
             return Value(format_literal(term, self.lang), term.language or None)
         if isinstance(term, ox.BlankNode):
@@ -293,7 +298,7 @@ class Presenter:
                 return Value("…")
             union = self._union(term)
             if union is not None:
-                choices = [self.names.link(m.value, self.lang) for m in union]
+                choices = [self.names.link(value_of(m), self.lang) for m in union]
                 return Value(" / ".join(c.text for c in choices), choices=choices)
             members = self._list(term)
             if members is not None:
@@ -302,10 +307,10 @@ class Presenter:
             nested = self.node(term, depth=depth + 1)
             first = nested.rows[0].values[0].text if nested.rows and nested.rows[0].values else ""
             return Value(nested.headline or first, node=nested)
-        link = self.names.link(term.value, self.lang)
+        link = self.names.link(value_of(term), self.lang)
         return Value(link.text, link.lang, link=link)
 
-    def _union(self, node: ox.BlankNode) -> list[ox.Term] | None:
+    def _union(self, node: ox.BlankNode) -> list[Term] | None:
         """The classes of an ``owl:unionOf`` list (domains of shared properties)."""
         union = next(
             (t.object for t in self.by_subject.get(node, []) if t.predicate.value == OWL_UNION),
@@ -313,7 +318,7 @@ class Presenter:
         )
         return self._list(union)
 
-    def _list(self, node: ox.Term | None) -> list[ox.Term] | None:
+    def _list(self, node: Term | None) -> list[Term] | None:
         """The members of the RDF list at ``node`` (``sh:or``, ``sh:in``, ...), or None.
 
         A reader sees the members: ``rdf:first`` and ``rdf:rest`` only spell the list out.
@@ -333,15 +338,20 @@ class Presenter:
         by = {self.names.compact(t.predicate.value): t for t in triples}
         kinds = {self.names.compact(t) for t in types}
         if "schema:MonetaryAmount" in kinds and "schema:value" in by:
-            currency = by["schema:currency"].object.value if "schema:currency" in by else ""
-            text = format_money(by["schema:value"].object.value, currency, self.lang)
+            currency = value_of(by["schema:currency"].object) if "schema:currency" in by else ""
+            text = format_money(value_of(by["schema:value"].object), currency, self.lang)
             approximate = by.get("sixaika:approximate")
-            if approximate is not None and approximate.object.value == "true":
+            if approximate is not None and value_of(approximate.object) == "true":
                 text = f"{i18n.text('approximately', self.lang)} {text}"
-            shown = ("schema:value", "schema:currency", "sixaika:approximate")
+            shown: tuple[str, ...] = ("schema:value", "schema:currency", "sixaika:approximate")
         elif "dct:PeriodOfTime" in kinds:
             ends = [by.get("dcat:startDate"), by.get("dcat:endDate")]
-            text = " – ".join(format_literal(t.object, self.lang) if t else "…" for t in ends)
+            text = " – ".join(
+                format_literal(t.object, self.lang)
+                if t and isinstance(t.object, ox.Literal)
+                else "…"
+                for t in ends
+            )
             shown = ("dcat:startDate", "dcat:endDate")
         else:
             return None, set()
@@ -384,11 +394,13 @@ class Presenter:
             return None
         return dates.status(dates.earliest(starts), dates.latest(ends), as_of)
 
-    def _objects(self, subject: ox.Term, predicate: str) -> list[ox.Term]:
+    def _objects(self, subject: Term, predicate: str) -> list[Term]:
+        if isinstance(subject, ox.Literal):  # a literal is the subject of nothing
+            return []
         triples = self.by_subject.get(subject, [])
         return [t.object for t in triples if t.predicate.value == predicate]
 
-    def _dates(self, period: ox.Term, predicate: str) -> list[PeriodDate]:
+    def _dates(self, period: Term, predicate: str) -> list[PeriodDate]:
         found = (PeriodDate.of_literal(o) for o in self._objects(period, predicate))
         return [date for date in found if date is not None]
 
@@ -418,7 +430,7 @@ class Presenter:
         incoming: dict[str, list[str]] = defaultdict(list)
         for t in self.triples:
             if t.object == ox.NamedNode(iri) and t.subject != ox.NamedNode(iri):
-                incoming[t.predicate.value].append(t.subject.value)
+                incoming[t.predicate.value].append(value_of(t.subject))
         neighbours = {s for subjects in incoming.values() for s in subjects}
         sections = [
             Section(self._inverse_heading(p), self._links(subjects))
@@ -436,10 +448,14 @@ class Presenter:
         notes: dict[str, list[str]] = defaultdict(list)
         for t in self.triples:
             role = self.names.compact(t.predicate.value)
-            if role in PARTICIPATION and t.object.value in neighbours and t.subject.value != iri:
-                via = self.names.label(t.object.value, self.lang)[0]
+            if (
+                role in PARTICIPATION
+                and value_of(t.object) in neighbours
+                and value_of(t.subject) != iri
+            ):
+                via = self.names.label(value_of(t.object), self.lang)[0]
                 what = self.names.label(t.predicate.value, self.lang)[0]
-                notes[t.subject.value].append(f"{what}: {via}")
+                notes[value_of(t.subject)].append(f"{what}: {via}")
         if not notes:
             return None
         section = Section(i18n.text("participation", self.lang), self._links(notes))

@@ -125,7 +125,7 @@ def _candidates(query: dict[str, Any], found_in: SearchIndex) -> list[dict[str, 
     for code, code_type in codes:
         iri = found_in.lookup(code, code_type)
         hit = found_in.get(iri) if iri else None
-        if hit and hit.kind in kinds:
+        if iri and hit and hit.kind in kinds:
             scored[iri] = (100.0, hit)
     if text:
         for hit in found_in.search(text, kinds, max(limit * 4, 20), any_word=True).hits:

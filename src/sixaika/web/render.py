@@ -39,7 +39,7 @@ def rdf_renderer(
             return _json(compacted(graph))
         if fmt is JSONLD_EXPANDED:
             return _json(expanded(graph))
-        return ox.serialize(graph, format=fmt.oxigraph, prefixes=site().prefixes)
+        return ox.serialize(graph, format=fmt.rdf_format, prefixes=site().prefixes) or b""
 
     return render
 
@@ -95,5 +95,5 @@ def template_globals() -> dict[str, Any]:
         "urls": links(),
         "page_url": lambda href: i18n.page_url(href, asked),
         "lang_url": lambda code: i18n.page_url(_same_page(page), code),
-        "release": site().release.manifest if site().release else {},
+        "release": release.manifest if (release := site().release) else {},
     }

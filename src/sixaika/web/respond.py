@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Response, abort, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from . import i18n
 from .cache import mark_cacheable
@@ -25,7 +26,7 @@ from .site import memo, site
 
 def send(
     key: str, offer: tuple[Format, ...], render: Render, fmt: Format | None, path: str
-) -> Response:
+) -> BaseResponse:
     """Answer with ``render``'s output in the best of ``offer`` (or ``fmt``, from a URL).
 
     ``key`` names what the content depends on; ``path`` is the document's URL without an
@@ -61,7 +62,7 @@ def send_rdf(
     ext: str | None,
     triples: Callable[[], list[ox.Triple]],
     html: Callable[[list[ox.Triple], str], str],
-) -> Response:
+) -> BaseResponse:
     """An RDF document at ``path`` (or ``path.ext``), HTML for people."""
     fmt = BY_EXTENSION.get(ext) if ext else None
     if ext and fmt not in RDF_DOCUMENT:
@@ -77,7 +78,7 @@ def same_query(target: str) -> str:
     return target + "?" + quote(request.query_string, safe="/?:@!$&'()*+,;=%")
 
 
-def finish(response: Response, etag: str) -> Response:
+def finish(response: BaseResponse, etag: str) -> BaseResponse:
     """Validators and cache headers for a response made from the release; 304 if current."""
     response.set_etag(etag)
     response.last_modified = site().modified

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
+from flask.sansio.app import App
 
 from ..config import Settings
 from ..context import Context
@@ -61,6 +62,13 @@ class Site:
         """The release's search index, opened once per worker (None: a release without)."""
         return self.release.open_index() if self.release else None
 
+    def served_release(self) -> Release:
+        """The release served; a 404 where the app reads a remote store and has none (no
+        catalog, VoID, dumps or shapes to give)."""
+        if self.release is None:
+            abort(404, description="This server reads a store without a release of its own.")
+        return self.release
+
     def names(self) -> Names:
         # sh: names the shapes' terms on pages; the documents keep the prefixes they had.
         prefixes = {**self.prefixes, "sh": "http://www.w3.org/ns/shacl#"}
@@ -71,7 +79,7 @@ def init_app(app: Flask, site: Site) -> None:
     app.extensions["sixaika"] = site
 
 
-def site(app: Flask | None = None) -> Site:
+def site(app: App | None = None) -> Site:
     """The site of ``app`` (by default the one answering this request)."""
     return (app or current_app).extensions["sixaika"]
 

@@ -36,8 +36,8 @@ from .preconditions import decide
 from .present import format_date, format_money
 from .render import page_renderer
 from .respond import send
-from .site import site
 from .search import index
+from .site import site
 
 bp = Blueprint("table", __name__)
 
@@ -192,7 +192,9 @@ def facet_counts(found: SearchIndex, filters: Filters) -> dict[str, list[FacetVa
     filter applied, but not the facet's own (its values are alternatives to each other)."""
     counts = found.facets(filters)
     for facet, fields in FACET_FIELDS.items():
-        cleared = {f: (None if f in ("role", "year_from", "year_to") else ()) for f in fields}
+        cleared: dict[str, Any] = {
+            f: (None if f in ("role", "year_from", "year_to") else ()) for f in fields
+        }
         without = replace(filters, **cleared)
         if without != filters:
             counts[facet] = found.facets(without)[facet]
@@ -206,7 +208,8 @@ class Labeller:
     """Names of the index's IRIs in one language (remembered: rows repeat them)."""
 
     def __init__(self, found: SearchIndex, lang: str):
-        self.found, self.lang, self.known = found, lang, {}
+        self.found, self.lang = found, lang
+        self.known: dict[str, tuple[str, str | None]] = {}
 
     def __call__(self, iri: str) -> tuple[str, str | None]:
         if iri not in self.known:
@@ -361,11 +364,11 @@ def export_body(fmt: str, found: SearchIndex, query: TableQuery, lang: str) -> I
         return csv_lines(rows, Labeller(found, lang))
     if fmt == "json":
         name = Labeller(found, lang)
-        head = {"total": found.rows(query.filters, query.sort, limit=1).total}
-        return json_parts(head, "rows", (row_json(r, name) for r in rows))
+        total = found.rows(query.filters, query.sort, limit=1).total
+        return json_parts({"total": total}, "rows", (row_json(r, name) for r in rows))
     urls = site().settings.urls
-    head = {"@context": urls.context()}
-    return json_parts(head, "@graph", (row_jsonld(r, urls.id()) for r in rows))
+    context = {"@context": urls.context()}
+    return json_parts(context, "@graph", (row_jsonld(r, urls.id()) for r in rows))
 
 
 @bp.get("/projects.<any(csv, json, jsonld):fmt>")
@@ -509,7 +512,7 @@ def _facet_choices(
             for v in values
         ]
         if facet != "organisation":
-            choices.sort(key=lambda c: c["label"].casefold())
+            choices.sort(key=lambda c: str(c["label"]).casefold())
         groups.append({"facet": facet, "choices": choices})
     return groups
 

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, redirect, render_template
 from werkzeug.wrappers import Response
 
+from ..namespaces import Subject, Term, value_of
 from ..read.describe import RDF_TYPE, labels, linked_iris
 from . import i18n
 from .present import Link, Node, Presenter
@@ -107,7 +108,7 @@ def ontology(ext: str | None) -> Response:
 def ontology_version(version: str) -> Response:
     """A version IRI of the ontology: the current version is the only one served."""
     wanted = f"{ontology_iri()}/{version}"  # compared as text: any string may come in
-    if not any(t.object.value == wanted for t in ontology_triples()):
+    if not any(value_of(t.object) == wanted for t in ontology_triples()):
         abort(404)
     return redirect(same_query(links().ontology()), code=303)
 
@@ -125,9 +126,10 @@ def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str, alignments
     counts = usage()
     kinds: dict[str, set[str]] = {}
     for t in triples:
-        if t.subject.value.startswith(vocab) and t.predicate.value == RDF_TYPE:
-            kinds.setdefault(t.subject.value, set()).add(t.object.value)
-    classes, properties = [], []
+        if value_of(t.subject).startswith(vocab) and t.predicate.value == RDF_TYPE:
+            kinds.setdefault(value_of(t.subject), set()).add(value_of(t.object))
+    classes: list[Entry] = []
+    properties: list[Entry] = []
     for iri, types in sorted(kinds.items()):
         if not types & TERM_TYPES:
             continue  # the mapping set, also in our namespace, has a section of its own
@@ -145,14 +147,14 @@ def _terms(presenter: Presenter, triples: list[ox.Triple], lang: str, alignments
 
 def _alignments(presenter: Presenter, triples: list[ox.Triple]) -> list[Alignment]:
     """The mapping set's records (reified as owl:Axiom), in the order of their subjects."""
-    parts: dict[ox.Term, dict[str, ox.Term]] = {}
+    parts: dict[Subject, dict[str, Term]] = {}
     for t in triples:
         if t.predicate.value.startswith(OWL + "annotated"):
             parts.setdefault(t.subject, {})[t.predicate.value[len(OWL + "annotated") :]] = t.object
     found = []
     for record, part in parts.items():
         if {"Source", "Property", "Target"} <= part.keys() and isinstance(record, ox.BlankNode):
-            link = {k: presenter.names.link(v.value, presenter.lang) for k, v in part.items()}
+            link = {k: presenter.names.link(value_of(v), presenter.lang) for k, v in part.items()}
             comment = presenter.text_of(record, (RDFS + "comment",))
             found.append(
                 Alignment(link["Source"], link["Property"], link["Target"], comment and comment[0])
@@ -162,8 +164,8 @@ def _alignments(presenter: Presenter, triples: list[ox.Triple]) -> list[Alignmen
 
 def _entry(presenter: Presenter, iri: str, anchor: str, lang: str) -> Entry:
     title, _ = presenter.names.label(iri, lang)
-    comment = presenter.text_of(ox.NamedNode(iri), (RDFS + "comment", SH + "message"))
-    comment = comment[0] if comment else None
+    found = presenter.text_of(ox.NamedNode(iri), (RDFS + "comment", SH + "message"))
+    comment = found[0] if found else None
     node = presenter.node(ox.NamedNode(iri), skip=SHOWN_APART | {SH + "message"})
     return Entry(anchor, iri, title, comment, node)
 
@@ -179,7 +181,7 @@ def _usage_query(iri: str, is_class: bool) -> str:
 
 def shapes_triples() -> list[ox.Triple]:
     def load() -> list[ox.Triple]:
-        path = site().release.shapes_path
+        path = site().served_release().shapes_path
         quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
         return stable_blank_nodes(q.triple for q in quads)
 
@@ -200,12 +202,15 @@ def stable_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """
     labels: dict[ox.BlankNode, ox.BlankNode] = {}
 
-    def stable(term: ox.Term) -> ox.Term:
-        if not isinstance(term, ox.BlankNode):
-            return term
-        return labels.setdefault(term, ox.BlankNode(f"b{len(labels)}"))
+    def stable(node: ox.BlankNode) -> ox.BlankNode:
+        return labels.setdefault(node, ox.BlankNode(f"b{len(labels)}"))
 
-    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
+    found = []
+    for t in triples:
+        subject = stable(t.subject) if isinstance(t.subject, ox.BlankNode) else t.subject
+        obj = stable(t.object) if isinstance(t.object, ox.BlankNode) else t.object
+        found.append(ox.Triple(subject, t.predicate, obj))
+    return found
 
 
 @bp.get("/shapes", defaults={"ext": None})
@@ -230,7 +235,7 @@ def _shapes(presenter: Presenter, triples: list[ox.Triple], lang: str, kind: str
         t.subject.value
         for t in triples
         if t.predicate.value == RDF_TYPE
-        and t.object.value == kind
+        and value_of(t.object) == kind
         and isinstance(t.subject, ox.NamedNode)
     )
     entries = []

@@ -21,7 +21,7 @@ def totals() -> Counts:
 
 def void_triples() -> list:
     s = site()
-    return memo("void", lambda: void(s.settings, s.release.manifest, s.repo, totals()))
+    return memo("void", lambda: void(s.settings, s.served_release().manifest, s.repo, totals()))
 
 
 @bp.get("/.well-known/void", defaults={"ext": None})
