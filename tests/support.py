@@ -82,6 +82,7 @@ class LiveServer:
     """The app on a real HTTP server on 127.0.0.1 (threaded, as gunicorn's gthread is)."""
 
     def __init__(self, app: Flask):
+        self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -62,6 +62,16 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also NaN
+        raise ValueError("a number of seconds, 0 or more")
+    return seconds
+
+
 def _processes(text: str) -> int:
     """A number of processes; ``auto``: one per core this process may use."""
     if text != "auto":
@@ -192,6 +202,11 @@ class Settings:
         "",
         "Request header naming the client (e.g. X-Forwarded-For: its last address), set by a "
         "trusted proxy in front of `serve`; empty: the connection's own address.",
+    )
+    slow_query_seconds: float = setting(
+        "10",
+        "A SPARQL query that takes longer is logged on stderr, with its text; 0: none is.",
+        _seconds,
     )
     query_services: tuple[str, ...] = setting(
         "",

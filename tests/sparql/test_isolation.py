@@ -79,7 +79,7 @@ def test_the_hazards_are_real():
     [(ABORTS, 503, "SIGABRT"), (RUNAWAY, 504, "time limit")],
     ids=["abort", "runaway"],
 )
-def test_a_bad_query_costs_only_its_own_request(live, query, status, words):
+def test_a_bad_query_costs_only_its_own_request(live, query, status, words, caplog):
     with ThreadPoolExecutor(2) as pool:
         bad = pool.submit(ask, live.url, query)
         time.sleep(0.05)  # the bad query is under way
@@ -91,14 +91,18 @@ def test_a_bad_query_costs_only_its_own_request(live, query, status, words):
     assert bad_status == status and words in json.loads(bad_body)["message"]
     assert bad_seconds <= TIME_LIMIT + 1
     assert ask(live.url, SIMPLE)[0] == 200  # and the endpoint goes on
+    # The operator's log tells of the failed request, and of a worker that died, how.
+    release = service(live.app).release.id
+    assert f"release {release}: GET /sparql answered {status}" in caplog.text
+    if status == 503:
+        assert f"release {release}: a query worker died (killed by {words})" in caplog.text
 
 
 @pytest.fixture
 def one_worker(sparql_app):
     """A pool of one query worker on the fixture release, for tests that kill or crash it."""
-    engine = pool.PoolEngine(
-        service(sparql_app).engine.options, replace(service(sparql_app).limits, workers=1)
-    )
+    svc = service(sparql_app)
+    engine = pool.PoolEngine(svc.engine.options, replace(svc.limits, workers=1), svc.log)
     engine.run(Job("ASK {}", "*/*", timeout=30, max_bytes=1000))  # it has started
     yield engine
     engine.close()
@@ -247,7 +251,8 @@ def test_a_query_while_the_workers_start_is_told_so(monkeypatch, sparql_app):
         raise RuntimeError("never started")
 
     monkeypatch.setattr(pool, "Worker", slow_start)
-    engine = pool.PoolEngine(service(sparql_app).engine.options, service(sparql_app).limits)
+    svc = service(sparql_app)
+    engine = pool.PoolEngine(svc.engine.options, svc.limits, svc.log)
     with pytest.raises(QueryError) as refused:
         engine.run(Job("ASK {}", "*/*", timeout=0.2, max_bytes=1000))
     started.set()

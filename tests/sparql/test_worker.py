@@ -106,3 +106,20 @@ def test_the_memory_limit_counts_from_what_the_worker_holds():
     above, refused, allowed = done.stdout.split()
     assert 0 <= int(above) - 100 * 2**20 < 8 * 2**20  # 100 MB over what it held when asked
     assert refused == "refused" and int(allowed) == 50 * 2**20
+
+
+def test_a_slow_query_is_logged_with_its_text_and_release(tmp_path, sparql_release, caplog):
+    settings = settings_for(tmp_path, slow_query_seconds="0.000001")  # every query is slow
+    app = open_app(settings, sparql_release)
+    try:
+        response = app.test_client().get(
+            "/sparql",
+            query_string={"query": "SELECT (COUNT(*) AS ?n)\n{ ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert response.status_code == 200
+    finally:
+        service(app).close()
+    said = f"release {sparql_release.id}: a slow query ("
+    text = "SIXAIKA_SLOW_QUERY_SECONDS is 1e-06): SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert said in caplog.text and text in caplog.text

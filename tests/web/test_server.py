@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sixaika.build import Progress, build
 from sixaika.config import Settings
+from sixaika.release import Release
 from sixaika.web.server import WARM_PATHS, warm_up_pages, watch_current_release
 
 from ..support import copy_mini, running_server
@@ -27,10 +28,10 @@ def _title_served(url: str) -> str:
 
 
 def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
-    env = _mini(tmp_path)
+    env, log = _mini(tmp_path), tmp_path / "serve.log"
     settings = Settings.from_env(env)
-    build(settings, Progress(quiet=True))
-    with running_server(env) as url:
+    first, _ = build(settings, Progress(quiet=True))
+    with running_server(env, log=log) as url:
         assert _title_served(url) == "first"
         p1 = tmp_path / "data/projects/p1.yaml"
         p1.write_text(p1.read_text().replace("en: Example project", "en: Renamed project"))
@@ -39,6 +40,11 @@ def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
         while _title_served(url) != "renamed" and time.monotonic() < deadline:
             time.sleep(0.5)
         assert _title_served(url) == "renamed"
+        second = Release.current(settings)
+    said = log.read_text()  # the operator's log tells of each release as it is served
+    assert f"release {first.id}: a web worker serves it" in said
+    assert f"release {second.id}: made current: the web workers restart on it" in said
+    assert f"release {second.id}: a web worker serves it" in said
 
 
 def test_serve_builds_a_first_release_and_its_workers_end_cleanly(tmp_path):

@@ -17,6 +17,7 @@ import threading
 import time
 from multiprocessing.process import BaseProcess
 
+from ..logs import ReleaseLog, first_line
 from . import QueryError, too_slow
 from .engine import Answer, Engine, Job, Limits
 from .worker import WorkerOptions, main
@@ -30,6 +31,7 @@ class Worker:
 
     def __init__(self, options: WorkerOptions):
         self.memory_mb = options.memory_mb
+        self.died: str | None = None  # how, once it has died under a query
         self.conn, child = _CONTEXT.Pipe()
         self.process: BaseProcess = _CONTEXT.Process(
             target=main, args=(child, options), name="sixaika-query", daemon=True
@@ -60,12 +62,12 @@ class Worker:
                 raise too_slow(job.timeout)
             return self.conn.recv()
         except (EOFError, OSError):
-            raise QueryError(503, self._why_it_stopped()) from None
+            self.died = self.death()
+            raise QueryError(503, self._why_it_stopped(self.died)) from None
 
-    def _why_it_stopped(self) -> str:
+    def _why_it_stopped(self, death: str) -> str:
         """What the client is told when the worker died under its query: what the way it
         died says of the query, and no more."""
-        death = self.death()
         if death == "killed by SIGKILL":  # the kernel's OOM killer, or an operator
             because = (
                 "it was killed from outside (the machine ran short of memory, or an operator "
@@ -103,8 +105,8 @@ class Worker:
 
 
 class PoolEngine(Engine):
-    def __init__(self, options: WorkerOptions, limits: Limits):
-        self.options, self.size = options, limits.workers
+    def __init__(self, options: WorkerOptions, limits: Limits, log: ReleaseLog):
+        self.options, self.size, self.log = options, limits.workers, log
         # Last in, first out: the worker that answered last has the warmest caches.
         self._idle: queue.LifoQueue[Worker | str] = queue.LifoQueue()  # str: why a start failed
         self._lock = threading.Lock()
@@ -118,6 +120,12 @@ class PoolEngine(Engine):
         try:
             reply = worker.ask(job, deadline)
         except BaseException:
+            if worker.died:
+                self.log.warning(
+                    "a query worker died (%s) under the query: %s",
+                    worker.died,
+                    first_line(job.query),
+                )
             self._replace(worker)
             raise
         self._idle.put(worker)
@@ -188,6 +196,7 @@ class PoolEngine(Engine):
         try:
             worker = Worker(self.options)
         except Exception as e:
+            self.log.error("a query worker could not start: %s", e)
             with self._lock:
                 self._slots -= 1  # the next request tries again
             self._idle.put(str(e))

@@ -9,6 +9,7 @@ CLI behave the same.
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -17,6 +18,7 @@ from typing import TypeGuard
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..logs import ReleaseLog, first_line, for_release
 from ..read.store import OxigraphRepo, RemoteRepo, Repo
 from ..release import Release
 from . import QueryError, policy
@@ -37,6 +39,7 @@ class Service:
     release: Release | None
     limits: Limits
     engine: Engine
+    log: ReleaseLog
     examples: list[Example] = field(default_factory=list)
     lookups: Engine | None = None  # answers ``policy.QueryInfo.lookup`` queries, if set
     admission: Admission | None = None
@@ -44,12 +47,13 @@ class Service:
     @classmethod
     def open(cls, settings: Settings, repo: Repo | None, release: Release | None) -> Service:
         limits = Limits.from_settings(settings)
-        engine = _engine(settings, repo, release, limits)
+        log = for_release(release.id if release else repo.version if repo else None)
+        engine = _engine(settings, repo, release, limits, log)
         lookups = None
         if isinstance(engine, PoolEngine) and _opens(repo, release):
             lookups = LookupEngine(repo.store, settings.prefixes)
         admission = Admission(limits.admitted, limits.per_client)
-        return cls(settings, release, limits, engine, examples(settings), lookups, admission)
+        return cls(settings, release, limits, engine, log, examples(settings), lookups, admission)
 
     def run(self, asked: QueryRequest, accept: str, client: str = "") -> Answer:
         """Check the query against the policy, then run it within the limits: a lookup at
@@ -60,8 +64,22 @@ class Service:
             answer = self.lookups.run(job)
         else:
             with self.admission.slot(client) if self.admission else nullcontext():
-                answer = self.engine.run(job)
+                started = time.monotonic()
+                try:
+                    answer = self.engine.run(job)
+                finally:
+                    self._note_if_slow(time.monotonic() - started, asked.query)
         return replace(answer, volatile=True) if info.volatile else answer
+
+    def _note_if_slow(self, seconds: float, query: str) -> None:
+        threshold = self.settings.slow_query_seconds
+        if threshold and seconds >= threshold:
+            self.log.warning(
+                "a slow query (%.1f s; SIXAIKA_SLOW_QUERY_SECONDS is %g): %s",
+                seconds,
+                threshold,
+                first_line(query),
+            )
 
     def _job(self, asked: QueryRequest, accept: str, info: policy.QueryInfo) -> Job:
         default_graphs, named_graphs = asked.default_graphs, asked.named_graphs
@@ -103,7 +121,13 @@ def _opens(repo: Repo | None, release: Release | None) -> TypeGuard[OxigraphRepo
     return isinstance(repo, OxigraphRepo) and release is not None and repo.version == release.id
 
 
-def _engine(settings: Settings, repo: Repo | None, release: Release | None, limits: Limits):
+def _engine(
+    settings: Settings,
+    repo: Repo | None,
+    release: Release | None,
+    limits: Limits,
+    log: ReleaseLog,
+) -> Engine:
     if isinstance(repo, RemoteRepo):
         return RemoteEngine(repo.endpoint)
     if release is None:
@@ -115,4 +139,4 @@ def _engine(settings: Settings, repo: Repo | None, release: Release | None, limi
         network=bool(limits.services),
         prefixes=settings.prefixes,
     )
-    return PoolEngine(options, limits)
+    return PoolEngine(options, limits, log)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, render_template_string, request
+from flask import Flask, Response, jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from .. import accept
 from ..config import Settings
+from ..logs import for_release
 from . import i18n
+from .site import site
 
 _ERROR_PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ code }} {{ name }}</title></head>
@@ -95,13 +97,25 @@ def _answer_preflight(response: Response) -> None:
     response.vary.add("Access-Control-Request-Headers")
 
 
+def _http_error(error: HTTPException) -> Response:
+    if (error.code or 500) >= 500:
+        _log_failure(error.code or 500, error.description or error.name)
+    return error_response(error)
+
+
 def _internal_error(error: Exception) -> Response:
     """The client gets a plain 500; the operator's log gets the traceback."""
-    current_app.logger.error("%s %s failed", request.method, request.path, exc_info=error)
+    _log_failure(500, f"{type(error).__name__}: {error}", error)
     return error_response(InternalServerError())
 
 
+def _log_failure(code: int, why: str, error: Exception | None = None) -> None:
+    """Every answer of 5xx, a line on the operator's log (with the traceback of a fault)."""
+    log = for_release(site().repo.version)
+    log.error("%s %s answered %d: %s", request.method, request.path, code, why, exc_info=error)
+
+
 def init_app(app: Flask) -> None:
-    app.register_error_handler(HTTPException, error_response)
+    app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
     app.after_request(_add_cors)

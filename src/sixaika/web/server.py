@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +17,15 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from .. import logs
 from ..config import Settings
+from ..logs import for_release
 from ..release import CURRENT
 from ..sparql.engine import Limits
 from . import create_app, sparql
 from .cache import ResponseCache
 from .front import Front, FrontWorker
+from .site import site
 
 RELEASE_POLL_SECONDS = 2.0
 PAGE_THREADS = 8  # threads of a web worker for everything but SPARQL queries
@@ -55,6 +59,7 @@ class Server(BaseApplication):
     def load(self) -> Front:
         # Each worker opens the release itself: stores are not shared across a fork.
         app = create_app(self.settings)
+        for_release(site(app).repo.version).info("a web worker serves it")
         # Start its query processes now rather than on the first query (0.3 s; seconds when
         # they copy the release into memory).
         warm_up = getattr(sparql.service(app).engine, "warm_up", None)
@@ -71,7 +76,7 @@ class Server(BaseApplication):
 
     def _watch_releases(self, arbiter: Any) -> None:
         def reload(target: str | None) -> None:
-            arbiter.log.info("Release %s is current: restarting the workers", target)
+            for_release(target).info("made current: the web workers restart on it")
             os.kill(os.getpid(), signal.SIGHUP)
 
         watch_current_release(self.settings, reload)
@@ -122,4 +127,5 @@ def watch_current_release(
 
 
 def serve(settings: Settings, **options: Any) -> None:
+    logs.to_stream(sys.stderr)  # the arbiter's, and so its workers' (forked from it)
     Server(settings, **options).run()
