@@ -210,6 +210,13 @@ class Browser:
         self.socket = connect(page["webSocketDebuggerUrl"], max_size=None)
         self.ids = itertools.count(1)
         self.call("Page.enable")
+        # Each page keeps what its Content-Security-Policy blocked, for ``blocked()``.
+        self.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            source="window.blockedByPolicy = []; document.addEventListener("
+            "'securitypolicyviolation', e => window.blockedByPolicy.push("
+            "`${e.effectiveDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`))",
+        )
 
     def _devtools_port(self) -> int:
         deadline = time.monotonic() + 30
@@ -251,6 +258,10 @@ class Browser:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{expression} did not come true")
             time.sleep(0.05)
+
+    def blocked(self) -> list[str]:
+        """What the page's Content-Security-Policy has blocked since it was opened."""
+        return self.evaluate("window.blockedByPolicy")
 
     def screenshot(self, path: Path) -> bytes:
         data = base64.b64decode(

@@ -125,7 +125,8 @@ def test_yasgui_page_with_examples_as_tabs(yasgui_app):
     assert '<script src="/sparql/ui/yasgui.min.js"></script>' in html
     assert '<link rel="stylesheet" href="/sparql/ui/yasgui.min.css">' in html
     assert "<noscript>" in html  # the plain form stays for browsers without JavaScript
-    examples = json.loads(re.search(r"const examples = (.*);", html).group(1))
+    data = r'<script type="application/json" id="sparql-examples">(.*?)</script>'
+    examples = json.loads(re.search(data, html).group(1))
     assert [e["title"] for e in examples][:2] == [
         "Projects per focus area",
         "Who partners with whom",

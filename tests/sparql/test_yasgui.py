@@ -63,5 +63,6 @@ def test_yasgui_runs_an_example(served, tmp_path):
         # our copy, no CDN: every script is the site's own (the header's search box has one)
         assert served + "/sparql/ui/yasgui.min.js" in sources
         assert all(s.startswith(served + "/") for s in sources)
+        assert browser.blocked() == []  # it works under the page's Content-Security-Policy
     finally:
         browser.close()

@@ -58,6 +58,7 @@ def test_home_page_as_a_person_sees_it(server, browser, tmp_path_factory):
     # A person follows a link from the timeline to a project.
     href = browser.evaluate("document.querySelector('svg a').getAttribute('href')")
     assert href.startswith("/doc/project/")
+    assert browser.blocked() == []  # styles and scripts all within its security policy
 
 
 def test_project_page_as_a_person_sees_it(server, browser, tmp_path_factory):
@@ -71,6 +72,7 @@ def test_project_page_as_a_person_sees_it(server, browser, tmp_path_factory):
     assert heading and heading[0]["h"] > 20
     shot = browser.screenshot(tmp_path_factory.mktemp("screens") / "project.png")
     assert len(shot) > 20_000
+    assert browser.blocked() == []
     browser.open(server + "/doc/project/a70202?lang=fi")
     assert "Päätoteuttaja" in browser.evaluate("document.body.innerText") or "Oulun kaupunki" in (
         browser.evaluate("document.body.innerText")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
@@ -78,6 +79,53 @@ CORS_HEADERS = {
 }
 
 
+# Pages run and style themselves only with the site's own files (``/static``, and YASGUI's
+# under ``/sparql/ui``): no inline script or style (data blocks such as a page's JSON-LD are
+# not run), nothing loaded from elsewhere, and no other site may frame them.
+def content_security_policy(frame_ancestors: str = "'none'", styles: tuple[str, ...] = ()) -> str:
+    """The policy; ``styles``: hashes of inline style elements a page may have."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            " ".join(("style-src 'self'", *styles)),
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        )
+    )
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+    _keep_location_on_base(response)
+    return response
+
+
+def _keep_location_on_base(response: Response) -> None:
+    """No request header reaches a response except through the configured base: a redirect
+    werkzeug makes itself (``/id//x`` to ``/id/x``) named the request's Host, so a Location
+    on another origin than the base's keeps only its path and query, resolved by the
+    client against the address it asked."""
+    location = response.headers.get("Location")
+    if not location:
+        return
+    parts, base = urlsplit(location), urlsplit(site().settings.base)
+    if parts.netloc and (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, ""))
+
+
 def _add_cors(response: Response) -> Response:
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -119,3 +167,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
     app.after_request(_add_cors)
+    app.after_request(_add_security_headers)

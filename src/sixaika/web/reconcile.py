@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from ..search.analysis import analyser
 from ..search.index import Hit, Kind, SearchIndex
-from . import i18n
+from . import conduct, i18n
 from .search import index
 from .site import site
 
@@ -262,4 +262,7 @@ def preview() -> Response:
         href=site().names().href(hit.iri),
         lang=lang,
     )
-    return Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, content_type="text/html; charset=utf-8")
+    # A reconciliation client (OpenRefine) shows the preview in a frame of its own page.
+    response.headers["Content-Security-Policy"] = conduct.content_security_policy("*")
+    return response

@@ -39,7 +39,7 @@ from werkzeug.exceptions import (
 from .. import accept
 from ..formats import accept_for, sparql_formats
 from ..sparql import QueryError, protocol
-from ..sparql.description import render
+from ..sparql.description import endpoint_iri, render
 from ..sparql.engine import Answer
 from ..sparql.formats import GRAPH, negotiate, offered
 from ..sparql.service import Service
@@ -52,6 +52,13 @@ blueprint = Blueprint("sparql", __name__)
 YASGUI = Path("node_modules/@zazuko/yasgui/build")  # under the project root, from npm
 PAGE_ACCEPT = "application/sparql-results+json, text/turtle"  # what a results page shows
 MAX_ROWS_SHOWN = 1000
+# The two <style> elements YASGUI 4.6.2 (package-lock.json) adds itself, for its result
+# table's column resizer: allowed by their hashes, as no other inline style is. Another
+# version may add others: tests/sparql/test_yasgui.py tells of any the policy blocks.
+YASGUI_STYLES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
 
 
 @blueprint.record_once
@@ -185,18 +192,21 @@ def _description() -> Any:
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
-def _page(query: str = "", **results: Any) -> str:
+def _page(query: str = "", **results: Any) -> Response:
     svc = service()
-    return render_template(
+    page = render_template(
         "sparql.html",
         query=query or svc.examples[0].query,
         examples=svc.examples,
         limits=svc.limits,
         examples_data=[{"title": e.title["en"], "query": e.query} for e in svc.examples],
+        endpoint=endpoint_iri(svc.settings),  # never the request's Host
         yasgui=_yasgui_folder() is not None,
         results_shown=bool(results),
         **results,
     )
+    policy = conduct.content_security_policy(styles=YASGUI_STYLES)
+    return Response(page, mimetype="text/html", headers={"Content-Security-Policy": policy})
 
 
 def _results_page(asked: protocol.QueryRequest) -> Any:
