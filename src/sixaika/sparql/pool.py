@@ -38,6 +38,8 @@ class Worker:
         )
         self.process.start()
         child.close()
+        self._reaped = False
+        self._reaping = threading.Lock()
         self.isolated = self._handshake()
 
     def _handshake(self) -> bool:
@@ -100,6 +102,13 @@ class Worker:
             self.process.kill()
 
     def reap(self) -> None:
+        """Wait for the process and close our end of the pipe, once: a replaced worker may be
+        reaped by its successor's thread and by ``close`` at the same time, and a pipe closed
+        twice closes whatever file took its number in between."""
+        with self._reaping:
+            if self._reaped:
+                return
+            self._reaped = True
         self.process.join(10.0)
         self.conn.close()
 
