@@ -9,7 +9,16 @@ import pytest
 from sixaika.web.sparql import YASGUI_STYLES
 
 EVIL = {"Host": "evil.example"}
-PAGES = ["/", "/doc/project/a70202", "/doc/project/", "/catalog", "/sparql", "/shapes", "/dumps/"]
+PAGES = [
+    "/",
+    "/projects",
+    "/doc/project/a70202",
+    "/doc/project/",
+    "/catalog",
+    "/sparql",
+    "/shapes",
+    "/dumps/",
+]
 
 
 @pytest.mark.parametrize(
