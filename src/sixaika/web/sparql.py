@@ -146,6 +146,7 @@ class PlainQueries:
             "Content-Length": str(len(answer.body)),
             **_cache_headers(tag, svc.settings.max_age),
             **conduct.CORS_HEADERS,
+            **conduct.SECURITY_HEADERS,
         }
         start_response("200 OK", list(headers.items()))
         return [answer.body]
