@@ -78,6 +78,7 @@ def _schema() -> tantivy.Schema:
     b.add_text_field("name", tokenizer_name="whitespace")  # analysed terms
     b.add_text_field("text", tokenizer_name="whitespace")
     b.add_text_field("words", tokenizer_name="whitespace", index_option="basic")  # as written
+    b.add_text_field("every", tokenizer_name="whitespace", index_option="basic")  # name+text
     b.add_integer_field("suggest_rank", fast=True)
     b.add_bytes_field("doc", stored=True, indexed=False)  # what a hit or a row shows (JSON)
     for facet in FACET_FIELDS.values():
@@ -148,8 +149,10 @@ def _document(
     d.add_text("kind", document.kind)
     for _, code in document.codes:
         d.add_text("code", code.casefold())
-    d.add_text("name", _analysed(names, analyser))
-    d.add_text("text", _analysed(texts, analyser))
+    name, text = _analysed(names, analyser), _analysed(texts, analyser)
+    d.add_text("name", name)
+    d.add_text("text", text)
+    d.add_text("every", f"{name} {text}")
     d.add_text(
         "words",
         " ".join(w.casefold() for v in names.values() for n in v for w in analyser.words(n)),
@@ -273,25 +276,38 @@ class TantivyIndex(SearchIndex):
         words = self._analyser.words(q)
         forms = [self._analyser.query_forms(w) for w in words]
         terms = frozenset(t for f in forms for t in f)
-        scope = _any(_terms("kind", kinds))
+        # Kinds filter without scoring (every document of a kind would score alike).
+        scope = [] if set(kinds) == set(KINDS) else [_unscored(_any(_terms("kind", kinds)))]
         code = _term("code", q.strip().casefold()) if q.strip() else None
         tiers: list[tuple[str, Any]] = []
         if code is not None:
-            tiers.append(("code", _all([scope, code])))
+            tiers.append(("code", _all([*scope, code])))
+        every = _any if any_word else _all
         if forms:
-            every = _any if any_word else _all
             in_names = every([_any(_terms("name", f)) for f in forms])
             anywhere = every([_any([*_terms("name", f), *_terms("text", f)]) for f in forms])
             earlier = [t for _, t in tiers]
-            tiers.append(("name", _all([scope, in_names], exclude=earlier)))
-            tiers.append(("text", _all([scope, anywhere], exclude=[*earlier, in_names])))
-        hits, total = [], 0  # total: matches in the tiers before this one
+            tiers.append(("name", _all([*scope, in_names], exclude=earlier)))
+            tiers.append(("text", _all([*scope, anywhere], exclude=[*earlier, in_names])))
+        if not tiers:
+            return Results([], 0, self.analyser, terms)
+        # Counted once, unscored, in one field of every term (one posting list a term, of
+        # document ids only); each tier then ranks only its best (tantivy's top-k skips what
+        # cannot make it: 50 ms for a word of a million projects when all were scored).
+        found_anywhere = [every([_any(_terms("every", f)) for f in forms])] if forms else []
+        everything = _unscored(_all([*scope, _any([*found_anywhere, *([code] if code else [])])]))
+        total = self.searcher.search(everything, 1, count=True).count  # type: ignore[attr-defined]
+        hits, before = [], 0  # before: matches in the tiers before this one
         for matched, query in tiers:
-            wanted = max(0, offset + limit - total)  # of this tier's best, the page needs
-            found = self.searcher.search(query, max(1, wanted), count=True)
-            for _, address in found.hits[max(0, offset - total) : wanted]:
+            wanted = offset + limit - before  # of this tier's best, the page needs
+            if wanted <= 0:
+                break
+            found = self.searcher.search(query, wanted, count=False).hits
+            for _, address in found[max(0, offset - before) :]:
                 hits.append(self._hit(address, matched))
-            total += found.count  # type: ignore[attr-defined]  # not in tantivy's stubs
+            if len(found) == wanted:  # the page is full
+                break
+            before += len(found)  # the whole tier: fewer than wanted
         return Results(hits, total, self.analyser, terms)
 
     def _stored(self, address: Any) -> tuple[str, dict[str, Any]]:
@@ -467,6 +483,10 @@ def _all(queries: list[Any], exclude: Iterable[Any] = ()) -> Any:
     clauses = [(tantivy.Occur.Must, q) for q in queries]
     clauses += [(tantivy.Occur.MustNot, q) for q in exclude]
     return tantivy.Query.boolean_query(clauses) if len(clauses) > 1 else clauses[0][1]
+
+
+def _unscored(query: Any) -> Any:
+    return tantivy.Query.const_score_query(query, 1.0)
 
 
 def _range(field: str, above: int | None, below: int | None) -> Any:
