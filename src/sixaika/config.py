@@ -153,8 +153,9 @@ class Settings:
     )
     store_data: str = setting(
         "",
-        "Graph Store Protocol endpoint where `build --store` loads the release; empty: derived "
-        "from SIXAIKA_STORE (`.../query` to `.../store`, `.../sparql` to `.../data`).",
+        "Graph Store Protocol endpoint where `build --store` loads the release, with a user and "
+        "password if it asks for them (`http://user:pass@host/...`); empty: derived from "
+        "SIXAIKA_STORE (`.../query` to `.../store`, `.../sparql` to `.../data`).",
         _url_or_none,
     )
     query_timeout: int = setting(

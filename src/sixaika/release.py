@@ -153,6 +153,11 @@ class Release:
     def id(self) -> str:
         return self.manifest.id
 
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        """The named graph of each dataset: together, what the default graph holds."""
+        return tuple(d["graph"] for d in self.manifest["datasets"].values())
+
     def open_store(self) -> ox.Store:
         """The release's store, read-only: any number of processes may open it."""
         return ox.Store.read_only(str(self.path / "store"))

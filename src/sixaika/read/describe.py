@@ -4,7 +4,7 @@ A description holds the resource's own triples with their blank-node closure, th
 resources that link to it (and, one step further, the projects those organisations take
 part in: that is how a city lists its projects), and the labels of everything it names.
 Every triple is one of the published data, so the description is the same graph in every
-RDF format.
+RDF format; and in one order (``canonical``), so the same bytes over every store.
 
 All reads are SPARQL through ``Repo``, so the pages work against a remote store too.
 The own triples and their blank nodes come from one query: blank-node labels are only
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .canonical import canonical
 from .store import Repo
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -108,7 +109,7 @@ def describe(repo: Repo, iri: str, vocab: str) -> Description | None:
     hops = repo.construct(participation_query(iri, vocab, INBOUND_LIMIT)) if inbound else []
     triples = _unique(own + inbound + hops)
     named = sorted(linked_iris(triples) - {iri})
-    return Description(iri, _unique(triples + labels(repo, named)), total)
+    return Description(iri, canonical(triples + labels(repo, named)), total)
 
 
 def linked_iris(triples: Iterable[ox.Triple]) -> set[str]:

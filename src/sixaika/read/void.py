@@ -115,5 +115,6 @@ def _vocabularies(found: Counts) -> list[str]:
 
 
 def _examples(repo: Repo, settings: Settings) -> list[str]:
-    rows = repo.select(f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }} LIMIT 3")
+    query = f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }} ORDER BY ?s LIMIT 3"
+    rows = repo.select(query)  # in order: every store then gives the same three
     return [settings.urls.id("strategy/6aika")] + [r["s"].value for r in rows]

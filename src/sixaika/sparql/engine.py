@@ -72,6 +72,7 @@ class Job:
     # The endpoint's IRI: a query without BASE resolves relative IRIs against it (the
     # SPARQL 1.1 Protocol, as its test query_content_type_construct expects).
     base_iri: str = ""
+    form: str = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE: the kind of result it gives
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ class Service:
             named_graphs=named_graphs,
             union_default_graph=not info.has_dataset,
             base_iri=endpoint_iri(self.settings),
+            form=info.form,
         )
 
     @cached_property
@@ -129,7 +130,7 @@ def _engine(
     log: ReleaseLog,
 ) -> Engine:
     if isinstance(repo, RemoteRepo):
-        return RemoteEngine(repo.endpoint)
+        return RemoteEngine(repo.endpoint, repo.graphs, settings.prefixes)
     if release is None:
         return _NoStore()
     options = WorkerOptions(

@@ -77,7 +77,8 @@ def run(settings: Settings, text: str, fmt: str | None, timeout: float | None,
     release = Release.current(settings)
     if release is None and not settings.store:
         raise QueryError(503, "there is no release yet: run `sixaika build` first")
-    repo = RemoteRepo(settings.store) if settings.store else None
+    graphs = release.graphs if release else ()
+    repo = RemoteRepo(settings.store, graphs=graphs) if settings.store else None
     # One query: one worker, reading the disk (a copy into memory would cost more than it saves).
     one_query = replace(settings, query_workers=1, query_in_memory_quads=0)
     service = Service.open(one_query, repo, release)

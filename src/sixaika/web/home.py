@@ -41,7 +41,8 @@ def _counts(pattern: str) -> list[tuple[str, int]]:
         f"SELECT ?c (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {pattern} "
         f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?c'
     )
-    return [(r["c"].value, int(r["n"].value)) for r in site().repo.select(query)]
+    found = [(r["c"].value, int(r["n"].value)) for r in site().repo.select(query)]
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))  # biggest first, as the bars
 
 
 def _facts() -> dict[str, Any]:

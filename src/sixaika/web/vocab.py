@@ -18,6 +18,7 @@ from flask import Blueprint, abort, redirect, render_template
 from werkzeug.wrappers import Response
 
 from ..namespaces import Subject, Term, value_of
+from ..read.canonical import canonical
 from ..read.describe import RDF_TYPE, labels, linked_iris
 from . import i18n
 from .present import Link, Node, Presenter
@@ -70,7 +71,7 @@ def ontology_iri() -> str:
 def ontology_triples() -> list[ox.Triple]:
     graph = site().settings.urls.graph("ontology")
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    return memo("ontology", lambda: site().repo.construct(query))
+    return memo("ontology", lambda: canonical(site().repo.construct(query)))
 
 
 def usage() -> dict[str, int]:
