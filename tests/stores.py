@@ -1,5 +1,8 @@
 """Remote stores that tests start on 127.0.0.1, each private to its test module.
 
+``oxigraph serve`` (PyPI ``oxigraph``, a test dependency): a store in a temporary folder,
+its query endpoint ``/query``, its Graph Store Protocol endpoint ``/store``.
+
 Virtuoso Open-Source (Debian's ``virtuoso-opensource``): a database of its own in a
 temporary folder, started from an ini file of ours in about two seconds. Its SPARQL
 endpoint is ``/sparql``; its Graph Store Protocol endpoint that writes is
@@ -13,13 +16,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from .support import free_port, wait_until_answers
 
-VIRTUOSO = "virtuoso-t"
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {folder}/virtuoso.db
@@ -46,50 +49,30 @@ MaxQueryExecutionTime = 30
 """
 
 
-def virtuoso_command() -> str:
-    found = shutil.which(VIRTUOSO)
+def command(name: str, where: str) -> str:
+    """The path of a store's program; missing, the test is skipped (it fails under CI)."""
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
     if found is None:
         if os.environ.get("CI"):
-            pytest.fail("`virtuoso-t` (Debian virtuoso-opensource) is missing: .ci/run installs it")
-        pytest.skip("`virtuoso-t` (Debian virtuoso-opensource) is not installed")
+            pytest.fail(f"`{name}` ({where}) is missing: .ci/run installs it")
+        pytest.skip(f"`{name}` ({where}) is not installed")
     return found
 
 
-class VirtuosoServer:
-    """A private Virtuoso: its own database under ``folder``, on two free ports."""
+class Server:
+    """A store's process, up once its query endpoint answers."""
 
-    USER, PASSWORD = "dba", "dba"  # a fresh database's administrator
-
-    def __init__(self, folder: Path):
-        command = virtuoso_command()
-        http_port = free_port()
-        ini = folder / "virtuoso.ini"
-        ini.write_text(
-            VIRTUOSO_INI.format(folder=folder, sql_port=free_port(), http_port=http_port)
-        )
-        self.base = f"http://127.0.0.1:{http_port}"
-        self.log = folder / "virtuoso.log"
+    def __init__(self, argv: list[str], query: str, folder: Path, log: Path):
+        self.query, self.log = query, log
         self.process = subprocess.Popen(
-            [command, "+configfile", str(ini), "+foreground"],
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            argv, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            wait_until_answers(f"{self.query}?query=ASK%7B%7D", timeout=60)
+            wait_until_answers(f"{query}?query=ASK%7B%7D", timeout=60)
         except RuntimeError:
             self.stop()
-            log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
-            raise RuntimeError(f"Virtuoso did not come up:\n{log}") from None
-
-    @property
-    def query(self) -> str:
-        """The SPARQL 1.1 query endpoint."""
-        return f"{self.base}/sparql"
-
-    def data(self, password: str = PASSWORD) -> str:
-        """The Graph Store Protocol endpoint that writes, with its user and password."""
-        return self.base.replace("://", f"://{self.USER}:{password}@") + "/sparql-graph-crud-auth"
+            said = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{argv[0]} did not come up:\n{said}") from None
 
     def stop(self) -> None:
         self.process.terminate()
@@ -98,3 +81,34 @@ class VirtuosoServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)
+
+
+class OxigraphServer(Server):
+    def __init__(self, folder: Path):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        argv = [command("oxigraph", "PyPI oxigraph"), "serve", "--location", str(folder / "db"),
+                "--bind", f"127.0.0.1:{port}", "--union-default-graph",
+                "--timeout-s", "10"]  # fmt: skip
+        super().__init__(argv, f"{self.url}/query", folder, folder / "none.log")
+
+
+class VirtuosoServer(Server):
+    """A private Virtuoso: its own database under ``folder``, on two free ports."""
+
+    USER, PASSWORD = "dba", "dba"  # a fresh database's administrator
+
+    def __init__(self, folder: Path):
+        http_port = free_port()
+        ini = folder / "virtuoso.ini"
+        ini.write_text(
+            VIRTUOSO_INI.format(folder=folder, sql_port=free_port(), http_port=http_port)
+        )
+        self.base = f"http://127.0.0.1:{http_port}"
+        argv = [command("virtuoso-t", "Debian virtuoso-opensource"), "+configfile", str(ini),
+                "+foreground"]  # fmt: skip
+        super().__init__(argv, f"{self.base}/sparql", folder, folder / "virtuoso.log")
+
+    def data(self, password: str = PASSWORD) -> str:
+        """The Graph Store Protocol endpoint that writes, with its user and password."""
+        return self.base.replace("://", f"://{self.USER}:{password}@") + "/sparql-graph-crud-auth"

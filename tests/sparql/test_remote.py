@@ -8,13 +8,7 @@ interface, ``/sparql`` and ``sixaika query`` read it back over the SPARQL 1.1 Pr
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,43 +19,8 @@ from sixaika.cli import main
 from sixaika.read.store import OxigraphRepo, RemoteRepo
 from sixaika.web.sparql import service
 
+from ..stores import OxigraphServer
 from ..support import BASE, ID, RUNAWAY, Listener, free_port, open_app, settings_for
-
-
-def oxigraph_command() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        if os.environ.get("CI"):
-            pytest.fail("`oxigraph` (PyPI oxigraph) is not installed: .ci/run installs it")
-        pytest.skip("`oxigraph` (PyPI oxigraph) is not installed")
-    return found
-
-
-class OxigraphServer:
-    def __init__(self, folder: Path):
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [oxigraph_command(), "serve", "--location", str(folder), "--bind",
-             f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "10"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        self._wait_until_up()
-
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
-                return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph serve did not come up")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +52,7 @@ def test_graph_store_endpoint_is_derived_or_set(loaded):
 
 
 def test_remote_repo_reads_what_the_embedded_one_does(loaded, sparql_release):
-    remote = RemoteRepo(loaded.store, sparql_release.id)
+    remote = RemoteRepo(loaded.store, sparql_release.id, graphs=sparql_release.graphs)
     local = OxigraphRepo.open(sparql_release)
     query = "SELECT ?s ?o WHERE { ?s <http://purl.org/dc/terms/identifier> ?o } ORDER BY ?s"
     assert remote.select(query) == local.select(query)
