@@ -268,7 +268,9 @@ class Presenter:
             for p, objects in sorted(grouped.items(), key=lambda item: self._order(item[0]))
         ]
         compact = any(self.names.compact(t) in COMPACT_KINDS for t in types)
-        return Node(headline, [self.names.link(t, self.lang) for t in types], rows, compact)
+        # In the order of their names, not of the triples (which is the same on every store).
+        kinds = sorted((self.names.link(t, self.lang) for t in types), key=_by_text)
+        return Node(headline, kinds, rows, compact)
 
     def _order(self, predicate: str) -> tuple[int, Place, str]:
         """Placed properties in their place (shapes/display/), then the rest by name."""
@@ -471,4 +473,9 @@ class Presenter:
 
     def _links(self, iris: Iterable[str]) -> list[Link]:
         links = {iri: self.names.link(iri, self.lang) for iri in iris}
-        return sorted(links.values(), key=lambda link: link.text.casefold())
+        return sorted(links.values(), key=_by_text)
+
+
+def _by_text(link: Link) -> tuple[str, str]:
+    """The order links are listed in: by their text, then (the same text twice) by IRI."""
+    return link.text.casefold(), link.iri
