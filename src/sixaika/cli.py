@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
-from .build.upload import upload
 from .config import SETTINGS, Settings
 from .errors import Failure, InputError
 from .release import Release
@@ -160,6 +159,8 @@ _REFUSED = {
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
+    # build --store URL, or the setting: the release is loaded there before it is current.
+    settings = replace(settings, store=getattr(args, "build_store", None) or settings.store)
     try:
         release, report = build(settings, Progress(quiet=args.quiet), args.lang, args.wait)
     except BuildRefused as refused:
@@ -168,8 +169,6 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_INVALID
     if report.warnings:
         print(report.text(args.lang), file=sys.stderr)
-    if store := getattr(args, "build_store", None) or settings.store:
-        upload(release, replace(settings, store=store), Progress(quiet=args.quiet))
     print(release.path)
     return EXIT_OK
 

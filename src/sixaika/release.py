@@ -156,7 +156,7 @@ class Release:
     @property
     def graphs(self) -> tuple[str, ...]:
         """The named graph of each dataset: together, what the default graph holds."""
-        return tuple(d["graph"] for d in self.manifest["datasets"].values())
+        return tuple(d.graph for d in self.manifest.datasets.values())
 
     def open_store(self) -> ox.Store:
         """The release's store, read-only: any number of processes may open it."""

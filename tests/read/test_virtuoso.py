@@ -65,7 +65,7 @@ def test_build_store_loads_every_graph_and_nothing_else_is_seen(built, virtuoso)
     remote = RemoteRepo(virtuoso.query, release.id, graphs=release.graphs)
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     counts = {row["g"].value: int(row["n"].value) for row in remote.select(query)}
-    assert counts == {d["graph"]: d["triples"] for d in release.manifest["datasets"].values()}
+    assert counts == {d.graph: d.triples for d in release.manifest.datasets.values()}
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert remote.select(everything) == OxigraphRepo.open(release).select(everything)
     # Without our dataset, Virtuoso's default graph holds its own system graph too.
@@ -77,6 +77,7 @@ def test_build_store_with_a_wrong_password_says_so(virtuoso, mini, capsys):
                  "--store", virtuoso.query])  # fmt: skip
     assert code == 2
     assert "HTTP Error 401" in capsys.readouterr().err
+    assert not (mini / "var/releases/current").exists()  # not current: its store is not loaded
 
 
 PAGES = [

@@ -34,7 +34,8 @@ def oxigraph(tmp_path_factory) -> Iterator[OxigraphServer]:
 def loaded(oxigraph, sparql_release, tmp_path_factory):
     """The synthetic release loaded into the server; settings that read from it."""
     settings = settings_for(tmp_path_factory.mktemp("remote"), store=f"{oxigraph.url}/query")
-    upload(sparql_release, settings)  # checks the store's counts against the manifest
+    # Checks the store's counts against the manifest.
+    upload(sparql_release.open_store(), sparql_release.manifest.datasets, settings)
     return settings
 
 
@@ -149,3 +150,5 @@ def test_build_store_loads_the_release(oxigraph, mini, capsys):
 def test_build_store_reports_an_unreachable_store(mini, capsys):
     code = main(["build", "--quiet", "--store", f"http://127.0.0.1:{free_port()}/query"])
     assert code == 2 and "refused" in capsys.readouterr().err
+    # The release whose store could not be loaded never became current.
+    assert not (mini / "var/releases/current").exists()

@@ -52,6 +52,7 @@ from ..release import (
 )
 from ..search import INDEX_FOLDER, write_index
 from .sources import DATASETS, Sources
+from .upload import upload
 from .validate import load_shapes
 from .vocabulary import display_shapes_dir, page_vocabulary
 
@@ -139,6 +140,8 @@ def write_release(
     """Publish a release of validated sources: store, dumps, web files, search index."""
     progress("writing the store, the dumps and the search index")
     writers = [store_and_dumps(sources, while_loading=[search_index(sources)]), web_files]
+    if settings.store:
+        writers.append(remote_store(progress))
     return publish(settings, writers, source_commit=_source_commit(settings.root))
 
 
@@ -197,6 +200,18 @@ def web_files(draft: Draft) -> None:
     """What the web server publishes besides the store and the dumps: the context, the
     shapes. They live in the release so that the server never reads a source file."""
     write_web_files(draft.settings, draft.folder)
+
+
+def remote_store(progress: Callable[[str], None] = lambda _m: None) -> Writer:
+    """The release's graphs loaded into the remote store (``settings.store``), before the
+    release becomes current (``upload``); it needs the store written."""
+
+    def write(draft: Draft) -> None:
+        if draft.store is None:
+            raise RuntimeError("a remote store is loaded from the release's own: none yet")
+        upload(draft.store, draft.datasets, draft.settings, progress)
+
+    return write
 
 
 def search_index(sources: Sources) -> Writer:

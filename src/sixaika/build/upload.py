@@ -1,11 +1,13 @@
 """Loading a release into a remote store with the SPARQL 1.1 Graph Store HTTP Protocol.
 
-``sixaika build --store URL`` builds the release as always, then PUTs each dataset's
-named graph (N-Triples, exported from the release's own store) to the store's graph store
-endpoint, replacing what the graph held, and checks the store's triple counts against the
-manifest. The graphs are replaced one by one: between two PUTs readers may see a mix of
-the old and the new release, never a half-written graph (each PUT is one transaction in
-Oxigraph, Fuseki and Virtuoso).
+``sixaika build --store URL`` writes the release as always and, before the release becomes
+current, PUTs each dataset's named graph (N-Triples, exported from the release's own
+store) to the store's graph store endpoint, replacing what the graph held, and checks the
+store's triple counts. Only then does ``current`` move, so a web node that follows it
+never serves the new release's id with the old store's data (and caches that under the
+new ETags); a load that fails leaves the old release current. The graphs are replaced one
+by one: between two PUTs readers may see a mix of the old and the new release, never a
+half-written graph (each PUT is one transaction in Oxigraph, Fuseki and Virtuoso).
 
 A store that wants a user and password for writing (Virtuoso's ``/sparql-graph-crud-auth``
 takes HTTP Digest, Fuseki's may take Basic) gets them from the graph store endpoint's URL,
@@ -26,7 +28,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import InputError
 from ..read.store import RemoteRepo
-from ..release import Release
+from ..release import Dataset
 
 _DERIVED = (("/query", "/store"), ("/sparql", "/data"))  # Oxigraph server, Fuseki
 
@@ -45,12 +47,14 @@ def data_endpoint(settings: Settings) -> str:
 
 
 def upload(
-    release: Release, settings: Settings, progress: Callable[[str], None] = lambda _m: None
+    store: ox.Store,
+    datasets: dict[str, Dataset],
+    settings: Settings,
+    progress: Callable[[str], None] = lambda _m: None,
 ) -> None:
-    """PUT every dataset's graph into the remote store; ``InputError`` if it fails."""
+    """PUT every dataset's graph from ``store`` into the remote store; ``InputError`` if it
+    fails."""
     endpoint, credentials = _without_credentials(data_endpoint(settings))
-    store = release.open_store()
-    datasets = release.manifest.datasets
     for name, facts in datasets.items():
         progress(f"loading {name} ({facts.triples} triples) into {endpoint}")
         _put(store, facts.graph, endpoint, credentials)

@@ -20,9 +20,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 
+T = TypeVar("T")
 MAX_DEPTH = 8  # blank nodes nest this deep at most in what we publish; cycles stop here
 
 
@@ -35,7 +37,7 @@ def canonical(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     if blanks:
         names = _names(unique, blanks)
         unique = [
-            ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
+            ox.Triple(_renamed(t.subject, names), t.predicate, _renamed(t.object, names))
             for t in unique
         ]
     return sorted(unique, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
@@ -84,7 +86,11 @@ def _holders(links: list[ox.Triple], names: dict) -> str:
     return " ".join(sorted(f"{names.get(t.subject, t.subject)} {t.predicate}" for t in links))
 
 
-def _known(term: ox.NamedNode | ox.BlankNode, names: dict) -> bool:
+def _renamed(term: T, names: dict[ox.BlankNode, ox.BlankNode]) -> T:
+    return cast(T, names.get(term, term)) if isinstance(term, ox.BlankNode) else term
+
+
+def _known(term: object, names: dict) -> bool:
     return not isinstance(term, ox.BlankNode) or term in names
 
 
