@@ -97,6 +97,14 @@ def _read_response(reader) -> tuple[int, bytes]:
     return status, reader.read(length)
 
 
+def test_a_chunked_body_is_read(server):
+    connection = http.client.HTTPConnection("127.0.0.1", _port(server), timeout=10)
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/json"}
+    connection.request("POST", "/sparql", body=iter([b"ASK ", b"{}"]), headers=headers)
+    response = connection.getresponse()  # http.client sends an iterable body chunked
+    assert response.status == 200 and b'"boolean":true' in response.read().replace(b" ", b"")
+
+
 def test_an_http11_request_without_host_is_400(server):
     with socket.create_connection(("127.0.0.1", _port(server)), timeout=5) as connection:
         connection.sendall(b"GET / HTTP/1.1\r\nAccept: text/html\r\n\r\n")

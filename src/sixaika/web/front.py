@@ -185,14 +185,16 @@ class Front:
 
 class _WsgiEnviron:
     """The WSGI app, with the environ a WSGI server gives: ``PATH_INFO`` from the bytes the
-    client sent (uvicorn's decoded path turns bytes that are not UTF-8 into U+FFFD), and
-    files sent in large pieces."""
+    client sent (uvicorn's decoded path turns bytes that are not UTF-8 into U+FFFD), a body
+    read to its end even without Content-Length (a chunked one: werkzeug reads none
+    unless told the input ends), and files sent in large pieces."""
 
     def __init__(self, app: Callable):
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         environ["PATH_INFO"] = _path_info(environ["asgi.scope"])
+        environ["wsgi.input_terminated"] = True
         environ["wsgi.file_wrapper"] = lambda file, size=FILE_CHUNK: FileWrapper(file, size)
         return self.app(environ, start_response)
 
