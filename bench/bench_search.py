@@ -69,7 +69,7 @@ def measure(
     (200: enough for a p99; with fewer, the p99 is the slowest)."""
     figures = {}
     for name, variants in kinds.items():
-        for variant in variants[:3]:  # a few first: open files, warm the page cache
+        for variant in variants[:10]:  # a few first: open files, warm the page cache
             variant()
         samples = []
         for k in range(runs):

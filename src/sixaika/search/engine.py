@@ -290,7 +290,9 @@ class TantivyIndex(SearchIndex):
             in_names = every([_any(_terms("name", f)) for f in forms])
             anywhere = every([_any([*_terms("name", f), *_terms("text", f)]) for f in forms])
             earlier = [t for _, t in tiers]
-            tiers.append(("name", _all([*scope, in_names], exclude=earlier)))
+            # Names without excluding the codes' few hits (dropped below): a query of
+            # alternatives alone lets tantivy skip what cannot reach the top.
+            tiers.append(("name", _all([*scope, in_names])))
             tiers.append(("text", _all([*scope, anywhere], exclude=[*earlier, in_names])))
         if not tiers:
             return Results([], 0, self.analyser, terms)
@@ -301,12 +303,20 @@ class TantivyIndex(SearchIndex):
         everything = _unscored(_all([*scope, _any([*found_anywhere, *([code] if code else [])])]))
         total = self.searcher.search(everything, 1, count=True).count  # type: ignore[attr-defined]
         hits, before = [], 0  # before: matches in the tiers before this one
+        by_code: set[tuple[int, int]] = set()  # found by code: not again by name
         for matched, query in tiers:
             wanted = offset + limit - before  # of this tier's best, the page needs
             if wanted <= 0:
                 break
-            found = self.searcher.search(query, wanted, count=False).hits
-            for _, address in found[max(0, offset - before) :]:
+            asked = wanted + len(by_code)
+            found = [
+                address
+                for _, address in self.searcher.search(query, asked, count=False).hits
+                if (address.segment_ord, address.doc) not in by_code
+            ][:wanted]
+            if matched == "code":
+                by_code = {(a.segment_ord, a.doc) for a in found}
+            for address in found[max(0, offset - before) :]:
                 hits.append(self._hit(address, matched))
             if len(found) == wanted:  # the page is full
                 break
