@@ -52,7 +52,7 @@ def synthetic_project(i: int, rng: random.Random) -> dict:
     return {
         "id": f"project/p{i}",
         "type": "Project",
-        "identifier": f"A{i % 100000:05d}",
+        "identifier": f"{'A' if i % 3 else 'S'}{i % 100000:05d}",  # A: ERDF, S: ESF
         "title": {"fi": f"Synteettinen hanke {i}", "en": f"Synthetic project {i}"},
         "description": {
             "fi": f"Synteettinen testihanke numero {i}.",

@@ -97,8 +97,28 @@ BAD_INPUTS = {
     ),
     "link to nothing": (
         "data/projects/p2.yaml",
-        "id: project/p2\ntype: Project\nlead: organisation/nobody\n",
+        "id: project/p2\ntype: Project\nspatial: organisation/nobody\n",
         "data/projects/p2.yaml:3: links to organisation/nobody, which no record",
+    ),
+    # Lead and partners come from participants, with their source: written beside them
+    # they were dropped without a word, written alone they had none.
+    "a lead written by hand": (
+        "data/projects/p2.yaml",
+        "id: project/p2\ntype: Project\nlead: organisation/example-lead\n",
+        "data/projects/p2.yaml:3: lead is made from participants: write the lead and the "
+        "partners there",
+    ),
+    "lead and sourced roles that disagree (Turtle)": (
+        "data/extra.ttl",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        "@prefix id: <http://localhost:8000/id/> .\n"
+        "@prefix sixaika: <http://localhost:8000/def/6aika#> .\n"
+        "id:project\\/extra sixaika:lead id:organisation\\/example-lead ;\n"
+        "  prov:qualifiedAttribution [ prov:agent id:organisation\\/example-partner ;\n"
+        "    dcat:hadRole id:concept\\/role\\/lead ] .\n",
+        "the lead links and the sourced roles (prov:qualifiedAttribution) name different "
+        "organisations: organisation/example-lead, organisation/example-partner",
     ),
     "term defined nowhere": (
         "data/extra.ttl",
@@ -161,20 +181,20 @@ BAD_INPUTS = {
     ),
     "a link a letter off": (
         "data/projects/p2.yaml",
-        "id: project/p2\ntype: Project\nlead: organisation/example-leed\n",
+        "id: project/p2\ntype: Project\nspatial: organisation/example-leed\n",
         "links to organisation/example-leed, which no record defines; "
         "did you mean 'organisation/example-lead'?",
     ),
     "a name for a link": (
         "data/projects/p2.yaml",
-        "id: project/p2\ntype: Project\nlead: Esimerkkiorganisaatio\n",
+        "id: project/p2\ntype: Project\nspatial: Esimerkkiorganisaatio\n",
         "p2.yaml:3: links to Esimerkkiorganisaatio, which no record defines; "
         "did you mean 'organisation/example-lead'?",
     ),
     "a name with a space for a link": (
         "data/projects/p2.yaml",
-        "id: project/p2\ntype: Project\nlead: Oulun kaupunki\n",
-        "p2.yaml:3: lead: 'Oulun kaupunki' is not a link: write the id of a record",
+        "id: project/p2\ntype: Project\nspatial: Oulun kaupunki\n",
+        "p2.yaml:3: spatial: 'Oulun kaupunki' is not a link: write the id of a record",
     ),
     "an address without https": (
         "data/projects/p2.yaml",
@@ -251,8 +271,8 @@ BAD_INPUTS = {
     ),
     "a link that climbs out": (
         "data/projects/p2.yaml",
-        "id: project/p2\ntype: Project\nlead: ../sparql\n",
-        "p2.yaml:3: lead: '../sparql' is not a link: write the id of a record",
+        "id: project/p2\ntype: Project\nspatial: ../sparql\n",
+        "p2.yaml:3: spatial: '../sparql' is not a link: write the id of a record",
     ),
     # limits: what a source may hold
     "a YAML alias": (
@@ -303,7 +323,7 @@ def test_bad_input_is_one_clear_line(mini, capsys, case):
 def test_every_broken_link_is_told_in_one_run(mini, capsys):
     for name in ("p2", "p3"):
         (mini / f"data/projects/{name}.yaml").write_text(
-            f"id: project/{name}\ntype: Project\nlead: organisation/gone\n"
+            f"id: project/{name}\ntype: Project\nspatial: organisation/gone\n"
         )
     code, _, err = run(capsys, "validate", "--quiet")
     assert code == 2 and err.count("links to organisation/gone") == 2, err

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from ..config import Settings
 from ..release import Release
-from .link import check_links
+from .link import check_links, check_roles
 from .lock import one_build_at_a_time
 from .release import write_release
 from .shards import load_and_validate
@@ -70,6 +70,7 @@ def _check(settings: Settings, progress: Progress, lang: str) -> tuple[Sources, 
     progress(f"loaded {len(sources.quads)} triples from {len(sources.files)} files; linking")
     # Links are checked on the merged sources; their errors outrank the SHACL report.
     check_links(sources, settings)
+    check_roles(sources, settings)
     return sources, report
 
 

@@ -31,6 +31,18 @@ def expand_participants(record: dict, where: Where) -> dict:
     >>> [(a["agent"], a["source"]) for a in r["qualifiedAttribution"]]
     [('organisation/o', ['https://a']), ('organisation/p', ['https://a', 'https://b'])]
     """
+    written = [key for key in FROM_PARTICIPANTS if key in record]
+    if written:  # it would have no source, or be replaced by the one participants make
+        raise InputError(
+            where(written[0]),
+            f"{written[0]} is made from participants: write the lead and the partners there, "
+            "each group with the page that names them (participants: - source: https://..., "
+            "lead: organisation/..., partners: [organisation/...])",
+            fi=f"{written[0]} muodostetaan kohdasta participants: kirjoita päätoteuttaja ja "
+            "osatoteuttajat sinne, kukin ryhmä sen sivun kanssa, joka ne nimeää "
+            "(participants: - source: https://..., lead: organisation/..., "
+            "partners: [organisation/...])",
+        )
     if "participants" not in record:
         return record
     groups = record["participants"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
+from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from ..config import Settings
@@ -142,7 +143,20 @@ def load_shapes(settings: Settings, folder: Path | None = None) -> rdflib.Graph:
             )
         except Exception as e:  # rdflib raises several parser exception types
             raise InputError(path, f"malformed Turtle: {_first_line(e)}") from None
+    if files and folder == settings.shapes_dir:
+        _declare_our_prefix(shapes, settings)
     return shapes
+
+
+def _declare_our_prefix(shapes: rdflib.Graph, settings: Settings) -> None:
+    """The SPARQL queries' ``sixaika:`` prefix, declared on the shapes document for the
+    configured base: a Turtle file can say a namespace only as a literal, which no base
+    resolves, so the shapes would otherwise hold this one base's IRI."""
+    declaration = rdflib.BNode()
+    shapes.add((rdflib.URIRef(settings.urls.shapes()), SH.declare, declaration))
+    shapes.add((declaration, SH.prefix, rdflib.Literal("sixaika")))
+    namespace = rdflib.Literal(settings.urls.vocab, datatype=rdflib.XSD.anyURI)
+    shapes.add((declaration, SH.namespace, namespace))
 
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
@@ -212,9 +226,9 @@ def _problems(
                 continue
             yield Problem(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                where=where_defined(to_ox(focus), owners, sources, _property(path)),
+                where=where_defined(to_ox(focus), owners, sources, _first_property(path, results)),
                 resource=_resource(focus, owners, settings),
-                path=_short(path, settings) if path is not None else None,
+                path=_path_text(path, results, settings) if path is not None else None,
                 value=_short(value, settings) if value is not None else None,
                 message=_message(results, shapes, result, lang),
             )
@@ -248,9 +262,36 @@ def _message(results: rdflib.Graph, shapes: rdflib.Graph, result, lang: str) -> 
     return str(messages[0]) if messages else "constraint not met"
 
 
-def _property(path) -> ox.NamedNode | None:
-    """A result's path when it is one property (not a sequence, an inverse, ...)."""
-    return ox.NamedNode(str(path)) if isinstance(path, rdflib.URIRef) else None
+def _first_property(path, graph: rdflib.Graph) -> ox.NamedNode | None:
+    """The property a result's path starts with (its key's line places the problem); None
+    for an inverse or alternative path."""
+    if isinstance(path, rdflib.URIRef):
+        return ox.NamedNode(str(path))
+    first = graph.value(path, rdflib.RDF.first)
+    return _first_property(first, graph) if first is not None else None
+
+
+def _path_text(path, graph: rdflib.Graph, settings: Settings) -> str:
+    """A result's path as SPARQL writes one: a property, a/b (a sequence), ^a, a|b.
+
+    >>> g = rdflib.Graph()
+    >>> seq = Collection(g, rdflib.BNode(), [rdflib.DCTERMS.title])
+    >>> _path_text(seq.uri, g, Settings.from_env({}))
+    'dct:title'
+    """
+    if not isinstance(path, rdflib.BNode):
+        return _short(path, settings)
+    if (path, rdflib.RDF.first, None) in graph:
+        steps = Collection(graph, path)
+        return "/".join(_path_text(step, graph, settings) for step in steps)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(inverse, graph, settings)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        options = Collection(graph, alternatives)
+        return "|".join(_path_text(option, graph, settings) for option in options)
+    return _short(path, settings)
 
 
 def to_ox(term) -> ox.NamedNode | ox.BlankNode:
