@@ -15,6 +15,7 @@ from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from ..read.describe import Description, describe, exists, labels, members
+from . import project
 from .cache import mark_cacheable
 from .conneg import PAGE, split_extension
 from .present import Link, Names, Presenter, ResourcePage
@@ -79,8 +80,10 @@ def _html(found: Description, path: str):
         as_of = site().modified.date()
         page = presenter.resource_page(found.iri, found.inbound_total, as_of)
         schema = schema_org(page, names)
+        release = site().release.manifest if site().release else {}
+        for_people = project.for_people(presenter, page, site().settings.vocab, release, lang)
         return render_template(
-            "resource.html", page=page, schema=schema, alternates=alternates(path)
+            "resource.html", page=page, schema=schema, alternates=alternates(path), **for_people
         )
 
     return html
