@@ -74,6 +74,18 @@ class Urls:
         """The table of projects (``/projects``)."""
         return f"{self.prefix}projects"
 
+    def map(self) -> str:
+        """The cities on a map (``/map``)."""
+        return f"{self.prefix}map"
+
+    def api(self) -> str:
+        """The description of the HTTP interface, as a page (``/api``)."""
+        return f"{self.prefix}api"
+
+    def openapi(self) -> str:
+        """The same as OpenAPI 3.1 (``/openapi.json``)."""
+        return f"{self.prefix}openapi.json"
+
     def reconcile(self, path: str = "") -> str:
         """The reconciliation service (``/reconcile``) and its paths (``/preview``)."""
         return f"{self.prefix}reconcile{path}"

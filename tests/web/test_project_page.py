@@ -112,7 +112,7 @@ def test_an_identifier_its_adms_identifier_repeats_is_shown_once(client):
 def test_cite_this_gives_the_iri_release_and_date_as_text_and_bibtex(client, bundled_release):
     html = page(client, "/doc/project/a70202", "fi")
     cite = html[html.index('id="cite-heading"') :]
-    release, built = bundled_release.manifest["id"], bundled_release.manifest["built"][:10]
+    release, built = bundled_release.id, bundled_release.manifest.built[:10]
     iri = "http://localhost:8000/id/project/a70202"
     assert f'<a href="{iri}">{iri}</a>' in cite and release in cite
     text = re.search(r'<p class="citation">(.*?)</p>', cite).group(1)

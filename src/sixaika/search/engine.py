@@ -397,6 +397,12 @@ class TantivyIndex(SearchIndex):
         rows = [_row(r) for r in page]
         return Page(rows, total, _cursor(field, sort.descending, ranks[-1]) if more else None)
 
+    def row(self, iri: str) -> ProjectRow | None:
+        found = self.searcher.search(_all([_term("iri", iri), _term("kind", "project")]), 1)
+        if not found.hits:
+            return None
+        return _row(self._stored(found.hits[0][1])[1]["row"])
+
     def facets(self, filters: Filters = EVERY_PROJECT) -> dict[str, list[FacetValue]]:
         if filters == EVERY_PROJECT and self._all_facets is not None:
             return self._all_facets

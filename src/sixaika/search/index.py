@@ -13,6 +13,7 @@ It answers five questions:
 - ``lookup(code)``: the resource with this EURA code, business ID or identifier.
 - ``rows(filters, sort, cursor)``: a page of the project table, in a stable order, and
   the cursor of the next page (keyset: no page costs more than the first).
+- ``row(iri)``: one project's row (its cities, for a project's small map).
 - ``facets(filters)``: for each filterable column, how many of the filtered projects
   each value has (a city's, organisation's or concept's IRI; a year; for ``role``,
   the role and the organisation's IRI: ``"lead http://.../organisation/x"``).
@@ -185,6 +186,10 @@ class SearchIndex(ABC):
         cursor: str | None = None,
         limit: int = 50,
     ) -> Page: ...
+
+    @abstractmethod
+    def row(self, iri: str) -> ProjectRow | None:
+        """One project's row of the table (None: no such project)."""
 
     @abstractmethod
     def facets(self, filters: Filters = EVERY_PROJECT) -> dict[str, list[FacetValue]]:

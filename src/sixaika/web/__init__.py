@@ -16,6 +16,8 @@ from . import (
     dumps,
     home,
     linkeddata,
+    maps,
+    openapi,
     reconcile,
     render,
     search,
@@ -51,6 +53,8 @@ def create_app(
         vocab.bp,
         search.bp,
         table.bp,
+        maps.bp,
+        openapi.bp,
         reconcile.bp,
     ):
         app.register_blueprint(blueprint)

@@ -332,6 +332,42 @@ _UI: dict[str, tuple[str, str, str]] = {
     "first_page": ("First page", "Ensimmäinen sivu", "Första sidan"),
     "next_page": ("Next {0}", "Seuraavat {0}", "Nästa {0}"),
     "rows_as": ("These rows as", "Nämä rivit muodossa", "Dessa rader som"),
+    # the API's description (web/openapi.py)
+    "api": ("API", "Rajapinnat", "Gränssnitt"),
+    "api_intro": (
+        "Every address this server answers, for programs. The same as a machine-readable "
+        "description:",
+        "Kaikki tämän palvelimen osoitteet ohjelmille. Sama koneluettavana kuvauksena:",
+        "Alla adresser som servern svarar på, för program. Samma som en maskinläsbar beskrivning:",
+    ),
+    # the map (web/maps.py)
+    "map": ("Map", "Kartta", "Karta"),
+    "map_intro": (
+        "The six cities of 6Aika, each circle as large as the number of projects with a lead "
+        "or partner in the city. A city leads to its projects in the project table.",
+        "6Aika-kaupungit kartalla: ympyrän koko kertoo, monessako hankkeessa on päätoteuttaja "
+        "tai osatoteuttaja kaupungista. Kaupungista pääsee sen hankkeisiin hanketaulukossa.",
+        "De sex 6Aika-städerna: varje cirkel är lika stor som antalet projekt med en "
+        "huvudgenomförare eller delgenomförare i staden. En stad leder till dess projekt i "
+        "projekttabellen.",
+    ),
+    "map_caption": (
+        "Projects by city on a map of Finland",
+        "Hankkeet kaupungeittain Suomen kartalla",
+        "Projekt per stad på en karta över Finland",
+    ),
+    "map_source": (
+        "Finland's outline: Natural Earth (public domain). The cities' places: the data.",
+        "Suomen ääriviivat: Natural Earth (vapaasti käytettävissä). Kaupunkien sijainnit: "
+        "aineisto.",
+        "Finlands kontur: Natural Earth (allmän egendom). Städernas lägen: data.",
+    ),
+    "map_of_project": ("The project's cities", "Hankkeen kaupungit", "Projektets städer"),
+    "map_of_organisation": (
+        "Its projects by city",
+        "Sen hankkeet kaupungeittain",
+        "Dess projekt per stad",
+    ),
     # a project's page for people (web/project.py)
     "permanent_address": ("Permanent address", "Pysyvä osoite", "Permanent adress"),
     "at_a_glance": ("At a glance", "Lyhyesti", "I korthet"),

@@ -80,8 +80,8 @@ def _html(found: Description, path: str):
         as_of = site().modified.date()
         page = presenter.resource_page(found.iri, found.inbound_total, as_of)
         schema = schema_org(page, names)
-        release = site().release.manifest if site().release else {}
-        for_people = project.for_people(presenter, page, site().settings.vocab, release, lang)
+        vocab = site().settings.urls.vocab
+        for_people = project.for_people(presenter, page, vocab, site().release, lang)
         return render_template(
             "resource.html", page=page, schema=schema, alternates=alternates(path), **for_people
         )

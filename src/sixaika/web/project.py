@@ -19,8 +19,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..dates import PeriodDate, earliest, latest
+from ..namespaces import value_of
+from ..release import Release
+from ..search.documents import ORGANISATION_TYPES
 from . import i18n
+from .maps import small_map
 from .present import Link, Presenter, ResourcePage, format_date, format_money, format_period_date
+from .site import site
 
 of_literal = PeriodDate.of_literal
 
@@ -28,7 +33,8 @@ DCT, PROV = "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#"
 ADMS, SKOS = "http://www.w3.org/ns/adms#", "http://www.w3.org/2004/02/skos/core#"
 DCAT, SCHEMA = "http://www.w3.org/ns/dcat#", "https://schema.org/"
 SOURCE = DCT + "source"
-ROLES = ("lead", "partner")  # the roles sixaika:lead and sixaika:partner say
+ROLES = ("lead", "partner")
+Node = ox.NamedNode | ox.BlankNode | ox.Literal  # the roles sixaika:lead and sixaika:partner say
 
 
 @dataclass
@@ -66,9 +72,13 @@ class ProjectPage:
         self.subject = ox.NamedNode(iri)
         self.own = presenter.by_subject.get(self.subject, [])
 
-    def objects(self, predicate: str, subject: ox.Term | None = None) -> list[ox.Term]:
+    def objects(self, predicate: str, subject: Node | None = None) -> list[Node]:
+        """The objects of ``predicate`` (of the project, or of ``subject``): nodes only."""
+        if isinstance(subject, ox.Literal):
+            return []
         triples = self.own if subject is None else self.p.by_subject.get(subject, [])
-        return [t.object for t in triples if t.predicate.value == predicate]
+        found = [t.object for t in triples if t.predicate.value == predicate]
+        return [o for o in found if not isinstance(o, ox.Triple)]
 
     def links(self, predicate: str) -> list[Link]:
         found = {o.value: self.p.names.link(o.value, self.p.lang) for o in self.objects(predicate)}
@@ -98,7 +108,7 @@ class ProjectPage:
 
     def _amounts(self, kind: str) -> str | None:
         """The project's figures of one kind; where sources differ, each of them."""
-        values = set()
+        values: set[str] = set()
         for node in self.objects(self.vocab + "budget"):
             kinds = {
                 k.value.rsplit("/", 1)[-1] for k in self.objects(self.vocab + "budgetKind", node)
@@ -157,9 +167,8 @@ class ProjectPage:
 
     def sources(self) -> list[Link]:
         """Every source cited on the page, once, in the order of their addresses."""
-        found = {t.object.value for t in self.p.triples if t.predicate.value == SOURCE}
-        links = [self.p.names.link(iri, self.p.lang) for iri in sorted(found)]
-        return links
+        found = {value_of(t.object) for t in self.p.triples if t.predicate.value == SOURCE}
+        return [self.p.names.link(iri, self.p.lang) for iri in sorted(found)]
 
 
 def repeated_identifiers(presenter: Presenter, iri: str) -> bool:
@@ -167,12 +176,13 @@ def repeated_identifiers(presenter: Presenter, iri: str) -> bool:
     which the page shows with its kind and source (then the plain row says it twice)."""
     subject = ox.NamedNode(iri)
     own = presenter.by_subject.get(subject, [])
-    plain = {t.object.value for t in own if t.predicate.value == DCT + "identifier"}
+    plain = {value_of(t.object) for t in own if t.predicate.value == DCT + "identifier"}
+    nodes = [t.object for t in own if t.predicate.value == ADMS + "identifier"]
     notations = {
-        n.object.value
-        for t in own
-        if t.predicate.value == ADMS + "identifier"
-        for n in presenter.by_subject.get(t.object, [])
+        value_of(n.object)
+        for node in nodes
+        if isinstance(node, ox.BlankNode | ox.NamedNode)
+        for n in presenter.by_subject.get(node, [])
         if n.predicate.value == SKOS + "notation"
     }
     return bool(plain) and plain <= notations
@@ -187,10 +197,10 @@ def tidy(page: ResourcePage, presenter: Presenter, leave_out: set[str]) -> None:
     page.node.rows = [r for r in page.node.rows if r.property.iri not in gone]
 
 
-def citation(title: str, iri: str, release: dict, lang: str, site_name: str) -> Citation:
+def citation(title: str, iri: str, release: Release | None, lang: str, site_name: str) -> Citation:
     """How to cite a resource of this release: plain text and a BibTeX entry."""
-    built = str(release.get("built", ""))[:10]
-    version = str(release.get("id", ""))
+    built = release.manifest.built[:10] if release else ""
+    version = release.id if release else ""
     text = i18n.text("cite_text", lang, title, site_name, version, format_date(built, lang), iri)
     key = "6aika-" + re.sub(r"[^a-z0-9]+", "-", iri.rstrip("/").rsplit("/", 1)[-1].lower())
     fields = {
@@ -219,13 +229,19 @@ def bibtex_escape(text: str) -> str:
 
 
 def for_people(
-    presenter: Presenter, page: ResourcePage, vocab: str, release: dict, lang: str
+    presenter: Presenter, page: ResourcePage, vocab: str, release: Release | None, lang: str
 ) -> dict:
     """What a resource's page shows besides its facts: a citation; for a project also its
     summary and its sources (the facts then leave out what those say)."""
     extra: dict = {"cite": citation(page.title, page.iri, release, lang, i18n.text("site", lang))}
-    if vocab + "Project" in {t.iri for t in page.node.types}:
+    types = {t.iri for t in page.node.types}
+    if vocab + "Project" in types:
         project = ProjectPage(presenter, page.iri, vocab)
         extra |= {"summary": project.summary(), "sources": project.sources()}
         tidy(page, presenter, project.shown_in_summary())
+        found = site().index
+        row = found.row(page.iri) if found is not None else None
+        extra["small_map"] = small_map(page.iri, "project", lang, row.cities if row else ())
+    elif types & set(ORGANISATION_TYPES):
+        extra["small_map"] = small_map(page.iri, "organisation", lang)
     return extra

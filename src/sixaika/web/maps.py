@@ -1,0 +1,218 @@
+"""The cities on a map of Finland, drawn on the server as SVG (no tiles, no script).
+
+The outline is Natural Earth's (public domain), packaged in ``geo/finland.json`` (see
+``geo/README.md``); the cities' places are the data's own (``schema:geo`` on the city
+concepts). Each city is a circle whose area grows with its projects, linking to the
+project table filtered by it. ``/map`` is the whole map; project and organisation pages
+have a small one (``small_map``). Functions here compute positions; ``templates/map.html``
+writes the SVG, so every name goes through the template engine's escaping.
+
+>>> to_svg = Projection(((20.0, 60.0), (30.0, 70.0)), width=100)
+>>> to_svg(20.0, 70.0), to_svg(30.0, 60.0)[1]
+((4.0, 4.0), 213.9)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from ..search.index import Filters
+from . import i18n
+from .conneg import PAGE
+from .render import page_renderer
+from .respond import send
+from .search import index
+from .site import links, memo, site
+from .table import SCOPES, to_param
+
+bp = Blueprint("maps", __name__)
+
+OUTLINE = Path(__file__).parent / "geo" / "finland.json"
+LATITUDE_OF_SCALE = 64.0  # degrees: where a degree of longitude keeps its length
+MARGIN = 4.0
+SCHEMA = "https://schema.org/"
+PLACES = f"""
+SELECT ?place ?latitude ?longitude WHERE {{
+  ?place <{SCHEMA}geo> ?point .
+  ?point <{SCHEMA}latitude> ?latitude ; <{SCHEMA}longitude> ?longitude .
+}}"""
+
+
+class Projection:
+    """Longitude and latitude to SVG coordinates: an equirectangular projection with a
+    degree of longitude shortened as at 64°N, which keeps Finland's shape on one page."""
+
+    def __init__(self, bounds: tuple[tuple[float, float], tuple[float, float]], width: float):
+        (self.west, self.south), (east, self.north) = bounds
+        self.squeeze = math.cos(math.radians(LATITUDE_OF_SCALE))
+        span = (east - self.west) * self.squeeze
+        self.scale = (width - 2 * MARGIN) / span
+        self.width = width
+        self.height = (self.north - self.south) * self.scale + 2 * MARGIN
+
+    def __call__(self, longitude: float, latitude: float) -> tuple[float, float]:
+        x = (longitude - self.west) * self.squeeze * self.scale + MARGIN
+        y = (self.north - latitude) * self.scale + MARGIN
+        return round(x, 1), round(y, 1)
+
+
+@cache
+def outline() -> list[list[tuple[float, float]]]:
+    """Finland's rings (mainland and the larger islands), longitude and latitude."""
+    return [[(x, y) for x, y in ring] for ring in json.loads(OUTLINE.read_text())]
+
+
+def bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    points = [p for ring in outline() for p in ring]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys)), (max(xs), max(ys))
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A place on the map: where, how big, what it is called and where it links."""
+
+    iri: str
+    name: str
+    lang: str | None
+    x: float
+    y: float
+    r: float
+    count: int
+    href: str
+    label: str  # what a screen reader says: the name and the count
+    chosen: bool  # the page's own (a project's cities): drawn stronger
+
+
+@dataclass(frozen=True)
+class Map:
+    width: float
+    height: float
+    land: str  # the outline as an SVG path
+    spots: list[Spot]
+    small: bool
+
+
+def draw(
+    places: list[tuple[str, str, str | None, float, float, int, str, str]],
+    width: float,
+    small: bool = False,
+    chosen: frozenset[str] = frozenset(),
+) -> Map:
+    """The map of ``places`` (iri, name, lang, latitude, longitude, count, href, label):
+    circles whose areas are in proportion to the counts, the biggest ``width / 14``."""
+    project = Projection(bounds(), width)
+    land = " ".join(
+        "M" + " L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + " Z"
+        for ring in outline()
+    )
+    most = max((p[5] for p in places), default=0) or 1
+    biggest = width / 14
+    spots = []
+    for iri, name, lang, latitude, longitude, count, href, label in places:
+        x, y = project(longitude, latitude)
+        r = max(biggest * math.sqrt(count / most), 2.0 if small else 3.0)
+        spots.append(Spot(iri, name, lang, x, y, round(r, 1), count, href, label, iri in chosen))
+    spots.sort(key=lambda s: -s.r)  # small circles on top of big ones, where they overlap
+    return Map(width, round(project.height, 1), land, spots, small)
+
+
+# Reading the places --------------------------------------------------------------------
+
+
+def coordinates() -> dict[str, tuple[float, float]]:
+    """Every place with coordinates in the data: IRI -> (latitude, longitude)."""
+
+    def read() -> dict[str, tuple[float, float]]:
+        rows = site().repo.select(PLACES)
+        return {
+            r["place"].value: (float(r["latitude"].value), float(r["longitude"].value))
+            for r in rows
+        }
+
+    return memo(("coordinates",), read) or {}
+
+
+def city_map(
+    filters: Filters, width: float, small: bool, lang: str, chosen: frozenset[str] = frozenset()
+) -> Map:
+    """The cities with as many projects as pass ``filters``; each links to those projects."""
+    found = index()
+    counts = {v.value: v.count for v in found.facets(filters)["city"]}
+    places = []
+    for iri, (latitude, longitude) in sorted(coordinates().items()):
+        named = i18n.pick(found.labels(iri), lang) or (iri, "")
+        count = counts.get(iri, 0)
+        label = f"{named[0]}: {i18n.counted('n_projects', lang, count)}"
+        places.append(
+            (
+                iri,
+                named[0],
+                named[1] or None,
+                latitude,
+                longitude,
+                count,
+                _table(filters, iri),
+                label,
+            )
+        )
+    return draw(places, width, small, chosen)
+
+
+def _table(filters: Filters, city: str) -> str:
+    """The project table's address for ``filters`` (an organisation, or none) and ``city``."""
+    ids = site().settings.urls.id
+    orgs = [
+        ("organisation", to_param(o, ids(SCOPES["organisation"]))) for o in filters.organisation
+    ]
+    query = urlencode([*orgs, ("city", to_param(city, ids(SCOPES["city"])))])
+    return i18n.page_url(f"{links().projects()}?{query}", i18n.asked_language())
+
+
+def small_map(iri: str, kind: str, lang: str, cities: tuple[str, ...] = ()) -> Markup | None:
+    """The small map of a project's cities (``cities``) or of an organisation's projects."""
+    if site().index is None or not coordinates():
+        return None
+    if kind == "organisation":
+        drawn = city_map(Filters(organisation=(iri,)), 176, True, lang)
+        if not any(s.count for s in drawn.spots):
+            return None
+        caption = i18n.text("map_of_organisation", lang)
+    else:
+        drawn = city_map(Filters(), 176, True, lang, frozenset(cities))
+        caption = i18n.text("map_of_project", lang)
+    return Markup(render_template("map.html", map=drawn, caption=caption, caption_id="small-map"))
+
+
+# The page --------------------------------------------------------------------------------
+
+
+@bp.get("/map")
+def whole_map() -> Response:
+    def data(lang: str) -> dict[str, Any]:
+        drawn = city_map(Filters(), 360, False, lang)
+        by_name = sorted(drawn.spots, key=lambda s: s.name.casefold())
+        return {
+            "map": drawn,
+            "cities": by_name,
+            "caption": i18n.text("map_caption", lang),
+            "caption_id": "map-caption",
+            "json": {
+                "cities": [
+                    {"id": s.iri, "label": s.name, "projects": s.count, "table": s.href}
+                    for s in by_name
+                ]
+            },
+        }
+
+    return send("map", PAGE, page_renderer("map_page.html", data), None, request.path)
