@@ -25,13 +25,12 @@ from tests.build.test_pipeline import run
 
 # A real build, run as `sixaika` runs it, that stops at one step until the file `go`
 # appears (at most a minute): the step is argv[1] (module:function), the rest is the command.
-# It says where it stopped by a file `at-{pid}` (shard workers are processes of their own).
+# It says where it stopped by a file `at-{pid}` (partition workers are processes of their own).
 HELD_BUILD = """
 import importlib, os, pathlib, sys, time
-from sixaika.build import shards, release
+from sixaika.build import partitions
 from sixaika.cli import main
-shards.PARALLEL_FROM_BYTES = 0  # shards in worker processes even for a small project
-release.FORK_JSONLD_FROM_QUADS = 0  # and the JSON-LD in a forked process
+partitions.PARALLEL_FROM_BYTES = 0  # partitions in worker processes even for a small project
 module, name = sys.argv[1].split(":")
 module = importlib.import_module(module)
 step = getattr(module, name)
@@ -45,16 +44,15 @@ def held(*args):
 setattr(module, name, held)
 sys.exit(main(sys.argv[2:]))
 """
-SHARDS = "sixaika.build.shards:_shard"
-JSONLD = "sixaika.build.release:_write_jsonld_dumps"
+PARTITIONS = "sixaika.build.partitions:_partition"
 WEB_FILES = "sixaika.build.release:write_web_files"
 
 
 @contextmanager
 def held_build(project: Path, step: str, *command: str) -> Iterator[subprocess.Popen]:
-    """A build of ``project`` (two shard workers) held at ``step`` until ``go``; whatever
+    """A build of ``project`` (two partition workers) held at ``step`` until ``go``; whatever
     the test does, nothing of it is left running afterwards."""
-    for number in (2, 3):  # three project files: two shards
+    for number in (2, 3):  # three project files: two partitions
         text = (project / "data/projects/p1.yaml").read_text()
         (project / f"data/projects/p{number}.yaml").write_text(
             text.replace("project/p1", f"project/p{number}")
@@ -139,26 +137,23 @@ def test_a_second_build_is_refused_naming_the_first_or_waits_for_it(mini, capsys
     assert Release.current(Settings.from_env({})).path == Path(out.strip()).resolve()
 
 
-@pytest.mark.parametrize("step", [SHARDS, JSONLD], ids=["shard workers", "JSON-LD process"])
-def test_a_killed_build_leaves_no_process_and_no_lock(mini, capsys, step):
-    with held_build(mini, step, "build", "--quiet") as build:
-        wait_for(lambda: len(held_at(mini)) == (2 if step == SHARDS else 1))
+def test_a_killed_build_leaves_no_process_and_no_lock(mini, capsys):
+    with held_build(mini, PARTITIONS, "build", "--quiet") as build:
+        wait_for(lambda: len(held_at(mini)) == 2)
         helpers = held_at(mini)
         assert build.pid not in helpers and set(helpers) <= set(processes_of(build.pid))
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
-        unfinished = list((mini / "var/releases").glob(".building-*"))
-        assert len(unfinished) == (0 if step == SHARDS else 1)  # no process left to clear it
         wait_for(lambda: not processes_of(build.pid), seconds=5)
     holder = json.loads((mini / "var/releases" / LOCK_FILE).read_text())
     assert holder["pid"] == build.pid  # the lock file still names it; the lock is gone
     code, out, err = run(capsys, "build", "--quiet")
     assert code == 0, err
-    assert [p.name for p in (mini / "var/releases").glob(".*")] == [LOCK_FILE]  # swept up
+    assert sorted(p.name for p in (mini / "var/releases").glob(".*")) == [LOCK_FILE, ".cache"]
 
 
 def test_a_worker_killed_for_memory_is_one_line(mini):
-    with held_build(mini, SHARDS, "build", "--quiet") as build:
+    with held_build(mini, PARTITIONS, "build", "--quiet") as build:
         wait_for(lambda: len(held_at(mini)) == 2)
         os.kill(held_at(mini)[0], signal.SIGKILL)  # as the OOM killer would
         assert build.wait(30) == 3

@@ -14,8 +14,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from sixaika.build import release as release_module
-from sixaika.build import shards
+from sixaika.build import dumps, partitions
 from sixaika.build.sources import load_sources
 from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
@@ -29,10 +28,11 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
+    """The releases' files (not the build cache beside them, which is no release)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".cache" not in p.relative_to(folder).parts
     }
 
 
@@ -508,7 +508,7 @@ def test_an_interrupted_build_leaves_the_release_and_removes_its_work(mini, caps
         raise KeyboardInterrupt("power cut")
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr(release_module, "file_entry", crash)  # after the store, mid-dumps
+        patched.setattr(dumps.DumpWriter, "close", crash)  # mid-dumps
         main(["build", "--quiet"])
     assert tree_digest(releases) == before  # no half-written release beside it either
     current = Release.current(Settings.from_env({}))
@@ -528,35 +528,43 @@ def test_a_triple_stated_twice_is_published_once(mini, capsys):
     assert release.dump_path("ontology.ttl").read_text().count("example.org/x") == 1
 
 
-def test_jsonld_compacted_in_a_forked_process_is_the_same(mini, capsys, monkeypatch):
+def manifest_files(release: Release) -> dict:
+    """What a release's manifest says of its files: names, sizes, checksums."""
+    return {name: dataset.files for name, dataset in release.manifest.datasets.items()}
+
+
+def test_partitions_on_workers_write_the_same_bytes_as_one_process(mini, capsys, monkeypatch):
+    for number in (2, 3):
+        text = (mini / "data/projects/p1.yaml").read_text()
+        (mini / f"data/projects/p{number}.yaml").write_text(
+            text.replace("project/p1", f"project/p{number}")
+        )
     assert run(capsys, "build", "--quiet")[0] == 0
     here = Release.current(Settings.from_env({}))
-    monkeypatch.setattr(release_module, "FORK_JSONLD_FROM_QUADS", 0)
+    shutil.rmtree(mini / "var/releases/.cache")  # nothing reused: all done again, on workers
+    monkeypatch.setattr(partitions, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
-    assert run(capsys, "build", "--quiet")[0] == 0
-    forked = Release.current(Settings.from_env({}))
-    assert forked.id != here.id
-    for name in ("projects", "concepts", "ontology"):
-        assert (
-            forked.dump_path(f"{name}.jsonld").read_bytes()
-            == here.dump_path(f"{name}.jsonld").read_bytes()
-        )
-        assert (
-            forked.manifest.datasets[name].files["jsonld"]
-            == here.manifest.datasets[name].files["jsonld"]
-        )
+    code, _, err = run(capsys, "build")
+    assert code == 0 and "partitions on 2 processes" in err
+    there = Release.current(Settings.from_env({}))
+    assert there.id != here.id and manifest_files(there) == manifest_files(here)
+    assert there.dump_path("projects.jsonld").read_bytes() == (
+        here.dump_path("projects.jsonld").read_bytes()
+    )
 
 
-def test_forked_jsonld_failure_refuses_the_release(mini, capsys, monkeypatch):
+def test_a_failure_in_a_worker_refuses_the_release(mini, capsys, monkeypatch):
     assert run(capsys, "build", "--quiet")[0] == 0
     releases = mini / "var/releases"
     before = tree_digest(releases)
-    monkeypatch.setattr(release_module, "FORK_JSONLD_FROM_QUADS", 0)
+    (mini / "data/projects/p2.yaml").write_text(
+        (mini / "data/projects/p1.yaml").read_text().replace("project/p1", "project/p2")
+    )
+    monkeypatch.setattr(partitions, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
-    monkeypatch.setattr(release_module, "Compactor", None)  # the child inherits the fault
+    monkeypatch.setattr(dumps, "Compactor", None)  # the workers inherit the fault
     code, _, err = run(capsys, "build", "--quiet")
-    assert code == 3
-    assert "the forked _write_jsonld_dumps failed: TypeError" in err and len(err.splitlines()) == 1
+    assert code == 3 and "TypeError" in err and len(err.splitlines()) == 1
     assert tree_digest(releases) == before
 
 
@@ -594,16 +602,17 @@ def sharded(mini, monkeypatch) -> Path:
         if i == 3:  # a violation in one shard, reported from that shard
             text = text.replace("title:", "alternative:")
         (mini / f"data/projects/p{i}.yaml").write_text(text)
-    monkeypatch.setattr(shards, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(partitions, "PARALLEL_FROM_BYTES", 0)
     return mini
 
 
 def test_shards_report_what_one_process_reports(sharded, capsys, monkeypatch):
     monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "1")
     code_one, one, _ = run(capsys, "validate", "--quiet", "--format", "json")
+    shutil.rmtree(sharded / "var/releases/.cache")  # validated again, in partitions
     monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
     code_two, two, err = run(capsys, "validate", "--format", "json")
-    assert "shards on 2 processes" in err
+    assert "partitions on 2 processes" in err
     assert code_one == code_two == 1
     assert json.loads(one) == json.loads(two)
     assert json.loads(two)["violations"] == 1 and json.loads(two)["warnings"] == 5

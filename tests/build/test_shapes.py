@@ -27,7 +27,7 @@ import rdflib
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.namespace import SH
 
-from sixaika.build.validate import load_shapes
+from sixaika.build.validate import load_shapes, split_shapes
 from sixaika.config import Settings
 
 from ..support import ROOT
@@ -1517,3 +1517,15 @@ def test_the_shapes_follow_the_configured_base():
         ), name
     for text in (ROOT / "shapes").glob("*.ttl"):
         assert "localhost" not in text.read_text(encoding="utf-8"), text
+
+
+def test_only_the_shapes_that_compare_records_run_across_files():
+    """The build validates each partition of files on its own; the shapes that compare
+    records (one resource per code) run once, on the identifiers of all files."""
+    per_record, comparing = split_shapes(
+        load_shapes(Settings.from_env({}, root=str(ROOT), base=BASE))
+    )
+    compared = {str(s).rsplit("#", 1)[1] for s in comparing.subjects(SH.target, None)}
+    assert compared == {"EuraCodeIdentifiesOne", "BusinessIdIdentifiesOne"}
+    assert not set(per_record.subjects(SH.sparql, None)) & set(comparing.subjects(SH.sparql, None))
+    assert (URIRef(SHAPES + "PeriodOrder"), SH.target, None) in per_record

@@ -10,11 +10,9 @@ from contextlib import contextmanager
 
 from ..config import Settings
 from ..release import Release
-from .link import check_links, check_roles
 from .lock import one_build_at_a_time
+from .partitions import Checked, load_and_validate
 from .release import write_release
-from .shards import load_and_validate
-from .sources import Sources
 from .validate import Report
 
 
@@ -59,19 +57,11 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.collect()
 
 
-def check(settings: Settings, progress: Progress, lang: str = "en") -> tuple[Sources, Report]:
+def check(settings: Settings, progress: Progress, lang: str = "en") -> tuple[Checked, Report]:
     """Load, link and validate; raise ``InputError`` for unusable input."""
     with cyclic_gc_paused():
-        return _check(settings, progress, lang)
-
-
-def _check(settings: Settings, progress: Progress, lang: str) -> tuple[Sources, Report]:
-    sources, report = load_and_validate(settings, settings.build_workers, lang, progress)
-    progress(f"loaded {len(sources.quads)} triples from {len(sources.files)} files; linking")
-    # Links are checked on the merged sources; their errors outrank the SHACL report.
-    check_links(sources, settings)
-    check_roles(sources, settings)
-    return sources, report
+        checked = load_and_validate(settings, settings.build_workers, lang, progress)
+    return checked, checked.report
 
 
 def build(
@@ -81,9 +71,10 @@ def build(
     ``Failure`` if another build runs (unless ``wait``: then wait for it)."""
     progress = progress or Progress()
     with one_build_at_a_time(settings.releases_dir, wait, progress), cyclic_gc_paused():
-        sources, report = _check(settings, progress, lang)
-        if not report.conforms:
-            raise BuildRefused(report)
-        release = write_release(sources, settings, progress)
+        checked = load_and_validate(settings, settings.build_workers, lang, progress)
+        if not checked.report.conforms:
+            raise BuildRefused(checked.report)
+        release = write_release(checked, settings, progress)
+        checked.cache.keep_only({r.key for r in checked.results})
     progress(f"released {release.id}: {release.manifest.triples} triples")
-    return release, report
+    return release, checked.report

@@ -1,16 +1,21 @@
 """Link: the checks that need all sources at once, before SHACL sees them.
 
-- every resource of ours (``{base}id/...``) that is linked to is defined by some record;
+- every resource of ours (``{base}id/...``) that is linked to is defined by some record,
+  and by one record only;
 - every term of the 6Aika namespace used as a class or property is defined by the ontology;
 - every other class or property comes from a vocabulary listed in DESIGN.md;
 - a project's lead and partners are the organisations its sourced roles name.
 
-Failures are ``InputError`` naming the record that uses the undefined IRI.
+They run on compact facts, gathered file by file (``file_links``) as each is loaded: what
+its records define, and only the links that neither it nor the shared records resolve;
+so the check across all files (``check_links``) never holds the data itself. Failures
+are ``InputError`` naming the record that uses the undefined IRI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -51,33 +56,83 @@ REUSED_VOCABULARIES = {
 }
 
 
-def check_links(sources: Sources, settings: Settings) -> None:
-    """Raise ``InputError`` for the dangling links and undefined terms, all of them."""
+@dataclass
+class Links:
+    """What one file's records define and link to, for the checks across files."""
+
+    defined: list[tuple[str, Origin | None]]  # named subjects, where each record is
+    dangling: list[tuple[str, Origin | str]]  # our IRIs linked to, undefined here or shared
+    shared: list[str]  # the shared records it links to (what its validation depends on)
+    names: list[tuple[str, str]]  # what its records are called (casefolded), and their ids
+    errors: list[InputError] = field(default_factory=list)  # terms from nowhere
+
+
+def file_links(sources: Sources, settings: Settings, shared: Collection[str]) -> Links:
+    """The facts of one file's ``sources``; ``shared`` the IRIs the shared records (and
+    the ontology) define."""
+    id_base, ontology = settings.urls.id(), settings.urls.graph("ontology")
     owners = owners_of(sources.quads)
     defined = {q.subject.value for q in sources.quads if isinstance(q.subject, ox.NamedNode)}
-    ontology = settings.urls.graph("ontology")
-    found: dict[str, InputError] = {}  # by place and message: each told once
-    guesses: _Guesses | None = None  # made at the first dangling link, if any
+    dangling: list[tuple[str, Origin | str]] = []
+    linked: set[str] = set()
+    found: dict[str, InputError] = {}
     for q in sources.quads:
         terms = [q.predicate.value]
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             terms.append(q.object.value)
         for term in terms:
-            problem = _term_problem(term, settings, defined)
+            problem = _term_problem(term, settings, shared)
             if problem and value_of(q.graph_name) != ontology:
                 error = InputError(where_defined(q.subject, owners, sources, q.predicate), problem)
                 found.setdefault(str(error), error)
         target = q.object
-        if (
-            isinstance(target, ox.NamedNode)
-            and target.value.startswith(settings.urls.id())
-            and target.value not in defined
-        ):
-            guesses = guesses or _Guesses(sources, settings.urls.id(), defined)
-            local = target.value[len(settings.urls.id()) :]
+        if isinstance(target, ox.NamedNode) and target.value.startswith(id_base):
+            if target.value in shared:
+                linked.add(target.value)
+            elif target.value not in defined:
+                where = where_defined(q.subject, owners, sources, q.predicate)
+                dangling.append((target.value, where))
+    return Links(
+        defined=[(iri, sources.origins.get(iri)) for iri in sorted(defined)],
+        dangling=dangling,
+        shared=sorted(linked),
+        names=_names(sources.quads, id_base),
+        errors=list(found.values()),
+    )
+
+
+def duplicates(facts: Iterable[Links]) -> Iterator[InputError]:
+    """A record defined where another already is (in the order of the files)."""
+    defined: dict[str, Origin] = {}
+    for links in facts:
+        for iri, origin in links.defined:
+            if origin is None:  # not a record: a node a record holds
+                continue
+            earlier = defined.setdefault(iri, origin)
+            if earlier != origin:
+                yield InputError(
+                    origin,
+                    f"{iri} is already defined at {earlier}",
+                    fi=f"{iri} on jo määritelty kohdassa {earlier}",
+                )
+                break  # reading that file stopped there
+
+
+def check_links(facts: list[Links], settings: Settings) -> None:
+    """Raise ``InputError`` for the dangling links and undefined terms, all of them."""
+    id_base = settings.urls.id()
+    found = {str(e): e for links in facts for e in links.errors}  # each told once
+    defined = {iri for links in facts for iri, _ in links.defined}
+    guesses: _Guesses | None = None  # made at the first dangling link, if any
+    for links in facts:
+        for target, where in links.dangling:
+            if target in defined:
+                continue
+            guesses = guesses or _Guesses(facts, id_base, defined)
+            local = target[len(id_base) :]
             near = guesses.meant(local)
             error = InputError(
-                where_defined(q.subject, owners, sources, q.predicate),
+                where,
                 f"links to {local}, which no record defines" + did_you_mean(near),
                 fi=f"viittaa tietueeseen {local}, jota ei ole" + did_you_mean(near, "fi"),
             )
@@ -140,22 +195,26 @@ def check_roles(sources: Sources, settings: Settings) -> None:
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
 
 
+def _names(quads: list[ox.Quad], id_base: str) -> list[tuple[str, str]]:
+    return [
+        (value_of(q.object).casefold(), value_of(q.subject)[len(id_base) :])
+        for q in quads
+        if q.predicate.value in _NAMES
+        and isinstance(q.object, ox.Literal)
+        and value_of(q.subject).startswith(id_base)
+    ]
+
+
 class _Guesses:
     """What a link to no record may have meant: the ids, and the records by their names
     (``fund: EAKR`` means concept/fund/erdf, whose altLabel is EAKR), gathered once."""
 
-    def __init__(self, sources: Sources, id_base: str, defined: set[str]):
+    def __init__(self, facts: list[Links], id_base: str, defined: set[str]):
         self.ids = sorted(d[len(id_base) :] for d in defined if d.startswith(id_base))
         self.by_name: dict[str, str] = {}
-        for q in sources.quads:
-            if (
-                q.predicate.value in _NAMES
-                and isinstance(q.object, ox.Literal)
-                and value_of(q.subject).startswith(id_base)
-            ):
-                self.by_name.setdefault(
-                    value_of(q.object).casefold(), value_of(q.subject)[len(id_base) :]
-                )
+        for links in facts:
+            for name, local in links.names:
+                self.by_name.setdefault(name, local)
 
     def meant(self, local: str) -> str | None:
         """A slip of the keyboard, else a name (``organisation/tampere`` is no name)."""
@@ -193,7 +252,7 @@ def _edits(a: str, b: str) -> int:
     return row[-1]
 
 
-def _term_problem(term: str, settings: Settings, defined: set[str]) -> str | None:
+def _term_problem(term: str, settings: Settings, defined: Collection[str]) -> str | None:
     if term.startswith(settings.urls.vocab):
         if term not in defined:
             local = term[len(settings.urls.vocab) :]

@@ -23,9 +23,10 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..context import Context
-from ..forked import Forked
 from ..formats import BY_KEY, DUMP, Format, offered
-from ..jsonld import Compactor
-from ..namespaces import value_of
 from ..read.store import OxigraphRepo
 from ..release import (
     CONTEXT_FILE,
@@ -51,15 +49,15 @@ from ..release import (
     new_release_id,
 )
 from ..search import INDEX_FOLDER, write_index
-from .sources import DATASETS, Sources
+from .dumps import NQUADS, write_dumps
+from .partitions import Checked
+from .sources import DATASETS
 from .upload import upload
 from .validate import load_shapes
 from .vocabulary import display_shapes_dir, page_vocabulary
 
-FORK_JSONLD_FROM_QUADS = 200_000  # below this, compacting the JSON-LD here is quicker than a fork
-# The dumps: every format the registry offers as one. JSON-LD is compacted with the
-# context, as the web serves it (in Python: on big data, in a process of its own); the
-# others are written by pyoxigraph, a dataset format naming the dataset's graph.
+# The dumps of a store (synthetic data): the formats pyoxigraph writes (the build's own
+# dumps, JSON-LD too, are joined from the parts of its files: ``dumps``).
 JSONLD = BY_KEY["jsonld"]
 WRITTEN_BY_OXIGRAPH = tuple(f for f in offered(DUMP) if f is not JSONLD)
 
@@ -106,8 +104,8 @@ def publish(
     release_id = new_release_id()
     building, final = root / f".building-{release_id}", root / release_id
     building.mkdir()
+    draft = Draft(release_id, building, settings)
     try:
-        draft = Draft(release_id, building, settings)
         finishes = [finish for write in writers if (finish := write(draft)) is not None]
         for finish in finishes:
             finish()
@@ -127,6 +125,8 @@ def publish(
         building.rename(final)
         _point_current_to(root, release_id)
     except BaseException:  # a full disk, say: its half-written release goes at once
+        draft.store = None
+        gc.collect()  # the store closed first: an open one writes its files again
         for unfinished in (building, final):
             shutil.rmtree(unfinished, ignore_errors=True)
         raise
@@ -135,11 +135,11 @@ def publish(
 
 
 def write_release(
-    sources: Sources, settings: Settings, progress: Callable[[str], None] = lambda _m: None
+    checked: Checked, settings: Settings, progress: Callable[[str], None] = lambda _m: None
 ) -> Release:
-    """Publish a release of validated sources: store, dumps, web files, search index."""
-    progress("writing the store, the dumps and the search index")
-    writers = [store_and_dumps(sources, while_loading=[search_index(sources)]), web_files]
+    """Publish a release of validated sources: dumps, store, search index, web files."""
+    progress("writing the dumps")
+    writers = [dumps_of(checked), store_and_index(progress), web_files]
     if settings.store:
         writers.append(remote_store(progress))
     return publish(settings, writers, source_commit=_source_commit(settings.root))
@@ -148,52 +148,50 @@ def write_release(
 # Writers -------------------------------------------------------------------------
 
 
-def store_and_dumps(sources: Sources, while_loading: Sequence[Writer] = ()) -> Writer:
-    """The store and each dataset's dumps (with their gzip copies), from the sources.
+def dumps_of(checked: Checked) -> Writer:
+    """Each dataset's dumps, joined from its files' parts (``dumps``), and the datasets."""
 
-    The JSON-LD is compacted in Python, so on big data in a forked process of its own,
-    which goes on while the writers after this one run. Loading the store and gzip run in
-    Rust and zlib, which release the GIL; so they go on in a thread while this one writes
-    the other dumps from the quads in memory (quicker than reading them back from the
-    store), then runs ``while_loading``: writers that read the sources, not the store (the
-    search index, made from the same quads).
-    """
-
-    def write(draft: Draft) -> Finish:
-        settings, folder = draft.settings, draft.folder
-        (folder / "dumps").mkdir()
-        by_graph = _triples_by_graph(sources, settings)
-        fork = settings.build_workers > 1 and len(sources.quads) >= FORK_JSONLD_FROM_QUADS
-        # Forked before this build starts a thread or opens the store: the child needs neither.
-        jsonld = Forked(_write_jsonld_dumps, by_graph, settings, folder, run_here=not fork)
-        try:
-            draft.store = store = ox.Store(str(folder / "store"))
-            nquads = ox.serialize(sources.quads, format=ox.RdfFormat.N_QUADS) or b""
-            with ThreadPoolExecutor(1) as side:
-                loaded = side.submit(_load, store, nquads)
-                del nquads
-                files = _write_rdf_dumps(by_graph, settings, folder, side)
-                for write_too in while_loading:
-                    write_too(draft)
-                loaded.result()  # re-raises what failed in the thread
-            _count_datasets(draft, files)
-        except BaseException:
-            jsonld.stop()
-            raise
-
-        def finish() -> None:
-            try:
-                for name, entry in jsonld.result().items():
-                    files[name][JSONLD.key] = entry
-            finally:
-                jsonld.stop()
-            for name, dataset in draft.datasets.items():
-                ordered = {f.key: files[name][f.key] for f in offered(DUMP)}
-                draft.datasets[name] = Dataset(dataset.graph, dataset.triples, ordered)
-
-        return finish
+    def write(draft: Draft) -> None:
+        (draft.folder / "dumps").mkdir()
+        parts = {name: partial(checked.parts, name) for name in DATASETS}
+        files = write_dumps(draft.settings, draft.folder / "dumps", parts)
+        for name in DATASETS:
+            draft.datasets[name] = Dataset(draft.settings.urls.graph(name), 0, files[name])
 
     return write
+
+
+def store_and_index(progress: Callable[[str], None] = lambda _m: None) -> Writer:
+    """The store, loaded in bulk from the N-Quads dumps, and the search index made from
+    the same quads meanwhile (the loader runs in Rust, in a thread), streamed from the
+    files: neither holds the data in this process."""
+
+    def write(draft: Draft) -> None:
+        settings = draft.settings
+        dumps = [draft.folder / "dumps" / d.files[NQUADS.key].name for d in draft.datasets.values()]
+        progress("loading the store and writing the search index")
+        draft.store = store = ox.Store(str(draft.folder / "store"))
+        with ThreadPoolExecutor(1) as side:
+            loaded = side.submit(_bulk_load, store, dumps)
+            facts = write_index(
+                _quads_of(dumps), settings.base, draft.folder / INDEX_FOLDER, settings.build_workers
+            )
+            loaded.result()  # re-raises what failed in the thread
+        draft.add_part("index", facts)
+        _count_datasets(draft, {name: d.files for name, d in draft.datasets.items()})
+
+    return write
+
+
+def _bulk_load(store: ox.Store, paths: list[Path]) -> None:
+    for path in paths:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+
+
+def _quads_of(paths: list[Path]) -> Iterator[ox.Quad]:
+    for path in paths:
+        yield from ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
 def web_files(draft: Draft) -> None:
@@ -210,19 +208,6 @@ def remote_store(progress: Callable[[str], None] = lambda _m: None) -> Writer:
         if draft.store is None:
             raise RuntimeError("a remote store is loaded from the release's own: none yet")
         upload(draft.store, draft.datasets, draft.settings, progress)
-
-    return write
-
-
-def search_index(sources: Sources) -> Writer:
-    """The search index, made from the sources' quads: what the store holds."""
-
-    def write(draft: Draft) -> None:
-        settings = draft.settings
-        facts = write_index(
-            sources.quads, settings.base, draft.folder / INDEX_FOLDER, settings.build_workers
-        )
-        draft.add_part("index", facts)
 
     return write
 
@@ -280,27 +265,6 @@ def _count_datasets(draft: Draft, files: dict[str, dict[str, File]]) -> None:
             draft.datasets[name] = Dataset(graph, counts.get(graph, 0), files.get(name, {}))
 
 
-def _triples_by_graph(sources: Sources, settings: Settings) -> dict[str, list[ox.Triple]]:
-    """Each dataset's triples, each subject's side by side (Turtle then names it once)."""
-    by_graph: dict[str, list[ox.Triple]] = {settings.urls.graph(name): [] for name in DATASETS}
-    for q in sources.quads:
-        by_graph.setdefault(value_of(q.graph_name), []).append(q.triple)
-    return {name: _subjects_together(by_graph[settings.urls.graph(name)]) for name in DATASETS}
-
-
-def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Once each (a source may state a triple twice; the store keeps one), by subject."""
-    groups: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[ox.Triple, None]] = {}
-    for t in triples:
-        groups.setdefault(t.subject, {})[t] = None
-    return [t for group in groups.values() for t in group]
-
-
-def _load(store: ox.Store, nquads: bytes) -> None:
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-    store.flush()
-
-
 def _write_rdf_dumps(
     by_graph: dict[str, list[ox.Triple]],
     settings: Settings,
@@ -326,19 +290,6 @@ def _write_rdf_dumps(
     for (name, key), entry in entries.items():
         files[name][key] = entry.result()
     return files
-
-
-def _write_jsonld_dumps(
-    by_graph: dict[str, list[ox.Triple]], settings: Settings, folder: Path
-) -> dict[str, File]:
-    """Each dataset compacted with the context, as the web serves it; with its gzip copy."""
-    compactor, entries = Compactor(Context.load(settings).terms), {}
-    for name, triples in by_graph.items():
-        target = folder / "dumps" / f"{name}.jsonld"
-        text = json.dumps(compactor.document(triples), ensure_ascii=False, indent=1)
-        target.write_text(text, encoding="utf-8")
-        entries[name] = dump_entry(target, JSONLD.media_type)
-    return entries
 
 
 def dump_entry(path: Path, media_type: str) -> File:

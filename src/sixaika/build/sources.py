@@ -93,12 +93,8 @@ def load_sources(
     sources, unusable = Sources(), []
     files = source_files(settings) if files is None else files
     for number, path in enumerate(files, 1):
-        graph = ox.NamedNode(settings.urls.graph(dataset_of(path, settings)))
         try:
-            if path.suffix.lower() == ".ttl":
-                sources.quads.extend(_read_turtle(path, graph, settings, sources))
-            else:
-                sources.quads.extend(_read_yaml(path, graph, context, settings, sources))
+            read_file(path, settings, context, sources)
         except InputError as e:  # the next file may be read still: tell of every one
             unusable.append(e)
         sources.files.append(path)
@@ -107,6 +103,15 @@ def load_sources(
     if unusable:
         raise unusable[0] if len(unusable) == 1 else InputErrors(unusable)
     return sources
+
+
+def read_file(path: Path, settings: Settings, context: Context, sources: Sources) -> None:
+    """Read one source file into ``sources``; ``InputError`` if it is unusable."""
+    graph = ox.NamedNode(settings.urls.graph(dataset_of(path, settings)))
+    if path.suffix.lower() == ".ttl":
+        sources.quads.extend(_read_turtle(path, graph, settings, sources))
+    else:
+        sources.quads.extend(_read_yaml(path, graph, context, settings, sources))
 
 
 def _read_text(path: Path, settings: Settings) -> str:
@@ -135,7 +140,8 @@ def _read_turtle(
     text = settings.rebase(_read_text(path, settings))
     try:
         parsed = ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
-        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
+        label = _blank_labels(file_tag(path, settings, 0))
+        quads = [ox.Quad(label(q.subject), q.predicate, label(q.object), graph) for q in parsed]
     except SyntaxError as e:
         message = str(e.args[0]) if e.args else str(e)
         line = e.lineno if isinstance(e.lineno, int) else None
@@ -148,6 +154,22 @@ def _read_turtle(
             _check_turtle_id(subject.value, settings.urls.id(), path)
         sources.claim(subject.value, Origin(path))
     return quads
+
+
+def _blank_labels(tag: str) -> Callable[[Any], Any]:
+    """Blank nodes named by the file and their order in it: the parser names ``[]`` at
+    random, so that two builds of the same sources would write different dumps."""
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def label(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        found = labels.get(term)
+        if found is None:
+            found = labels[term] = ox.BlankNode(f"{tag}b{len(labels)}")
+        return found
+
+    return label
 
 
 def _check_turtle_id(iri: str, id_base: str, path: Path) -> None:

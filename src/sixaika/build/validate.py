@@ -184,10 +184,24 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     return graph
 
 
-def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> Report:
-    data = to_rdflib(sources.quads)
-    shapes = load_shapes(settings)
-    # inplace: the graph was made for this validation only, so pyshacl need not copy it.
+def validate_sources(
+    sources: Sources,
+    settings: Settings,
+    lang: str = "en",
+    shapes: rdflib.Graph | None = None,
+    beside: Iterable[ox.Quad] = (),
+) -> Report:
+    """Validate ``sources`` (with the quads ``beside`` them: the shared records they link
+    to, whose own results are not kept) against ``shapes`` (by default all of them)."""
+    shapes = load_shapes(settings) if shapes is None else shapes
+    conforms, results = run_shapes(to_rdflib([*beside, *sources.quads]), shapes)
+    places = Places(sources, settings)
+    problems = sorted(problems_of(results, shapes, places, settings, lang), key=Report.sort_key)
+    return Report(conforms=bool(conforms), problems=problems, graph=results)
+
+
+def run_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[bool, rdflib.Graph]:
+    """pyshacl as the build runs it; the data graph is made for it, so it may change it."""
     conforms, results, _ = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -196,8 +210,57 @@ def validate_sources(sources: Sources, settings: Settings, lang: str = "en") -> 
         allow_warnings=True,
         inplace=True,
     )
-    problems = sorted(_problems(results, shapes, sources, settings, lang), key=Report.sort_key)
-    return Report(conforms=bool(conforms), problems=problems, graph=results)
+    return bool(conforms), results
+
+
+def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """The shapes that look at one record (and what it links to) at a time, and those that
+    compare records across files: shapes whose SHACL-AF target (``sh:target``) is a query
+    that groups the whole data (``GROUP BY``: one EURA code or business ID per resource,
+    shape:EuraCodeIdentifiesOne). A target query that only selects (shape:PeriodOrder) is
+    a quicker way to find single records, and validates with them.
+
+    The second graph holds those shapes and what they are made of (their target, their
+    SPARQL constraint, its prefixes), and nothing else.
+    """
+    across = {
+        shape
+        for shape, target in shapes.subject_objects(SH.target)
+        if "GROUP BY" in str(shapes.value(target, SH.select) or "").upper()
+    }
+    per_record = rdflib.Graph()
+    for triple in shapes:
+        if triple[0] not in across:
+            per_record.add(triple)
+    comparing = rdflib.Graph()
+    todo, seen = list(across), set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in shapes.triples((node, None, None)):
+            comparing.add(triple)
+            if triple[1] != rdflib.RDF.type and (triple[2], None, None) in shapes:
+                todo.append(triple[2])
+    for prefix, namespace in shapes.namespaces():
+        comparing.bind(prefix, namespace)
+    return per_record, comparing
+
+
+class Places:
+    """Where the nodes of loaded sources were written, and what a report calls them."""
+
+    def __init__(self, sources: Sources, settings: Settings):
+        self.sources, self.settings = sources, settings
+        self.owners = owners_of(sources.quads)
+
+    def where(self, focus, prop: ox.NamedNode | None) -> Origin | str:
+        """Where ``focus`` was written: where its property ``prop`` was, if given."""
+        return where_defined(to_ox(focus), self.owners, self.sources, prop)
+
+    def resource(self, focus) -> str:
+        return _resource(focus, self.owners, self.settings)
 
 
 # Constraints that compare a value: an ill-typed one fails them all, and "cannot be
@@ -210,10 +273,11 @@ _COMPARISONS = {
 }
 
 
-def _problems(
-    results: rdflib.Graph, shapes: rdflib.Graph, sources: Sources, settings: Settings, lang: str
+def problems_of(
+    results: rdflib.Graph, shapes: rdflib.Graph, places, settings: Settings, lang: str
 ) -> Iterable[Problem]:
-    owners = owners_of(sources.quads)
+    """The report's results as problems; ``places`` tells where each focus node was
+    written and what it is called (``Places``, or what a cache remembered of them)."""
     # Only the report's own results: sh:detail results nested under them repeat the cause.
     for report in results.subjects(rdflib.RDF.type, SH.ValidationReport):
         for result in results.objects(report, SH.result):
@@ -226,8 +290,8 @@ def _problems(
                 continue
             yield Problem(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                where=where_defined(to_ox(focus), owners, sources, _first_property(path, results)),
-                resource=_resource(focus, owners, settings),
+                where=places.where(focus, _first_property(path, results)),
+                resource=places.resource(focus),
                 path=_path_text(path, results, settings) if path is not None else None,
                 value=_short(value, settings) if value is not None else None,
                 message=_message(results, shapes, result, lang),

@@ -1,0 +1,89 @@
+"""The build cache: what loading and validating each source file gave, kept between builds.
+
+An entry is one file's ``FileResult`` (its parts of the dumps, the facts the checks across
+files need, its problems), stored under the releases folder in ``.cache/``, named by its
+*load key*: a hash of the file's bytes and path, the context, the base and this code. An
+entry is used again only if it was also validated with what validation now depends on,
+its *validation key*: the shapes, the ontology, the report's language, and the shared
+records the file links to (each by a hash of its own triples, ``record_hashes``). So a
+changed project file is loaded and validated again alone; a changed shape, all of them;
+a changed organisation, the files that link to it.
+
+Entries are written whole under a temporary name and renamed, so a reader never meets
+half of one; one that cannot be read is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..config import Settings
+from ..namespaces import value_of
+from .link import owners_of
+from .sources import Sources
+
+FOLDER = ".cache"
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    return digest(*(b for p in sorted(paths) for b in (p.as_posix(), p.read_bytes())))
+
+
+def code_digest() -> str:
+    """This code: a changed build step must not reuse what an older one made."""
+    return files_digest(_PACKAGE.rglob("*.py"))
+
+
+class Cache:
+    def __init__(self, settings: Settings):
+        self.folder = settings.releases_dir / FOLDER
+
+    def get(self, key: str):
+        try:
+            with (self.folder / key).open("rb") as f:
+                return pickle.load(f)
+        except Exception:  # missing, half-written by a killed build, or of older code
+            return None
+
+    def put(self, key: str, entry: object) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{key}.{os.getpid()}"
+        with temporary.open("wb") as f:
+            pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / key)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Remove the entries of files no longer there or changed (under the build lock)."""
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in keys:
+                    path.unlink(missing_ok=True)
+
+
+def record_hashes(sources: Sources) -> dict[str, str]:
+    """Each named record's hash: its own triples and those of the nodes nested in it."""
+    owners = owners_of(sources.quads)
+    lines: dict[str, list[str]] = {}
+    for q in sources.quads:
+        subject, seen = q.subject, set()
+        while isinstance(subject, ox.BlankNode) and subject in owners and subject not in seen:
+            seen.add(subject)
+            subject = owners[subject].subject
+        lines.setdefault(value_of(subject), []).append(str(q))
+    return {iri: digest(*sorted(found)) for iri, found in lines.items()}

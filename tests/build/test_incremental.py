@@ -1,0 +1,99 @@
+"""Incremental builds: a build after a change loads and validates again only the files the
+change concerns, and writes the same release, byte for byte, as a build from nothing.
+
+The mini project (synthetic) with four project files: p1 led by example-lead with
+example-partner, p2 and p4 by example-lead alone, p3 by example-partner alone.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sixaika.config import Settings
+from sixaika.release import Release
+
+from .test_pipeline import run
+
+ALONE = "    lead: organisation/{lead}\n"
+
+
+@pytest.fixture
+def projects(mini) -> Path:
+    template = (mini / "data/projects/p1.yaml").read_text()
+    both = "    lead: organisation/example-lead\n    partners: [organisation/example-partner]\n"
+    assert both in template
+    for number, lead in ((2, "example-lead"), (3, "example-partner"), (4, "example-lead")):
+        text = template.replace("project/p1", f"project/p{number}").replace(
+            "source/p1", f"s/{number}"
+        )
+        (mini / f"data/projects/p{number}.yaml").write_text(
+            text.replace(both, ALONE.format(lead=lead))
+        )
+    return mini
+
+
+def released(capsys) -> tuple[dict, tuple[int, int]]:
+    """Build; the release's datasets (graphs, triple counts, every file's size and
+    checksum) and how many project files were taken from the cache and how many done."""
+    code, _, err = run(capsys, "build")
+    assert code == 0, err
+    done = re.search(r"(\d+) as validated before, (\d+) to load and validate", err)
+    release = Release.current(Settings.from_env({}))
+    assert len(release.open_store()) == release.manifest.triples
+    return release.manifest.datasets, (int(done.group(1)), int(done.group(2)))
+
+
+def incremental_is_full(mini: Path, capsys) -> tuple[int, int]:
+    """Build from the cache, then from nothing: the same release. What the first reused."""
+    incremental, counts = released(capsys)
+    shutil.rmtree(mini / "var/releases/.cache")
+    full, (reused, _) = released(capsys)
+    assert reused == 0
+    assert incremental == full
+    return counts
+
+
+def test_an_incremental_build_is_the_full_build_after_each_change(projects, capsys):
+    assert released(capsys)[1] == (0, 4)
+    assert incremental_is_full(projects, capsys) == (4, 0)  # nothing changed
+
+    p2 = projects / "data/projects/p2.yaml"
+    p2.write_text(p2.read_text().replace("Example project", "Edited example project"))
+    assert incremental_is_full(projects, capsys) == (3, 1)  # p2 alone
+
+    (projects / "data/projects/p3.yaml").unlink()
+    assert incremental_is_full(projects, capsys) == (3, 0)
+
+    (projects / "data/projects/p4.yaml").rename(projects / "data/projects/p5.yaml")
+    assert incremental_is_full(projects, capsys) == (2, 1)  # a new path: its places change
+
+    organisations = projects / "data/organisations.yaml"
+    organisations.write_text(organisations.read_text().replace("Esimerkkikumppani", "Kumppani"))
+    assert incremental_is_full(projects, capsys) == (2, 1)  # p1 alone links to the partner
+
+    shapes = projects / "shapes/mini.ttl"
+    shapes.write_text(shapes.read_text() + "\n# a changed shape\n")
+    assert incremental_is_full(projects, capsys) == (0, 3)  # every project file
+
+
+def test_a_file_that_became_invalid_is_told_again_from_the_cache(projects, capsys):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    p2 = projects / "data/projects/p2.yaml"
+    p2.write_text(p2.read_text().replace("title:", "alternative:"))
+    for _ in range(2):  # validated, then answered by the cache: the same verdict
+        code, _, err = run(capsys, "build", "--quiet")
+        assert code == 1 and "p2.yaml" in err and "dct:title" in err
+
+
+def test_a_record_moved_into_another_file_is_defined_twice(projects, capsys):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    p4 = (projects / "data/projects/p4.yaml").read_text()
+    (projects / "data/projects/p9.yaml").write_text(p4)
+    code, _, err = run(capsys, "build", "--quiet")
+    assert code == 2 and "p9.yaml" in err and "project/p4 is already defined at" in err
+    (projects / "data/projects/p4.yaml").unlink()
+    assert run(capsys, "build", "--quiet")[0] == 0
