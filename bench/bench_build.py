@@ -1,26 +1,27 @@
-"""Benchmark: build and validate N synthetic projects; print seconds and peak memory.
+"""Benchmark: build N synthetic projects from nothing, and again after one file changed.
 
-    python bench/bench_build.py                # N = 1000, 10000, 100000
+    python bench/bench_build.py                # N = 10000, 100000, 1000000
     python bench/bench_build.py 1000 10000     # chosen sizes
 
 The projects are SYNTHETIC (https://example.org/synthetic/ base, titled "Synthetic project
 N"), written in the real source format (YAML records, 1000 per file) beside the real
 ontology, shapes and concept schemes, so the whole pipeline runs: load -> link -> SHACL ->
-release (store + Turtle, N-Triples, JSON-LD dumps). Each size runs in a fresh process so
-that its peak memory is its own. "peak MB" is the build process's resident peak; "child MB"
-the largest of the processes it forks (validation shards, the JSON-LD writer), which run
-beside it and share its memory copy-on-write: a child's resident size counts those shared
-pages too, so the two figures overlap rather than add up.
+release (store, dumps in every format, search index). For each N: a full build (no
+cache), then, at 100k, an incremental one after one project of one file changed. Each
+runs in a process of its own; "peak MB" is the peak of the resident memory of that
+process and all its children together (the partition workers), sampled from /proc every
+0.2 s: forked workers share pages copy-on-write, so this sum is an upper bound ("PSS MB",
+the proportional set size, counts a shared page once).
 
-Yardstick, measured in the same run: the time rdflib alone takes to parse the N-Triples
-that the build wrote (what any rdflib/pyshacl pipeline pays before validating anything).
+Yardstick, measured in the same run: pyoxigraph's bulk loader reading the N-Triples of
+the projects that the build wrote into a new store on disk (what loading the data alone
+costs, in Rust on both cores), measured the same way.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -28,11 +29,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import rdflib
+import pyoxigraph as ox
 import yaml
 
 from sixaika.build import Progress, build
 from sixaika.config import Settings
+from sixaika.release import Release
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/synthetic/"
@@ -142,59 +144,136 @@ class StepRecorder(Progress):
         self.steps.append((round(self.elapsed(), 1), message))
 
 
-def one_size(n: int) -> dict:
-    """Runs in a child process: generate, build, measure."""
-    with tempfile.TemporaryDirectory(prefix="sixaika-bench-") as tmp:
-        root = Path(tmp)
-        write_sources(root, n)
-        settings = Settings.from_env({}, root=str(root), base=BASE)
-        progress = StepRecorder()
-        release, report = build(settings, progress)
-        seconds = progress.elapsed()
-        nt = release.dump_path("projects.nt")
-        t = time.perf_counter()
-        rdflib.Graph().parse(nt, format="nt")
-        yardstick = time.perf_counter() - t
-        return {
-            "n": n,
-            "seconds": seconds,
-            "triples": release.manifest.triples,
-            "violations": report.violations,
-            "rdflib_parse_seconds": yardstick,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            "steps": progress.steps,
-        }
+def settings_of(root: Path) -> Settings:
+    return Settings.from_env({}, root=str(root), base=BASE)
+
+
+def build_once(root: Path) -> dict:
+    """In a child process: build the sources under ``root`` (from its cache, if any)."""
+    progress = StepRecorder()
+    release, report = build(settings_of(root), progress)
+    return {
+        "seconds": progress.elapsed(),
+        "triples": release.manifest.triples,
+        "violations": report.violations,
+        "steps": progress.steps,
+    }
+
+
+def edit_one(root: Path) -> None:
+    """Change one project of one file, as a coordinator fixing a typo would."""
+    path = sorted((root / "data" / "projects").glob("*.yaml"))[-1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Synthetic project", "Edited synthetic project", 1), "utf-8")
+
+
+def bulk_load_yardstick(root: Path) -> dict:
+    """In a child process: pyoxigraph's bulk loader reading the projects' N-Triples."""
+    release = Release.current(settings_of(root))
+    nt = release.dump_path("projects.nt")
+    with tempfile.TemporaryDirectory(prefix="sixaika-yardstick-", dir=root) as folder:
+        started = time.perf_counter()
+        store = ox.Store(folder)
+        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        seconds = time.perf_counter() - started
+        triples = len(store)
+        del store
+    return {"seconds": seconds, "triples": triples}
+
+
+def tree_memory(root_pid: int) -> tuple[int, int]:
+    """Resident and proportional set size (bytes) of a process and its descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    todo, rss, pss = [root_pid], 0, 0
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(("Rss:", "Pss:")):
+                    kb = int(line.split()[1]) * 1024
+                    rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+        except OSError:  # it ended meanwhile
+            continue
+    return rss, pss
+
+
+def sampled(*command: str) -> dict:
+    """Run ``bench_build.py command...`` in a child; its JSON answer with the peak memory
+    of its process tree."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, *command], stdout=subprocess.PIPE, text=True
+    )
+    peak_rss = peak_pss = 0
+    while child.poll() is None:
+        rss, pss = tree_memory(child.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.2)
+    out = child.stdout.read()
+    if child.returncode:
+        raise RuntimeError(f"{command} failed with exit code {child.returncode}")
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak_rss / 2**20,
+            "pss_mb": peak_pss / 2**20}  # fmt: skip
+
+
+def line(label: str, n: int, r: dict, yardstick: dict) -> str:
+    return (
+        f"{label:<12} {n:>8} {r['seconds']:>9.1f} {1000 * r['seconds'] / n:>7.2f} "
+        f"{r['peak_mb']:>8.0f} {r['pss_mb']:>8.0f} {r['triples']:>10} "
+        f"{yardstick['seconds']:>8.1f} {yardstick['peak_mb']:>8.0f} "
+        f"{r['seconds'] / yardstick['seconds']:>7.1f}"
+    )
 
 
 def main(sizes: list[int]) -> None:
     print(
-        f"{'N':>8} {'seconds':>9} {'s/1k':>7} {'peak MB':>8} {'child MB':>8} {'triples':>9} "
-        f"{'rdflib parse s':>15} {'build/parse':>11}"
+        f"{'build':<12} {'N':>8} {'seconds':>9} {'s/1k':>7} {'peak MB':>8} {'PSS MB':>8} "
+        f"{'triples':>10} {'load s':>8} {'load MB':>8} {'x load':>7}"
     )
-    results = []
+    print(f"{'':<12} {'':>8} (load: pyoxigraph's bulk loader reading the projects' N-Triples)")
+    full = {}
     for n in sizes:
-        child = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
-        )
-        r = json.loads(child.stdout.strip().splitlines()[-1])
-        results.append(r)
-        print(
-            f"{r['n']:>8} {r['seconds']:>9.1f} {1000 * r['seconds'] / n:>7.2f} "
-            f"{r['peak_mb']:>8.0f} {r['child_peak_mb']:>8.0f} {r['triples']:>9} "
-            f"{r['rdflib_parse_seconds']:>15.1f} "
-            f"{r['seconds'] / r['rdflib_parse_seconds']:>11.2f}",
-            flush=True,
-        )
-        for seconds, message in r["steps"]:
-            print(f"{'':>10}[{seconds:7.1f} s] {message}")
-    for a, b in zip(results, results[1:], strict=False):
-        growth = (b["seconds"] / a["seconds"]) / (b["n"] / a["n"])
-        print(f"growth {a['n']} -> {b['n']}: time per project x{growth:.2f} (1.00 = linear)")
+        root = Path(tempfile.mkdtemp(prefix="sixaika-bench-"))
+        try:
+            subprocess.run([sys.executable, __file__, "--write", str(root), str(n)], check=True)
+            full[n] = r = sampled("--build", str(root))
+            yardstick = sampled("--yardstick", str(root))
+            print(line("full", n, r, yardstick), flush=True)
+            _steps(r)
+            if n == 100_000 or n == sizes[-1] == min(sizes):
+                subprocess.run([sys.executable, __file__, "--edit", str(root)], check=True)
+                r = sampled("--build", str(root))
+                print(line("incremental", n, r, yardstick), flush=True)
+                _steps(r)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    done = sorted(full)
+    for a, b in zip(done, done[1:], strict=False):
+        growth = (full[b]["seconds"] / full[a]["seconds"]) / (b / a)
+        print(f"growth {a} -> {b}: time per project x{growth:.2f} (1.00 = linear)")
+
+
+def _steps(r: dict) -> None:
+    for seconds, message in r["steps"]:
+        print(f"{'':>14}[{seconds:7.1f} s] {message}")
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--one"]:
-        print(json.dumps(one_size(int(sys.argv[2]))))
+    command = sys.argv[1:2]
+    if command == ["--write"]:
+        write_sources(Path(sys.argv[2]), int(sys.argv[3]))
+    elif command == ["--build"]:
+        print(json.dumps(build_once(Path(sys.argv[2]))))
+    elif command == ["--edit"]:
+        edit_one(Path(sys.argv[2]))
+    elif command == ["--yardstick"]:
+        print(json.dumps(bulk_load_yardstick(Path(sys.argv[2]))))
     else:
-        main([int(a) for a in sys.argv[1:]] or [1000, 10000, 100000])
+        main([int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000])
