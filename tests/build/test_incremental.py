@@ -11,8 +11,11 @@ import re
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib.compare import isomorphic
 
+from sixaika.build.validate import to_rdflib
 from sixaika.config import Settings
 from sixaika.release import Release
 
@@ -36,48 +39,58 @@ def projects(mini) -> Path:
     return mini
 
 
-def released(capsys) -> tuple[dict, tuple[int, int]]:
+def released(capsys) -> tuple[tuple, tuple[int, int, bool]]:
     """Build; the release's datasets (graphs, triple counts, every file's size and
-    checksum) and how many project files were taken from the cache and how many done."""
+    checksum) and its store's quads; how many project files were taken from the cache and
+    how many done, and whether its store is the last one's changed."""
     code, _, err = run(capsys, "build")
     assert code == 0, err
     done = re.search(r"(\d+) as validated before, (\d+) to load and validate", err)
     release = Release.current(Settings.from_env({}))
-    assert len(release.open_store()) == release.manifest.triples
-    return release.manifest.datasets, (int(done.group(1)), int(done.group(2)))
+    store = release.open_store()
+    graphs = {
+        name: to_rdflib(store.quads_for_pattern(None, None, None, ox.NamedNode(dataset.graph)))
+        for name, dataset in release.manifest.datasets.items()
+    }
+    assert sum(len(g) for g in graphs.values()) == len(store) == release.manifest.triples
+    changed = "the store changed where the sources did" in err
+    return (release.manifest.datasets, graphs), (int(done.group(1)), int(done.group(2)), changed)
 
 
-def incremental_is_full(mini: Path, capsys) -> tuple[int, int]:
-    """Build from the cache, then from nothing: the same release. What the first reused."""
+def incremental_is_full(mini: Path, capsys) -> tuple[int, int, bool]:
+    """Build from the cache (its store changed from the current one's), then from nothing
+    (its store loaded whole): the same release. What the first reused."""
     incremental, counts = released(capsys)
-    shutil.rmtree(mini / "var/releases/.cache")
-    full, (reused, _) = released(capsys)
-    assert reused == 0
-    assert incremental == full
+    shutil.rmtree(mini / "var/releases")  # the cache, and the store a build would change
+    full, (reused, _, changed) = released(capsys)
+    assert reused == 0 and not changed
+    assert incremental[0] == full[0]  # every dump the same bytes
+    for name, graph in incremental[1].items():  # the same graphs (a store names blank nodes)
+        assert isomorphic(graph, full[1][name]), name
     return counts
 
 
 def test_an_incremental_build_is_the_full_build_after_each_change(projects, capsys):
-    assert released(capsys)[1] == (0, 4)
-    assert incremental_is_full(projects, capsys) == (4, 0)  # nothing changed
+    assert released(capsys)[1] == (0, 4, False)
+    assert incremental_is_full(projects, capsys) == (4, 0, True)  # nothing changed
 
     p2 = projects / "data/projects/p2.yaml"
     p2.write_text(p2.read_text().replace("Example project", "Edited example project"))
-    assert incremental_is_full(projects, capsys) == (3, 1)  # p2 alone
+    assert incremental_is_full(projects, capsys) == (3, 1, True)  # p2 alone
 
     (projects / "data/projects/p3.yaml").unlink()
-    assert incremental_is_full(projects, capsys) == (3, 0)
+    assert incremental_is_full(projects, capsys) == (3, 0, True)
 
     (projects / "data/projects/p4.yaml").rename(projects / "data/projects/p5.yaml")
-    assert incremental_is_full(projects, capsys) == (2, 1)  # a new path: its places change
+    assert incremental_is_full(projects, capsys) == (2, 1, True)  # a new path: its places change
 
     organisations = projects / "data/organisations.yaml"
     organisations.write_text(organisations.read_text().replace("Esimerkkikumppani", "Kumppani"))
-    assert incremental_is_full(projects, capsys) == (2, 1)  # p1 alone links to the partner
+    assert incremental_is_full(projects, capsys) == (2, 1, True)  # p1 alone links to the partner
 
     shapes = projects / "shapes/mini.ttl"
     shapes.write_text(shapes.read_text() + "\n# a changed shape\n")
-    assert incremental_is_full(projects, capsys) == (0, 3)  # every project file
+    assert incremental_is_full(projects, capsys) == (0, 3, True)  # every project file
 
 
 def test_a_file_that_became_invalid_is_told_again_from_the_cache(projects, capsys):

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -50,7 +51,7 @@ from ..release import (
 )
 from ..search import INDEX_FOLDER, write_index
 from .dumps import NQUADS, write_dumps
-from .partitions import Checked
+from .partitions import Checked, FileResult
 from .sources import DATASETS
 from .upload import upload
 from .validate import load_shapes
@@ -59,6 +60,7 @@ from .vocabulary import display_shapes_dir, page_vocabulary
 # The dumps of a store (synthetic data): the formats pyoxigraph writes (the build's own
 # dumps, JSON-LD too, are joined from the parts of its files: ``dumps``).
 JSONLD = BY_KEY["jsonld"]
+SOURCES = "sources"  # the manifest's part naming the load keys of the files it was built of
 WRITTEN_BY_OXIGRAPH = tuple(f for f in offered(DUMP) if f is not JSONLD)
 
 
@@ -139,7 +141,7 @@ def write_release(
 ) -> Release:
     """Publish a release of validated sources: dumps, store, search index, web files."""
     progress("writing the dumps")
-    writers = [dumps_of(checked), store_and_index(progress), web_files]
+    writers = [dumps_of(checked), store_and_index(checked, progress), web_files]
     if settings.store:
         writers.append(remote_store(progress))
     return publish(settings, writers, source_commit=_source_commit(settings.root))
@@ -157,22 +159,29 @@ def dumps_of(checked: Checked) -> Writer:
         files = write_dumps(draft.settings, draft.folder / "dumps", parts)
         for name in DATASETS:
             draft.datasets[name] = Dataset(draft.settings.urls.graph(name), 0, files[name])
+        draft.add_part(SOURCES, {"keys": [r.key for r in checked.results]})
 
     return write
 
 
-def store_and_index(progress: Callable[[str], None] = lambda _m: None) -> Writer:
-    """The store, loaded in bulk from the N-Quads dumps, and the search index made from
-    the same quads meanwhile (the loader runs in Rust, in a thread), streamed from the
-    files: neither holds the data in this process."""
+def store_and_index(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
+    """The store, and the search index made from the same quads meanwhile, streamed from
+    the N-Quads dumps: neither holds the data in this process.
+
+    The store is the current release's, copied (its files hard-linked) and changed by the
+    files that changed, when there are few; else it is loaded in bulk from the dumps (in
+    Rust, in a thread, while the index is written here).
+    """
 
     def write(draft: Draft) -> None:
         settings = draft.settings
         dumps = [draft.folder / "dumps" / d.files[NQUADS.key].name for d in draft.datasets.values()]
-        progress("loading the store and writing the search index")
-        draft.store = store = ox.Store(str(draft.folder / "store"))
+        target = draft.folder / "store"
+        changed = _changed_store(settings, checked, target, dumps)
+        progress("the store changed where the sources did" if changed else "loading the store")
+        draft.store = store = changed or ox.Store(str(target))
         with ThreadPoolExecutor(1) as side:
-            loaded = side.submit(_bulk_load, store, dumps)
+            loaded = side.submit(_bulk_load, store, [] if changed else dumps)
             facts = write_index(
                 _quads_of(dumps), settings.base, draft.folder / INDEX_FOLDER, settings.build_workers
             )
@@ -181,6 +190,62 @@ def store_and_index(progress: Callable[[str], None] = lambda _m: None) -> Writer
         _count_datasets(draft, {name: d.files for name, d in draft.datasets.items()})
 
     return write
+
+
+def _changed_store(
+    settings: Settings, checked: Checked, target: Path, dumps: list[Path]
+) -> ox.Store | None:
+    """The current release's store copied to ``target`` and changed as the sources did,
+    or None where that cannot be done or would not be quicker than loading all."""
+    current = Release.current(settings)
+    if current is None or current.manifest.base != settings.base:
+        return None
+    before = current.manifest.parts.get(SOURCES, {}).get("keys", [])
+    now = [r.key for r in checked.results]
+    gone, added = sorted(set(before) - set(now)), sorted(set(now) - set(before))
+    if not before or len(gone) + len(added) > max(2, len(now) // 4):  # one file: 2
+        return None
+    entries = {key: checked.cache.get(key) for key in gone + added}
+    if any(entry is None or entry.parts is None for entry in entries.values()):
+        return None  # the cache no longer has what the current store was built from
+    ox.Store.read_only(str(current.path / "store")).backup(str(target))
+    store = ox.Store(str(target))
+    for key in gone:
+        _remove_records(store, entries[key], settings)
+    store.bulk_extend(q for key in added for q in _quads_of_part(entries[key].parts))
+    store.flush()
+    if len(store) != sum(_lines(path) for path in dumps):  # a node no record holds, say
+        del store
+        gc.collect()
+        shutil.rmtree(target)
+        return None
+    return store
+
+
+def _remove_records(store: ox.Store, gone: FileResult, settings: Settings) -> None:
+    """Remove a file's records from the store, with the nodes nested in them. By subject:
+    a store names the blank nodes it loads anew, so the file's own names are not there."""
+    assert gone.links is not None
+    graph = ox.NamedNode(settings.urls.graph(gone.dataset))
+    todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri) for iri, _ in gone.links.defined]
+    seen = set()
+    while todo:
+        subject = todo.pop()
+        if subject not in seen:
+            seen.add(subject)
+            for quad in list(store.quads_for_pattern(subject, None, None, graph)):
+                if isinstance(quad.object, ox.BlankNode):
+                    todo.append(quad.object)
+                store.remove(quad)
+
+
+def _quads_of_part(parts: dict[str, bytes]) -> list[ox.Quad]:
+    return list(ox.parse(zlib.decompress(parts[NQUADS.key], wbits=31), format=ox.RdfFormat.N_QUADS))
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
 
 
 def _bulk_load(store: ox.Store, paths: list[Path]) -> None:
