@@ -20,6 +20,7 @@ import os
 import pickle
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -29,6 +30,7 @@ from .link import owners_of
 from .sources import Sources
 
 FOLDER = ".cache"
+PARTS = ".parts"
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -51,29 +53,42 @@ def code_digest() -> str:
 
 
 class Cache:
+    """Entries by key: what a file gave, and apart from it (read only to write the dumps
+    and change the store) its parts of the dumps."""
+
     def __init__(self, settings: Settings):
         self.folder = settings.releases_dir / FOLDER
 
-    def get(self, key: str):
-        try:
-            with (self.folder / key).open("rb") as f:
-                return pickle.load(f)
-        except Exception:  # missing, half-written by a killed build, or of older code
-            return None
+    def get(self, key: str) -> Any:
+        return self._read(key)
 
-    def put(self, key: str, entry: object) -> None:
+    def parts(self, key: str) -> dict[str, bytes] | None:
+        return self._read(key + PARTS)
+
+    def put(self, key: str, entry: object, parts: dict[str, bytes]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{key}.{os.getpid()}"
-        with temporary.open("wb") as f:
-            pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / key)
+        self._write(key + PARTS, parts)
+        self._write(key, entry)  # last: an entry is there only with its parts
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the entries of files no longer there or changed (under the build lock)."""
         if self.folder.is_dir():
             for path in self.folder.iterdir():
-                if path.name not in keys:
+                if path.name.removesuffix(PARTS) not in keys:
                     path.unlink(missing_ok=True)
+
+    def _read(self, name: str) -> Any:
+        try:
+            with (self.folder / name).open("rb") as f:
+                return pickle.load(f)
+        except Exception:  # missing, half-written by a killed build, or of older code
+            return None
+
+    def _write(self, name: str, value: object) -> None:
+        temporary = self.folder / f".{name}.{os.getpid()}"
+        with temporary.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / name)
 
 
 def record_hashes(sources: Sources) -> dict[str, str]:

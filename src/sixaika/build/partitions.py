@@ -112,10 +112,10 @@ class Checked:
         """The parts of the dumps of ``dataset``'s files, in order, read from the cache."""
         for result in self.results:
             if result.dataset == dataset:
-                entry = self.cache.get(result.key)
-                if entry is None or entry.parts is None:
+                parts = self.cache.parts(result.key)
+                if parts is None:
                     raise RuntimeError(f"the build cache lost {result.path}; build again")
-                yield entry.parts
+                yield parts
 
 
 _SHARED: Shared | None = None  # set before the workers fork: they inherit it
@@ -142,7 +142,6 @@ def load_and_validate(
         key = digest(shared.load_key, _relative(path, settings), path.read_bytes())
         entry = cache.get(key)
         if entry is not None and entry.validated_with == _validation_key(entry, shared):
-            entry.parts = None
             results[path] = entry
         else:
             todo.append(path)
@@ -168,9 +167,9 @@ def load_and_validate(
 
 def _keep(result: FileResult, cache: Cache, results: dict[Path, FileResult]) -> None:
     """Put a result into the cache; keep it without its parts, read again for the dumps."""
-    if result.error is None:
-        cache.put(result.key, result)
-    result.parts = None
+    parts, result.parts = result.parts, None
+    if result.error is None and parts is not None:
+        cache.put(result.key, result, parts)
     results[result.path] = result
 
 

@@ -205,14 +205,15 @@ def _changed_store(
     gone, added = sorted(set(before) - set(now)), sorted(set(now) - set(before))
     if not before or len(gone) + len(added) > max(2, len(now) // 4):  # one file: 2
         return None
-    entries = {key: checked.cache.get(key) for key in gone + added}
-    if any(entry is None or entry.parts is None for entry in entries.values()):
+    entries = {key: checked.cache.get(key) for key in gone}
+    parts = {key: checked.cache.parts(key) for key in added}
+    if None in entries.values() or None in parts.values():
         return None  # the cache no longer has what the current store was built from
     ox.Store.read_only(str(current.path / "store")).backup(str(target))
     store = ox.Store(str(target))
     for key in gone:
         _remove_records(store, entries[key], settings)
-    store.bulk_extend(q for key in added for q in _quads_of_part(entries[key].parts))
+    store.bulk_extend(q for part in parts.values() if part for q in _quads_of_part(part))
     store.flush()
     if len(store) != sum(_lines(path) for path in dumps):  # a node no record holds, say
         del store
