@@ -15,6 +15,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from sixaika.build import dumps, partitions
+from sixaika.build import release as release_module
 from sixaika.build.sources import load_sources
 from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
@@ -565,6 +566,18 @@ def test_a_failure_in_a_worker_refuses_the_release(mini, capsys, monkeypatch):
     monkeypatch.setattr(dumps, "Compactor", None)  # the workers inherit the fault
     code, _, err = run(capsys, "build", "--quiet")
     assert code == 3 and "TypeError" in err and len(err.splitlines()) == 1
+    assert tree_digest(releases) == before
+
+
+def test_a_failure_of_the_forked_search_index_refuses_the_release(mini, capsys, monkeypatch):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    releases = mini / "var/releases"
+    before = tree_digest(releases)
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    monkeypatch.setattr(release_module, "write_index", None)  # the child inherits the fault
+    code, _, err = run(capsys, "build", "--quiet")
+    assert code == 3
+    assert "the forked _index_of failed: TypeError" in err and len(err.splitlines()) == 1
     assert tree_digest(releases) == before
 
 

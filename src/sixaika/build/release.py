@@ -24,7 +24,7 @@ import os
 import shutil
 import subprocess
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..context import Context
+from ..forked import Forked
 from ..formats import BY_KEY, DUMP, Format, offered
 from ..read.store import OxigraphRepo
 from ..release import (
@@ -141,7 +142,12 @@ def write_release(
 ) -> Release:
     """Publish a release of validated sources: dumps, store, search index, web files."""
     progress("writing the dumps")
-    writers = [dumps_of(checked), store_and_index(checked, progress), web_files]
+    writers = [
+        search_index(checked),
+        dumps_of(checked),
+        store_of_build(checked, progress),
+        web_files,
+    ]
     if settings.store:
         writers.append(remote_store(progress))
     return publish(settings, writers, source_commit=_source_commit(settings.root))
@@ -164,29 +170,41 @@ def dumps_of(checked: Checked) -> Writer:
     return write
 
 
-def store_and_index(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
-    """The store, and the search index made from the same quads meanwhile, streamed from
-    the N-Quads dumps: neither holds the data in this process.
+def search_index(checked: Checked) -> Writer:
+    """The search index, made from the files' quads (their N-Quads parts in the cache) in
+    a forked process, on a core of its own, while this one writes the dumps and the store."""
 
-    The store is the current release's, copied (its files hard-linked) and changed by the
-    files that changed, when there are few; else it is loaded in bulk from the dumps (in
-    Rust, in a thread, while the index is written here).
-    """
+    def write(draft: Draft) -> Finish:
+        settings = draft.settings
+        folder = draft.folder / INDEX_FOLDER
+        # Forked before the writers after this one start threads or open the store.
+        job = Forked(_index_of, checked, settings, folder, run_here=settings.build_workers < 2)
+
+        def finish() -> None:
+            draft.add_part("index", job.result())
+
+        return finish
+
+    return write
+
+
+def _index_of(checked: Checked, settings: Settings, folder: Path) -> dict[str, Any]:
+    quads = (q for name in DATASETS for part in checked.parts(name) for q in _quads_of_part(part))
+    return write_index(quads, settings.base, folder, settings.build_workers)
+
+
+def store_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
+    """The store: the current release's, copied (its files hard-linked) and changed by the
+    files that changed, when there are few; else loaded in bulk from the N-Quads dumps."""
 
     def write(draft: Draft) -> None:
-        settings = draft.settings
         dumps = [draft.folder / "dumps" / d.files[NQUADS.key].name for d in draft.datasets.values()]
         target = draft.folder / "store"
-        changed = _changed_store(settings, checked, target, dumps)
+        changed = _changed_store(draft.settings, checked, target, dumps)
         progress("the store changed where the sources did" if changed else "loading the store")
         draft.store = store = changed or ox.Store(str(target))
-        with ThreadPoolExecutor(1) as side:
-            loaded = side.submit(_bulk_load, store, [] if changed else dumps)
-            facts = write_index(
-                _quads_of(dumps), settings.base, draft.folder / INDEX_FOLDER, settings.build_workers
-            )
-            loaded.result()  # re-raises what failed in the thread
-        draft.add_part("index", facts)
+        if not changed:
+            _bulk_load(store, dumps)
         _count_datasets(draft, {name: d.files for name, d in draft.datasets.items()})
 
     return write
@@ -253,11 +271,6 @@ def _bulk_load(store: ox.Store, paths: list[Path]) -> None:
     for path in paths:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store.flush()
-
-
-def _quads_of(paths: list[Path]) -> Iterator[ox.Quad]:
-    for path in paths:
-        yield from ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
 def web_files(draft: Draft) -> None:
