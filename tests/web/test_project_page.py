@@ -110,13 +110,14 @@ def test_an_identifier_its_adms_identifier_repeats_is_shown_once(client):
 
 
 def test_cite_this_gives_the_iri_release_and_date_as_text_and_bibtex(client, bundled_release):
-    html = page(client, "/doc/project/a70202", "fi")
+    html = page(client, "/doc/project/a70202", "en")
     cite = html[html.index('id="cite-heading"') :]
     release, built = bundled_release.id, bundled_release.manifest.built[:10]
     iri = "http://localhost:8000/id/project/a70202"
     assert f'<a href="{iri}">{iri}</a>' in cite and release in cite
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1)
     text = re.search(r'<p class="citation">(.*?)</p>', cite).group(1)
-    assert text.startswith("Kuutoskaupunkien avoimet innovaatioalustat kärkihanke. ")
+    assert text.startswith(f"{title}. 6Aika linked open data, release ")
     assert release in text and text.endswith(iri)
     bibtex = re.search(r'<pre class="bibtex"[^>]*>(.*?)</pre>', cite, re.S).group(1)
     assert bibtex.startswith("@misc{6aika-a70202,\n") and bibtex.endswith("\n}")
@@ -127,3 +128,12 @@ def test_cite_this_gives_the_iri_release_and_date_as_text_and_bibtex(client, bun
 def test_bibtex_escapes_what_it_gives_a_meaning():
     assert bibtex_escape("R&D {50%} #1 a_b $") == r"R\&D \{50\%\} \#1 a\_b \$"
     assert bibtex_escape("Åbo – Uleåborg") == "Åbo – Uleåborg"
+
+
+def test_a_title_in_another_language_is_marked_so_in_the_citation(client):
+    """A project named only in Finnish, cited on an English page."""
+    html = page(client, "/doc/project/turku-kaupunkikoordinaatio-2017-2021", "en")
+    heading = re.search(r'<h1 lang="fi">(.*?)</h1>', html).group(1)
+    cite = html[html.index('id="cite-heading"') :]
+    marked = re.search(r'<p class="citation">(.*?)</p>', cite).group(1)
+    assert marked.startswith(f'<span lang="fi">{heading}</span>. ')

@@ -55,6 +55,7 @@ class Span:
     y: float
     x: float
     width: float
+    lang: str | None = None  # the label's language, where it is not the page's
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,19 @@ class Timeline:
 
 
 def timeline(
-    items: list[tuple[str, str | None, PeriodDate, PeriodDate | None]], width: int = 980
+    items: list[tuple[str, str | None, PeriodDate, PeriodDate | None, str | None]],
+    width: int = 980,
 ) -> Timeline:
     """One bar per project from its start to its end, in order of start: a month or a
     year from its first day to its last.
 
     A project with no known end gets a short bar, which the picture fades out.
 
-    >>> chart = timeline([("HIPPA", None, PeriodDate.of_day(dt.date(2018, 8, 1)), None)])
+    >>> chart = timeline([("HIPPA", None, PeriodDate.of_day(dt.date(2018, 8, 1)), None, None)])
     >>> chart.spans[0].width, [year for year, _ in chart.ticks]
     (24, [2018, 2019])
-    >>> chart = timeline([("A", None, PeriodDate.parse("2018-08-02"), None),
-    ...                   ("B", None, PeriodDate.parse("2018-08"), PeriodDate.parse("2019"))])
+    >>> chart = timeline([("A", None, PeriodDate.parse("2018-08-02"), None, None),
+    ...                   ("B", None, PeriodDate.parse("2018-08"), PeriodDate.parse("2019"), "fi")])
     >>> month, day = chart.spans  # August 2018 starts on its first day, before the 2nd
     >>> [month.label, day.label], round(month.x + month.width) == round(chart.ticks[-1][1])
     (['B', 'A'], True)
@@ -96,8 +98,8 @@ def timeline(
         return max(x(end.last + dt.timedelta(days=1)) - x(start.first), 2) if end else OPEN
 
     spans = [
-        Span(label, href, start, end, 24 + n * 20, x(start.first), width_of(start, end))
-        for n, (label, href, start, end) in enumerate(items)
+        Span(label, href, start, end, 24 + n * 20, x(start.first), width_of(start, end), lang)
+        for n, (label, href, start, end, lang) in enumerate(items)
     ]
     ticks = [(year, x(dt.date(year, 1, 1))) for year in range(first, last + 1)]
     return Timeline(spans, ticks, 34 + 20 * len(spans), width)

@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, jsonify, render_template_string, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    render_template_string,
+    request,
+)
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from .. import accept
@@ -43,6 +51,25 @@ def wants_json() -> bool:
     return not (named == 3 and q_html > 0 and q_html >= q_json)
 
 
+def error_page(code: int, name: str, description: str, lang: str) -> str:
+    """The site's page, header and navigation included, saying what went wrong (in
+    ``lang``: werkzeug's words are English); a bare page if the site's cannot be made."""
+    try:
+        return render_template(
+            "error.html", code=code, name=name, description=description, message_lang=lang
+        )
+    except Exception:  # noqa: BLE001 - the error page must not fail in its turn
+        current_app.logger.exception("the error page could not be rendered; a bare one is sent")
+        return render_template_string(
+            _ERROR_PAGE,
+            code=code,
+            name=name,
+            description=description,
+            lang=lang,
+            home=i18n.text("home", lang),
+        )
+
+
 def error_response(error: HTTPException) -> Response:
     code, name = error.code or 500, error.name
     description = error.description or ""
@@ -53,14 +80,7 @@ def error_response(error: HTTPException) -> Response:
         if code == 404 and description == NotFound.description:
             lang = i18n.reader_language()
             name, description = i18n.text("not_found", lang), i18n.text("not_found_text", lang)
-        page = render_template_string(
-            _ERROR_PAGE,
-            code=code,
-            name=name,
-            description=description,
-            lang=lang,
-            home=i18n.text("home", lang),
-        )
+        page = error_page(code, name, description, lang)
         response = Response(page, mimetype="text/html")
         response.vary.add("Accept-Language")
     response.status_code = code

@@ -102,7 +102,7 @@ def _history(lang: str):
         if not spans:
             return None
         links = {link.iri: link for link in named(sorted(spans), lang)}
-        items = [(links[p].text, links[p].href, s, e) for p, (s, e) in spans.items()]
+        items = [(links[p].text, links[p].href, s, e, links[p].lang) for p, (s, e) in spans.items()]
         return ("timeline", timeline(items))
     years = memo("home-years", _start_years)
     return ("by_start_year", year_histogram(years)) if years else None

@@ -266,6 +266,8 @@ _UI: dict[str, tuple[str, str, str]] = {
         "SPARQL 1.1-protokollet, endast läsning.",
     ),
     "query": ("Query", "Kysely", "Fråga"),
+    "sparql_endpoint": ("Endpoint", "Rajapinnan osoite", "Gränssnittets adress"),
+    "query_name": ("The query's name", "Kyselyn nimi", "Frågans namn"),
     "run_query": ("Run query", "Suorita kysely", "Kör frågan"),
     "result_as": ("as", "tulos", "som"),
     "a_page": ("a page", "verkkosivuna", "en sida"),

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from ..dates import PeriodDate, earliest, latest
 from ..namespaces import value_of
@@ -60,7 +61,7 @@ class Citation:
     iri: str
     release: str
     date: str  # the release's day, ISO 8601
-    text: str
+    text: Markup
     bibtex: str
 
 
@@ -197,11 +198,19 @@ def tidy(page: ResourcePage, presenter: Presenter, leave_out: set[str]) -> None:
     page.node.rows = [r for r in page.node.rows if r.property.iri not in gone]
 
 
-def citation(title: str, iri: str, release: Release | None, lang: str, site_name: str) -> Citation:
-    """How to cite a resource of this release: plain text and a BibTeX entry."""
+def citation(
+    heading: tuple[str, str | None], iri: str, release: Release | None, lang: str, site_name: str
+) -> Citation:
+    """How to cite a resource of this release: text for people (the title marked with its
+    language, where it is not the page's) and a BibTeX entry."""
     built = release.manifest.built[:10] if release else ""
     version = release.id if release else ""
-    text = i18n.text("cite_text", lang, title, site_name, version, format_date(built, lang), iri)
+    title, title_lang = heading
+    named: str | Markup = title
+    if title_lang and title_lang != lang:
+        named = Markup('<span lang="{}">{}</span>').format(title_lang, title)
+    day = format_date(built, lang)
+    text = Markup.escape(i18n.words("cite_text", lang)).format(named, site_name, version, day, iri)
     key = "6aika-" + re.sub(r"[^a-z0-9]+", "-", iri.rstrip("/").rsplit("/", 1)[-1].lower())
     fields = {
         "title": "{" + bibtex_escape(title) + "}",
@@ -233,7 +242,10 @@ def for_people(
 ) -> dict:
     """What a resource's page shows besides its facts: a citation; for a project also its
     summary and its sources (the facts then leave out what those say)."""
-    extra: dict = {"cite": citation(page.title, page.iri, release, lang, i18n.text("site", lang))}
+    site_name = i18n.text("site", lang)
+    extra: dict = {
+        "cite": citation((page.title, page.title_lang), page.iri, release, lang, site_name)
+    }
     types = {t.iri for t in page.node.types}
     if vocab + "Project" in types:
         project = ProjectPage(presenter, page.iri, vocab)

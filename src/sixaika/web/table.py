@@ -418,6 +418,8 @@ def table() -> Response:
 
     def data(lang: str) -> dict[str, Any]:
         name = Labeller(found, lang)
+        facets = _facet_choices(counts, query, name, lang)
+        years = _years(counts.get("year", []))
         path = request.path
         next_url = query.url(path, cursor=page.next) if page.next else None
         exports = {fmt: query.url(f"{path}.{fmt}", lang=lang) for fmt in EXPORTS}
@@ -425,8 +427,8 @@ def table() -> Response:
             "view": query,
             "rows": [_shown_row(r, name, lang) for r in page.rows],
             "total": page.total,
-            "facets": _facet_choices(counts, query, name, lang),
-            "years": _years(counts.get("year", [])),
+            "facets": facets,
+            "years": years,
             "columns": [_column(c, query, path) for c in SHOWN_COLUMNS],
             "next": next_url,
             "first": query.url(path) if query.cursor else None,
@@ -435,14 +437,15 @@ def table() -> Response:
             "json": {
                 "total": page.total,
                 "rows": [row_json(r, name) for r in page.rows],
+                # as the page offers them: organisations, the busiest and those chosen
                 "facets": {
-                    facet: [
-                        {"value": v.value, "label": name(v.value)[0], "count": v.count}
-                        for v in values
+                    group["facet"]: [
+                        {k: c[k] for k in ("value", "param", "label", "count")}
+                        for c in group["choices"]
                     ]
-                    for facet, values in counts.items()
-                    if facet != "role"
-                },
+                    for group in facets
+                }
+                | {"year": [{"value": y, "count": n} for y, n in years]},
                 "next": next_url,
                 "exports": exports,
             },
@@ -503,6 +506,7 @@ def _facet_choices(
             ]
         choices = [
             {
+                "value": v.value,
                 "param": to_param(v.value, scope),
                 "label": name(v.value)[0],
                 "lang": name(v.value)[1],
