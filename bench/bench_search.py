@@ -13,6 +13,9 @@ N-Quads and loaded into a store as a release's is. For each N it prints:
   word, a word every project has, an exact code), suggest (a prefix), the table (a city's
   projects by title, first and a later page; two filters by budget, descending; a page
   after a cursor) and facet counts of a filtered table;
+- the project table through the web app (``/projects`` as HTML and JSON, a page after a
+  cursor, two filters sorted by budget, a city with years and words), in process, with the
+  response cache off: the rows, every facet's counts and the page, as a request costs them;
 - the same queries on SQLite FTS5 (the standard library's engine, the other candidate),
   built from the same documents, and a city's projects ordered and paged in SPARQL on the
   release's store (the yardstick of the table).
@@ -24,7 +27,9 @@ adds under 25% to the build; a city's projects, ordered and paged, under 5 ms p5
 from __future__ import annotations
 
 import gc
+import json
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -275,6 +280,60 @@ def sparql_city_page(store: ox.Store) -> dict[str, list[Callable[[], object]]]:
 # One size --------------------------------------------------------------------------------
 
 
+WEB_RUNS = 200  # requests of each kind through the app
+
+
+def web_table(folder: Path, store: ox.Store, n: int) -> dict[str, tuple[float, float]]:
+    """The project table through the web app (``/projects``, its JSON, a page after a
+    cursor, a CSV download), in process, with the response cache and the memo off: what a
+    request costs the server, rows, facet counts and rendering together."""
+    from sixaika.config import Settings
+    from sixaika.read.store import OxigraphRepo
+    from sixaika.release import Release
+    from sixaika.web import create_app
+
+    about = {"folder": "index", "analyser": analyser().name, "engine": "tantivy"}
+    manifest = {"id": f"bench-{n}", "built": "2026-01-01T00:00:00+00:00", "base": BASE}
+    manifest |= {"triples": 0, "datasets": {}, "synthetic": True, "index": about}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    shutil.copy(Path(__file__).parents[1] / "ontology" / "context.jsonld", folder)
+    settings = Settings.from_env({}, base=BASE, cache_entries="0", root=str(folder))
+    app = create_app(settings, repo=OxigraphRepo(store, f"bench-{n}"), release=Release(folder))
+    client = app.test_client()
+    html, as_json = {"Accept": "text/html"}, {"Accept": "application/json"}
+
+    def city(k: int) -> str:
+        return synthetic.CITIES[k % 6]
+
+    def get(url: str, headers: dict[str, str]) -> Callable[[], object]:
+        def run() -> object:
+            answer = client.get(url, headers=headers)
+            assert answer.status_code == 200, (url, answer.status_code)
+            return answer.get_data()
+
+        return run
+
+    second = {
+        k: client.get(f"/projects?city={city(k)}", headers=as_json).get_json()["next"]
+        for k in range(6)
+    }
+    made = {
+        "web: a city by title (HTML)": [get(f"/projects?city={city(k)}", html) for k in range(6)],
+        "web: a city by title (JSON)": [
+            get(f"/projects?city={city(k)}", as_json) for k in range(6)
+        ],
+        "web: a city, page 2 (cursor)": [get(url, as_json) for url in second.values() if url],
+        "web: city+fund, budget desc": [
+            get(f"/projects?city={city(k)}&fund=erdf&sort=total_budget&order=desc", as_json)
+            for k in range(6)
+        ],
+        "web: a city, years, words": [
+            get(f"/projects?city={city(k)}&from=2016&to=2018&q=hanke", as_json) for k in range(6)
+        ],
+    }
+    return measure({name: runs for name, runs in made.items() if runs}, runs=WEB_RUNS)
+
+
 def one_size(n: int, full: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="sixaika-bench-search-") as tmp:
         folder = Path(tmp)
@@ -290,6 +349,7 @@ def one_size(n: int, full: bool) -> dict:
         index = TantivyIndex(folder / "index", analyser())
         figures["tantivy"] = measure(tantivy_queries(index, n))
         del index
+        figures["web"] = web_table(folder, store, n)
         started = time.perf_counter()
         candidate = SqliteCandidate(folder / "candidate.db", contents)
         figures["sqlite_write_s"] = time.perf_counter() - started
@@ -369,6 +429,9 @@ def report(r: dict) -> None:
         print(f"  {name:34} {p50:11.2f} {p99:8.2f} {s50:11.2f} {s99:8.2f}")
     s50, s99 = r["sparql"]["table: a city by title"]
     print(f"  {'SPARQL: a city by title (store)':34} {s50:11.2f} {s99:8.2f}")
+    print(f"  {'through the app, no response cache':34} {'p50':>11} {'p99':>8}")
+    for name, (p50, p99) in r["web"].items():
+        print(f"  {name:34} {p50:11.2f} {p99:8.2f}")
 
 
 def main(argv: list[str]) -> None:
