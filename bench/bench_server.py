@@ -39,7 +39,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from load import drive  # bench/load.py, beside this script
 
-from sixaika.build.release import dumps_from_store, publish, store_of, web_files
+from sixaika.build.release import (
+    dumps_from_store,
+    facts_of,
+    pages_of,
+    publish,
+    store_of,
+    web_files,
+)
 from sixaika.config import Settings
 from sixaika.namespaces import PREFIXES
 from sixaika.read.describe import own_query
@@ -198,7 +205,7 @@ def write_release(count: int, releases: Path) -> Settings:
     ]
     shutil.rmtree(releases, ignore_errors=True)
     # JSON-LD dumps of 100k projects take minutes, and are not what is measured: no JSON-LD.
-    writers = [store_of(quads), dumps_from_store(), web_files]
+    writers = [store_of(quads), pages_of(quads), dumps_from_store(), facts_of(), web_files]
     release = publish(settings, writers, synthetic=True)
     took = time.perf_counter() - started
     triples = release.manifest.triples

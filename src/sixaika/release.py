@@ -13,6 +13,7 @@ and written here only. Layout under ``releases_dir``::
                                      dataset and dump format of sixaika.formats, each
                                      with its .gz copy)
         index/                       (the search index, read by ``sixaika.search``)
+        pages/pages.sqlite           (descriptions, lists, labels: ``read.pages``)
         context.jsonld, shapes.ttl   (published as they are)
         vocabulary.json              (names, places, headings of terms: ``sixaika.vocabulary``)
 """
@@ -25,13 +26,16 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .config import Settings
 from .search import SearchIndex, open_index
 from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .read.pages import Pages
 
 CURRENT = "current"
 MANIFEST_FILE = "manifest.json"
@@ -168,6 +172,13 @@ class Release:
         if not about:
             return None
         return open_index(self.path / about["folder"], about, self.id)
+
+    def open_pages(self) -> Pages | None:
+        """The release's pages part (None in a release built before there was one)."""
+        from .read.pages import PAGES_PART, Pages  # it reads descriptions, which read stores
+
+        about = self.manifest.parts.get(PAGES_PART)
+        return Pages(self.path / about["file"]) if about else None
 
     def dump_path(self, name: str) -> Path:
         return self.path / "dumps" / name

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build.release import publish, store_of
+from .build.release import facts_of, pages_of, publish, store_of
 from .config import Settings
 from .release import Release
 from .urls import Urls
@@ -43,8 +43,10 @@ _NS = {
 
 
 def write_release(quads: Iterable[ox.Quad] | Path, settings: Settings) -> Release:
-    """A current release of ``quads`` (or an N-Quads file's): a store and its manifest."""
-    return publish(settings, [store_of(quads)], synthetic=True)
+    """A current release of ``quads`` (or an N-Quads file's, its records one after another
+    as ``nquads`` writes them): a store, the pages and the facts, and its manifest."""
+    kept = quads if isinstance(quads, Path) else list(quads)
+    return publish(settings, [store_of(kept), pages_of(kept), facts_of()], synthetic=True)
 
 
 def nquads(projects: int, base: str = BASE) -> Iterator[str]:

@@ -400,7 +400,7 @@ def test_errors_never_show_a_trace_but_log_it(app, monkeypatch, caplog):
     def broken(*_args):
         raise RuntimeError("boom: secret detail")
 
-    monkeypatch.setattr(site.repo, "construct", broken)
+    monkeypatch.setattr(site.pages, "description", broken)  # what /doc reads
     monkeypatch.setattr(site_module.LRU, "get", lambda self, key: None)
     client = app.test_client()
     response = client.get("/doc/project/s21140", headers={"Accept": "text/html"})

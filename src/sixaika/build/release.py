@@ -37,6 +37,8 @@ from ..config import Settings
 from ..context import Context
 from ..forked import Forked
 from ..formats import BY_KEY, DUMP, Format, offered
+from ..read.facts import FACTS_PART, all_facts
+from ..read.pages import PAGES_PART
 from ..read.store import OxigraphRepo
 from ..release import (
     CONTEXT_FILE,
@@ -52,6 +54,7 @@ from ..release import (
 )
 from ..search import INDEX_FOLDER, write_index
 from .dumps import NQUADS, write_dumps
+from .pages import in_batches, write_pages
 from .partitions import Checked, FileResult
 from .sources import DATASETS
 from .upload import upload
@@ -61,6 +64,7 @@ from .vocabulary import display_shapes_dir, page_vocabulary
 # The dumps of a store (synthetic data): the formats pyoxigraph writes (the build's own
 # dumps, JSON-LD too, are joined from the parts of its files: ``dumps``).
 JSONLD = BY_KEY["jsonld"]
+PAGES_FOLDER = "pages"  # the pages part (descriptions, lists, labels: ``pages``)
 SOURCES = "sources"  # the manifest's part naming the load keys of the files it was built of
 WRITTEN_BY_OXIGRAPH = tuple(f for f in offered(DUMP) if f is not JSONLD)
 
@@ -145,7 +149,9 @@ def write_release(
     writers = [
         search_index(checked),
         dumps_of(checked),
+        pages_of_build(checked),
         store_of_build(checked, progress),
+        facts_of(progress),
         web_files,
     ]
     if settings.store:
@@ -277,6 +283,60 @@ def web_files(draft: Draft) -> None:
     """What the web server publishes besides the store and the dumps: the context, the
     shapes. They live in the release so that the server never reads a source file."""
     write_web_files(draft.settings, draft.folder)
+
+
+def pages_of_build(checked: Checked) -> Writer:
+    """The pages part (``pages``), from the files' quads (their N-Quads parts in the cache,
+    a file's records together) in a forked process, while this one writes the store."""
+
+    def write(draft: Draft) -> Finish:
+        settings = draft.settings
+        groups = partial(_file_groups, checked)
+        folder = draft.folder / PAGES_FOLDER
+        job = Forked(write_pages, groups, settings, folder, run_here=settings.build_workers < 2)
+
+        def finish() -> None:
+            draft.add_part(PAGES_PART, job.result())
+
+        return finish
+
+    return write
+
+
+def _file_groups(checked: Checked) -> Iterable[list[ox.Quad]]:
+    return (_quads_of_part(part) for name in DATASETS for part in checked.parts(name))
+
+
+def pages_of(quads: Sequence[ox.Quad] | Path) -> Writer:
+    """The pages part of quads whose records come one after another (``in_batches``), or
+    of an N-Quads file's (synthetic data)."""
+
+    def groups() -> Iterable[list[ox.Quad]]:
+        if isinstance(quads, Path):
+            return in_batches(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
+        return in_batches(quads)
+
+    def write(draft: Draft) -> None:
+        folder = draft.folder / PAGES_FOLDER
+        draft.add_part(PAGES_PART, write_pages(groups, draft.settings, folder))
+
+    return write
+
+
+def facts_of(progress: Callable[[str], None] = lambda _m: None) -> Writer:
+    """Facts about the whole data that pages show (``read.facts``: charts, VoID's counts,
+    the catalog's coverage), counted in the release's store: a web worker then reads them
+    from the manifest instead of counting them over every project."""
+
+    def write(draft: Draft) -> None:
+        assert draft.store is not None, "the facts are counted in the store: write it first"
+        progress("counting the facts pages show")
+        graphs = {name: dataset.graph for name, dataset in draft.datasets.items()}
+        draft.add_part(
+            FACTS_PART, all_facts(OxigraphRepo(draft.store, draft.id), draft.settings, graphs)
+        )
+
+    return write
 
 
 def remote_store(progress: Callable[[str], None] = lambda _m: None) -> Writer:

@@ -14,11 +14,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..dates import PeriodDate, earliest, latest
 from ..formats import dump_format
 from ..namespaces import PREFIXES, Term
 from ..release import Dataset, File, Manifest
-from .store import Repo
 
 NS = {
     **PREFIXES,
@@ -133,25 +131,11 @@ def catalog_iri(settings: Settings, fragment: str = "catalog") -> str:
     return settings.urls.catalog(fragment)
 
 
-def temporal_coverage(repo: Repo, graph: str) -> tuple[ox.Literal, ox.Literal] | None:
-    """The first start and the last end of the periods in a dataset, each as precise as
-    its source (a month counts from its first day, and up to its last)."""
-
-    def dates(prop: str) -> dict[PeriodDate, ox.Literal]:
-        rows = repo.select(
-            f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?t <{NS['dcat']}{prop}> ?d }} }}"
-        )
-        literals = [row["d"] for row in rows if isinstance(row["d"], ox.Literal)]
-        found = {PeriodDate.of_literal(literal): literal for literal in literals}
-        return {date: literal for date, literal in found.items() if date is not None}
-
-    starts, ends = dates("startDate"), dates("endDate")
-    first, last = earliest(starts), latest(ends)
-    return (starts[first], ends[last]) if first and last else None
-
-
-def catalog(settings: Settings, manifest: Manifest, repo: Repo) -> list[ox.Triple]:
-    """The DCAT-AP 3 catalog of the release: datasets, distributions, the SPARQL service."""
+def catalog(
+    settings: Settings, manifest: Manifest, coverage: tuple[ox.Literal, ox.Literal] | None
+) -> list[ox.Triple]:
+    """The DCAT-AP 3 catalog of the release: datasets, distributions, the SPARQL service;
+    ``coverage``: the first start and the last end of the projects (``read.facts``)."""
     g = Builder()
     cat = iri(catalog_iri(settings))
     modified = typed(manifest.built, "xsd:dateTime")
@@ -173,7 +157,6 @@ def catalog(settings: Settings, manifest: Manifest, repo: Repo) -> list[ox.Tripl
     g.add(cat, "dct:issued", modified)  # each release is a catalog of its own
     g.add(cat, "dct:modified", modified)
     g.add(cat, "dcat:themeTaxonomy", _theme_scheme(g))
-    coverage = temporal_coverage(repo, settings.urls.graph("projects"))
     service = _service(g, settings, publisher, licence)
     g.add(cat, "dcat:service", service)
     for name, dataset in manifest.datasets.items():

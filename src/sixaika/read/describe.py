@@ -13,7 +13,7 @@ stable within one answer of a remote store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -107,9 +107,22 @@ def describe(repo: Repo, iri: str, vocab: str) -> Description | None:
     if total >= INBOUND_LIMIT:
         total = int(repo.select(inbound_count_query(iri))[0]["n"].value)
     hops = repo.construct(participation_query(iri, vocab, INBOUND_LIMIT)) if inbound else []
-    triples = _unique(own + inbound + hops)
+    return assemble(iri, own + inbound + hops, total, lambda named: labels(repo, named))
+
+
+def assemble(
+    iri: str,
+    triples: list[ox.Triple],
+    inbound_total: int,
+    labels_of: Callable[[list[str]], list[ox.Triple]],
+) -> Description:
+    """A description of ``iri`` from its triples (its own, the links to it and their
+    projects), with the labels of everything they name (``labels_of``), in one order.
+
+    Over a store (``describe``) and in the build (``build.pages``) alike."""
+    triples = _unique(triples)
     named = sorted(linked_iris(triples) - {iri})
-    return Description(iri, canonical(triples + labels(repo, named)), total)
+    return Description(iri, canonical(triples + labels_of(named)), inbound_total)
 
 
 def linked_iris(triples: Iterable[ox.Triple]) -> set[str]:

@@ -50,12 +50,19 @@ def _within(graph: str | None, pattern: str) -> str:
     return f"GRAPH <{graph}> {{ {pattern} }}" if graph else pattern
 
 
-def void(settings: Settings, manifest: Manifest, repo: Repo, totals: Counts) -> list[ox.Triple]:
+def void(
+    settings: Settings,
+    manifest: Manifest,
+    totals: Counts,
+    by_graph: dict[str, Counts],
+    examples: list[str],
+) -> list[ox.Triple]:
     """VoID: sizes, class and property partitions, vocabularies, dumps, examples.
 
-    ``totals`` are the counts over all graphs (shared with the ontology page); each
-    dataset's own class partitions are counted here. Property partitions are given for the
-    whole only: per graph they would cost another full scan each.
+    ``totals`` are the counts over all graphs (shared with the ontology page), ``by_graph``
+    each dataset's, by its graph's IRI (``read.facts``, counted by the build). Property
+    partitions are given for the whole only: per graph they would cost another full scan
+    each.
     """
     g = Builder()
     root = iri(settings.urls.void("dataset"))
@@ -69,7 +76,7 @@ def void(settings: Settings, manifest: Manifest, repo: Repo, totals: Counts) -> 
     _partitions(g, root, totals)
     for namespace in _vocabularies(totals):
         g.add(root, "void:vocabulary", iri(namespace))
-    for example in _examples(repo, settings):
+    for example in examples:
         g.add(root, "void:exampleResource", iri(example))
     for name, dataset in manifest.datasets.items():
         subset = iri(catalog_iri(settings, name))
@@ -79,7 +86,7 @@ def void(settings: Settings, manifest: Manifest, repo: Repo, totals: Counts) -> 
         g.add(subset, "void:sparqlEndpoint", iri(settings.urls.sparql()))
         for file in dataset.files.values():
             g.add(subset, "void:dataDump", iri(settings.urls.dump(file.name)))
-        _partitions(g, subset, counts(repo, dataset.graph))
+        _partitions(g, subset, by_graph.get(dataset.graph, Counts({}, {}, 0)))
     return g.triples
 
 
@@ -112,9 +119,3 @@ def _vocabularies(found: Counts) -> list[str]:
         cut = max(value.rfind("#"), value.rfind("/"))
         namespaces.add(value[: cut + 1])
     return sorted(namespaces)
-
-
-def _examples(repo: Repo, settings: Settings) -> list[str]:
-    query = f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }} ORDER BY ?s LIMIT 3"
-    rows = repo.select(query)  # in order: every store then gives the same three
-    return [settings.urls.id("strategy/6aika")] + [r["s"].value for r in rows]

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..formats import dump_format
 from ..read.catalog import DATASET_TEXTS, catalog
+from ..read.facts import literal
 from .cache import mark_cacheable
 from .present import format_number
 from .respond import alternates, send_rdf
@@ -19,7 +20,9 @@ bp = Blueprint("catalog", __name__)
 
 def catalog_triples() -> list:
     s = site()
-    return memo("catalog", lambda: catalog(s.settings, s.served_release().manifest, s.repo))
+    written = s.facts["coverage"]
+    coverage = (literal(written[0]), literal(written[1])) if written else None
+    return memo("catalog", lambda: catalog(s.settings, s.served_release().manifest, coverage))
 
 
 @bp.get("/catalog", defaults={"ext": None})

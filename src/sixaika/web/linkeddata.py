@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
@@ -44,11 +45,7 @@ def thing(local: str) -> Response:
     listing = local.endswith("/")
     _check_local(local.rstrip("/"))
     iri = site().settings.urls.id(local)
-    if not (
-        members_of(iri)
-        if listing
-        else memo(("exists", iri), lambda: exists(site().repo, iri) or None)
-    ):
+    if not (member_count(iri) if listing else _exists(iri)):
         abort(404)
     mark_cacheable()  # the query string is part of the cache's key
     # ?lang= (or ?page=) asks for the document in that way
@@ -69,7 +66,18 @@ def document(local: str) -> Response:
 
 
 def description(iri: str) -> Description | None:
+    """What ``/doc`` says of ``iri``: from the release's pages, else read from the store."""
+    pages = site().pages
+    if pages is not None:
+        return memo(("describe", iri), lambda: pages.description(iri))
     return memo(("describe", iri), lambda: describe(site().repo, iri, site().settings.urls.vocab))
+
+
+def _exists(iri: str) -> bool:
+    pages = site().pages
+    if pages is not None:
+        return pages.has(iri)
+    return bool(memo(("exists", iri), lambda: exists(site().repo, iri) or None))
 
 
 def _html(found: Description, path: str):
@@ -92,14 +100,36 @@ def _html(found: Description, path: str):
 # Lists ---------------------------------------------------------------------------
 
 
-def members_of(prefix: str) -> list[str]:
+def _members_of(prefix: str) -> list[str]:
+    """Every resource under ``prefix``, read from the store (a release without pages)."""
     return memo(("members", prefix), lambda: members(site().repo, prefix) or None) or []
+
+
+def member_count(prefix: str) -> int:
+    """How many typed resources have IRIs under ``prefix``."""
+    pages = site().pages
+    return pages.total(prefix) if pages is not None else len(_members_of(prefix))
+
+
+def members_between(prefix: str, start: int = 0, stop: int | None = None) -> list[str]:
+    """The resources under ``prefix`` in IRI order, from ``start`` to ``stop``."""
+    pages = site().pages
+    if pages is not None:
+        return pages.members(prefix, start, stop)
+    return _members_of(prefix)[start:stop]
+
+
+def labels_of(iris: list[str]) -> list[ox.Triple]:
+    """The label triples of ``iris``: from the release's pages, else from the store."""
+    pages = site().pages
+    read = pages.labels if pages is not None else lambda found: labels(site().repo, found)
+    return memo(("labels", tuple(iris)), lambda: read(iris))
 
 
 def named(iris: list[str], lang: str, sort: bool = False) -> list[Link]:
     """Links to ``iris`` by their labels (in label order when ``sort``)."""
     names = site().names()
-    names.learn(memo(("labels", tuple(iris)), lambda: labels(site().repo, iris)))
+    names.learn(labels_of(iris))
     links = [names.link(iri, lang) for iri in iris]
     return sorted(links, key=lambda link: (link.text.casefold(), link.iri)) if sort else links
 
@@ -107,30 +137,30 @@ def named(iris: list[str], lang: str, sort: bool = False) -> list[Link]:
 def listing(prefix_local: str) -> Response:
     """A page of the resources of one type: by label when few, by IRI (code) when many."""
     prefix = site().settings.urls.id(prefix_local + "/")
-    found = members_of(prefix)
-    if not found:
+    total = member_count(prefix)
+    if not total:
         abort(404)
     page = request.args.get("page", "1")
-    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+    pages = max(1, math.ceil(total / PAGE_SIZE))
     if not page.isdigit() or not 1 <= int(page) <= pages:
         abort(404)
     number = int(page)
-    window = slice((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+    start, stop = (number - 1) * PAGE_SIZE, number * PAGE_SIZE
 
     def data(lang: str) -> dict[str, Any]:
-        if len(found) <= SORT_BY_LABEL:
-            links = named(found, lang, sort=True)[window]
+        if total <= SORT_BY_LABEL:
+            links = named(members_between(prefix), lang, sort=True)[start:stop]
         else:  # sorting 100k labels would fetch them all; codes sort as well
-            links = named(found[window], lang)
+            links = named(members_between(prefix, start, stop), lang)
         return {
             "prefix": prefix_local,
             "items": links,
             "page": number,
             "pages": pages,
-            "total": len(found),
+            "total": total,
             "json": {
                 "type": prefix_local,
-                "total": len(found),
+                "total": total,
                 "page": number,
                 "pages": pages,
                 "items": [{"id": x.iri, "label": x.text, "href": x.href} for x in links],

@@ -32,7 +32,7 @@ from .conneg import PAGE
 from .render import page_renderer
 from .respond import send
 from .search import index
-from .site import links, memo, site
+from .site import links, site
 from .table import SCOPES, to_param
 
 bp = Blueprint("maps", __name__)
@@ -40,12 +40,6 @@ bp = Blueprint("maps", __name__)
 OUTLINE = Path(__file__).parent / "geo" / "finland.json"
 LATITUDE_OF_SCALE = 64.0  # degrees: where a degree of longitude keeps its length
 MARGIN = 4.0
-SCHEMA = "https://schema.org/"
-PLACES = f"""
-SELECT ?place ?latitude ?longitude WHERE {{
-  ?place <{SCHEMA}geo> ?point .
-  ?point <{SCHEMA}latitude> ?latitude ; <{SCHEMA}longitude> ?longitude .
-}}"""
 
 
 class Projection:
@@ -132,15 +126,7 @@ def draw(
 
 def coordinates() -> dict[str, tuple[float, float]]:
     """Every place with coordinates in the data: IRI -> (latitude, longitude)."""
-
-    def read() -> dict[str, tuple[float, float]]:
-        rows = site().repo.select(PLACES)
-        return {
-            r["place"].value: (float(r["latitude"].value), float(r["longitude"].value))
-            for r in rows
-        }
-
-    return memo(("coordinates",), read) or {}
+    return {iri: (point[0], point[1]) for iri, point in site().facts["places"].items()}
 
 
 def city_map(

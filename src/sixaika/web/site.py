@@ -15,6 +15,8 @@ from ..config import Settings
 from ..context import Context
 from ..jsonld import Compactor
 from ..namespaces import PREFIXES
+from ..read.facts import FACTS_PART, all_facts
+from ..read.pages import Pages
 from ..read.store import Repo
 from ..release import Release
 from ..search import SearchIndex
@@ -61,6 +63,26 @@ class Site:
     def index(self) -> SearchIndex | None:
         """The release's search index, opened once per worker (None: a release without)."""
         return self.release.open_index() if self.release else None
+
+    @cached_property
+    def pages(self) -> Pages | None:
+        """The release's descriptions, lists and labels (``read.pages``), opened once per
+        worker; None in a release without them, whose pages then read the store."""
+        return self.release.open_pages() if self.release else None
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        """Facts about the whole data (``read.facts``): counted by the build into the
+        release; counted here, once, for a release without them."""
+        found = self.release.manifest.parts.get(FACTS_PART) if self.release else None
+        if found is None:
+            graphs = (
+                {name: d.graph for name, d in self.release.manifest.datasets.items()}
+                if self.release
+                else {}
+            )
+            found = all_facts(self.repo, self.settings, graphs)
+        return found
 
     def served_release(self) -> Release:
         """The release served; a 404 where the app reads a remote store and has none (no

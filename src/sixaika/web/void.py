@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from ..read.void import Counts, counts, void
+from ..read.facts import counts_of
+from ..read.void import Counts, void
 from . import i18n
 from .present import Presenter
 from .respond import alternates, send_rdf
@@ -16,12 +17,14 @@ bp = Blueprint("void", __name__)
 
 def totals() -> Counts:
     """Counts over the whole data, shared by VoID and the ontology page."""
-    return memo("counts", lambda: counts(site().repo))
+    return counts_of(site().facts["counts"]["all"])
 
 
 def void_triples() -> list:
     s = site()
-    return memo("void", lambda: void(s.settings, s.served_release().manifest, s.repo, totals()))
+    by_graph = {graph: counts_of(found) for graph, found in s.facts["counts"]["graphs"].items()}
+    manifest, examples = s.served_release().manifest, s.facts["examples"]
+    return memo("void", lambda: void(s.settings, manifest, totals(), by_graph, examples))
 
 
 @bp.get("/.well-known/void", defaults={"ext": None})

@@ -1,0 +1,195 @@
+"""Facts about the whole data that pages show: counted by the build, once per release.
+
+The home page's charts and history, VoID's statistics and the catalog's temporal coverage
+are counts over every project: seconds of a store's time at 100k projects, minutes at a
+million. Each is a function of the store (``Repo``) here, run by the build over the
+release's own store (the ``facts`` part of the manifest: ``build.release.facts_of``); a web
+worker reads them from the manifest, and counts them itself, once, only for a release
+that has none (built before there were facts, or a store without a release).
+
+A fact's value is JSON: a literal is written ``[lexical form, datatype]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..config import Settings
+from ..dates import PeriodDate, earliest, latest
+from .store import Repo
+from .void import Counts, counts
+
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+SCHEMA = "https://schema.org/"
+TIMELINE_LIMIT = 60  # beyond this many projects, the home page shows start years instead
+
+FACTS_PART = "facts"  # the manifest's part that holds them
+
+Fact = Callable[[Repo, Settings, dict[str, str]], Any]  # (store, settings, graph by dataset)
+FACTS: dict[str, Fact] = {}
+
+
+def fact(name: str) -> Callable[[Fact], Fact]:
+    """Register a fact under ``name``: the build counts it into every release."""
+
+    def register(function: Fact) -> Fact:
+        FACTS[name] = function
+        return function
+
+    return register
+
+
+def all_facts(repo: Repo, settings: Settings, graphs: dict[str, str]) -> dict[str, Any]:
+    """Every registered fact of the data ``repo`` reads, whose datasets are ``graphs``."""
+    return {name: function(repo, settings, graphs) for name, function in FACTS.items()}
+
+
+def literal(written: list[str]) -> ox.Literal:
+    """A literal as a fact writes it."""
+    return ox.Literal(written[0], datatype=ox.NamedNode(written[1]))
+
+
+def _written(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[str]:
+    assert isinstance(term, ox.Literal)
+    return [term.value, term.datatype.value]
+
+
+# The home page ------------------------------------------------------------------
+
+
+def _projects_per(repo: Repo, settings: Settings, pattern: str) -> list[list[Any]]:
+    """[value of ?c, projects (?p)] for ``pattern``, biggest first, as the bars show them.
+
+    Written selective part first and without ``?p a Project``: Oxigraph follows the
+    written order, and that join alone costs seconds at 100k projects.
+    """
+    projects = settings.urls.id("project/")
+    query = (
+        f"SELECT ?c (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {pattern} "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?c'
+    )
+    found = [[r["c"].value, int(r["n"].value)] for r in repo.select(query)]
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
+
+@fact("charts")
+def charts(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> dict[str, list[list[Any]]]:
+    """Projects per focus area, fund and city."""
+    v = settings.urls.vocab
+    return {
+        "focus_area": _projects_per(repo, settings, f"?p <{v}focusArea> ?c"),
+        "fund": _projects_per(repo, settings, f"?p <{v}fund> ?c"),
+        # A project is in a city when its lead or a partner is located there.
+        "city": _projects_per(
+            repo, settings, f"?c a <{v}City> . ?o <{DCT}spatial> ?c . ?p <{v}lead>|<{v}partner> ?o"
+        ),
+    }
+
+
+@fact("periods")
+def periods(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[list[Any]] | None:
+    """[project, start, end or None] of every period, for a timeline: None when there are
+    more than ``TIMELINE_LIMIT`` projects, which a timeline cannot show."""
+    projects = settings.urls.id("project/")
+    many = repo.select(
+        f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{settings.urls.vocab}Project> "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }}'
+    )
+    if many and int(many[0]["n"].value) > TIMELINE_LIMIT:
+        return None
+    rows = repo.select(
+        f"SELECT ?p ?s ?e WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
+        f"OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }}'
+    )
+    found = [
+        [row["p"].value, _written(row["s"]), _written(row["e"]) if "e" in row else None]
+        for row in rows
+        if isinstance(row["s"], ox.Literal)
+    ]
+    return sorted(found, key=str)
+
+
+@fact("start_years")
+def start_years(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[list[int]]:
+    """[year, projects that start that year], a project counted at its earliest start.
+
+    By the text of the year: a day, a month and a year start alike with it, though SPARQL
+    orders none of them beside another.
+    """
+    projects = settings.urls.id("project/")
+    rows = repo.select(
+        f"SELECT ?y (COUNT(?p) AS ?n) WHERE {{ {{ SELECT ?p (MIN(SUBSTR(STR(?s), 1, 4)) AS ?y) "
+        f"WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
+        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?p }} }} GROUP BY ?y'
+    )
+    return sorted([int(r["y"].value), int(r["n"].value)] for r in rows if "y" in r)
+
+
+# VoID and the catalog -----------------------------------------------------------
+
+
+@fact("counts")
+def all_counts(repo: Repo, _settings: Settings, graphs: dict[str, str]) -> dict[str, Any]:
+    """VoID's partitions over all graphs (the ontology page's usage too), and each
+    dataset's classes, by its graph's IRI."""
+    return {
+        "all": asdict(counts(repo)),
+        "graphs": {graph: asdict(counts(repo, graph)) for graph in graphs.values()},
+    }
+
+
+def counts_of(value: dict[str, Any]) -> Counts:
+    return Counts(**value)
+
+
+@fact("examples")
+def examples(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[str]:
+    """VoID's example resources: the strategy, then the first three projects."""
+    query = f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }} ORDER BY ?s LIMIT 3"
+    rows = repo.select(query)  # in order: every store then gives the same three
+    return [settings.urls.id("strategy/6aika")] + [r["s"].value for r in rows]
+
+
+@fact("coverage")
+def coverage(repo: Repo, _settings: Settings, graphs: dict[str, str]) -> list[list[str]] | None:
+    """The catalog's temporal coverage: the first start and the last end of the periods
+    of the projects, each as precise as its source (a month counts from its first day,
+    and up to its last)."""
+    if "projects" not in graphs:
+        return None
+
+    graph = graphs["projects"]
+
+    def dates(prop: str) -> dict[PeriodDate, ox.Literal]:
+        rows = repo.select(
+            f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?t <{DCAT}{prop}> ?d }} }}"
+        )
+        literals = [row["d"] for row in rows if isinstance(row["d"], ox.Literal)]
+        found = {PeriodDate.of_literal(literal): literal for literal in literals}
+        return {date: literal for date, literal in found.items() if date is not None}
+
+    starts, ends = dates("startDate"), dates("endDate")
+    first, last = earliest(starts), latest(ends)
+    return [_written(starts[first]), _written(ends[last])] if first and last else None
+
+
+# Maps ----------------------------------------------------------------------------
+
+
+@fact("places")
+def places(repo: Repo, _settings: Settings, _graphs: dict[str, str]) -> dict[str, list[float]]:
+    """Every place with coordinates (``schema:geo``), for the maps: IRI -> [lat, long]."""
+    rows = repo.select(
+        f"SELECT ?place ?latitude ?longitude WHERE {{ ?place <{SCHEMA}geo> ?point . "
+        f"?point <{SCHEMA}latitude> ?latitude ; <{SCHEMA}longitude> ?longitude }}"
+    )
+    return {
+        row["place"].value: [float(row["latitude"].value), float(row["longitude"].value)]
+        for row in sorted(rows, key=lambda row: row["place"].value)
+    }

@@ -1,0 +1,94 @@
+"""Reading the pages part of a release: descriptions, lists and labels (``build.pages``).
+
+One SQLite file, opened read-only as immutable (no locks: the release never changes),
+one connection per thread. A description is one row (its canonical N-Triples, zlib'd);
+a page of a list is a range of positions; a label is a row of N-Triples.
+
+>>> prefixes_of("https://e/id/concept/fund/erdf", "https://e/id/")
+['https://e/id/concept/', 'https://e/id/concept/fund/']
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .describe import Description
+
+PAGES_PART = "pages"  # the manifest's part: {"file": ..., "resources": n}
+PAGES_FILE = "pages.sqlite"
+SCHEMA = """
+CREATE TABLE descriptions (iri TEXT PRIMARY KEY, triples BLOB, inbound INTEGER) WITHOUT ROWID;
+CREATE TABLE names (iri TEXT PRIMARY KEY, triples TEXT) WITHOUT ROWID;
+CREATE TABLE members (prefix TEXT, position INTEGER, iri TEXT,
+                      PRIMARY KEY (prefix, position)) WITHOUT ROWID;
+CREATE TABLE prefixes (prefix TEXT PRIMARY KEY, total INTEGER) WITHOUT ROWID;
+"""
+
+
+def prefixes_of(iri: str, ours: str) -> list[str]:
+    """The list prefixes an IRI of ours is under: each of its folders below ``ours``."""
+    parts = iri[len(ours) :].split("/")[:-1]
+    return [ours + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
+class Pages:
+    """A release's pages file."""
+
+    def __init__(self, path: Path):
+        self.uri = f"file:{path}?mode=ro&immutable=1"
+        self._local = threading.local()
+        self._db()  # a missing or broken file fails here, when the worker starts
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        return db
+
+    def description(self, iri: str) -> Description | None:
+        row = (
+            self._db()
+            .execute("SELECT triples, inbound FROM descriptions WHERE iri = ?", (iri,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        body = zlib.decompress(row[0])
+        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        return Description(iri, triples, row[1])
+
+    def has(self, iri: str) -> bool:
+        """Whether ``iri`` has a description (the data says something about it)."""
+        found = self._db().execute("SELECT 1 FROM descriptions WHERE iri = ?", (iri,))
+        return found.fetchone() is not None
+
+    def total(self, prefix: str) -> int:
+        """How many typed resources have IRIs under ``prefix`` (a folder of ``id/``)."""
+        row = self._db().execute("SELECT total FROM prefixes WHERE prefix = ?", (prefix,))
+        found = row.fetchone()
+        return found[0] if found else 0
+
+    def members(self, prefix: str, start: int = 0, stop: int | None = None) -> list[str]:
+        """The typed resources under ``prefix``, in IRI order, from ``start`` to ``stop``."""
+        rows = self._db().execute(
+            "SELECT iri FROM members WHERE prefix = ? AND position >= ? AND position < ? "
+            "ORDER BY position",
+            (prefix, start, stop if stop is not None else 1 << 62),
+        )
+        return [iri for (iri,) in rows]
+
+    def labels(self, iris: Iterable[str]) -> list[ox.Triple]:
+        """The label triples of ``iris`` (``describe.LABEL_PROPERTIES``)."""
+        found: list[ox.Triple] = []
+        for iri in iris:
+            row = self._db().execute("SELECT triples FROM names WHERE iri = ?", (iri,))
+            text = row.fetchone()
+            if text:
+                found += [q.triple for q in ox.parse(text[0], format=ox.RdfFormat.N_TRIPLES)]
+        return found
