@@ -148,7 +148,7 @@ def _second_pass(
                     iri, _closure(subject, held) + found, links.total.get(iri, 0), all_labels
                 )
                 body = ox.serialize(description.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-                rows.append((iri, zlib.compress(body, 6), description.inbound_total))
+                rows.append((iri, zlib.compress(body, 3), description.inbound_total))
         if len(rows) >= _BATCH:
             described += _write(db, rows)
     return described + _write(db, rows)

@@ -38,9 +38,11 @@ def canonical(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         names = _names(unique, blanks)
         unique = [
             ox.Triple(_renamed(t.subject, names), t.predicate, _renamed(t.object, names))
+            if t.subject in names or t.object in names
+            else t
             for t in unique
         ]
-    return sorted(unique, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return sorted(unique, key=str)  # by the N-Triples line: subject, predicate, object
 
 
 def _names(triples: list[ox.Triple], blanks: set) -> dict[ox.BlankNode, ox.BlankNode]:
