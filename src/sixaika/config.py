@@ -20,6 +20,7 @@ sixaika.config.SettingError: SIXAIKA_PORT (--port) must be a positive integer, n
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -93,6 +94,32 @@ def _url_or_none(text: str) -> str:
     if len(_urls(text)) > 1:
         raise ValueError("one http(s) URL")
     return text.strip()
+
+
+def _email_or_none(text: str) -> str:
+    """An e-mail address, or empty for none.
+
+    >>> _email_or_none("data@example.org"), _email_or_none("")
+    ('data@example.org', '')
+    """
+    text = text.strip().removeprefix("mailto:")
+    if text and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", text):
+        raise ValueError("an e-mail address such as data@example.org, or nothing")
+    return text
+
+
+# The kinds of publisher DCAT-AP names a publisher's dct:type from (the ADMS vocabulary).
+PUBLISHER_TYPES = (
+    "Academia-ScientificOrganisation Company IndustryConsortium LocalAuthority "
+    "NationalAuthority NonGovernmentalOrganisation NonProfitOrganisation PrivateIndividual(s) "
+    "RegionalAuthority StandardisationBody SupraNationalAuthority"
+).split()
+
+
+def _publisher_type(text: str) -> str:
+    if text and text not in PUBLISHER_TYPES:
+        raise ValueError("one of " + ", ".join(PUBLISHER_TYPES) + ", or nothing")
+    return text
 
 
 def setting(default: str, help: str, parse: Callable[[str], Any] = _text) -> Any:
@@ -213,6 +240,35 @@ class Settings:
         "",
         "Space-separated endpoint IRIs that queries may call with SERVICE; empty: SERVICE refused.",
         _urls,
+    )
+
+    publisher_name: str = setting(
+        "6Aika data publishers",
+        "Name of the organisation that publishes the catalog (its dct:publisher).",
+    )
+    publisher_url: str = setting(
+        "", "Web address of the publisher (its foaf:homepage); empty: none.", _url_or_none
+    )
+    publisher_email: str = setting(
+        "", "E-mail address of the publisher (its foaf:mbox); empty: none.", _email_or_none
+    )
+    publisher_type: str = setting(
+        "",
+        "Kind of publisher, a term of the ADMS publisher types DCAT-AP uses (e.g. "
+        "`LocalAuthority`, `RegionalAuthority`, `NationalAuthority`, `Company`); empty: none.",
+        _publisher_type,
+    )
+    contact_name: str = setting(
+        "6Aika linked open data",
+        "Name of the contact point of the datasets and the SPARQL service (dcat:contactPoint).",
+    )
+    contact_url: str = setting(
+        "",
+        "Web address of the contact point, e.g. a feedback form; empty: the site's home page.",
+        _url_or_none,
+    )
+    contact_email: str = setting(
+        "", "E-mail address of the contact point (vcard:hasEmail); empty: none.", _email_or_none
     )
 
     @classmethod

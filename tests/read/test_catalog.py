@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import hashlib
 
 import pytest
 import rdflib
 from pyshacl import validate
-from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, VOID
+
+from sixaika.config import SettingError, Settings
+from sixaika.read.store import OxigraphRepo
+from sixaika.web import create_app
 
 from ..support import shared
 
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
 IANA = "http://www.iana.org/assignments/media-types/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 DUMP_TYPES = {  # the media type and EU file type of each dump a release offers
@@ -61,6 +67,97 @@ def test_catalog_passes_the_official_dcat_ap_shapes(catalog, files, inference):
     )
     violations = list(results.subjects(SH.resultSeverity, SH.Violation))
     assert conforms and not violations, text
+
+
+PUBLISHER = {  # synthetic: example.org
+    "SIXAIKA_PUBLISHER_NAME": "Example publisher (synthetic)",
+    "SIXAIKA_PUBLISHER_URL": "https://example.org/publisher",
+    "SIXAIKA_PUBLISHER_EMAIL": "data@example.org",
+    "SIXAIKA_PUBLISHER_TYPE": "LocalAuthority",
+    "SIXAIKA_CONTACT_NAME": "Example open data team (synthetic)",
+    "SIXAIKA_CONTACT_URL": "https://example.org/feedback",
+    "SIXAIKA_CONTACT_EMAIL": "opendata@example.org",
+}
+
+
+def catalog_with(settings: Settings, release) -> rdflib.Graph:
+    client = create_app(settings, release=release).test_client()
+    response = client.get("/catalog", headers={"Accept": "text/turtle"})
+    return rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+
+
+def _graphs_without_periods(release) -> set[str]:
+    """The datasets of ``release`` whose graph holds no period (no dcat:startDate)."""
+    store = OxigraphRepo.open(release)
+    return {
+        name
+        for name, dataset in release.manifest.datasets.items()
+        if not store.select(
+            f"SELECT ?d WHERE {{ GRAPH <{dataset.graph}> {{ ?t <{DCAT.startDate}> ?d }} }} LIMIT 1"
+        )
+    }
+
+
+def test_with_a_publisher_and_a_contact_set_dcat_ap_recommends_nothing_more(
+    bundled_settings, bundled_release
+):
+    """The official recommended shapes warn of nothing but the missing dct:temporal of the
+    datasets whose graph holds no period: the ontology and the concept schemes."""
+    settings = Settings.from_env(
+        PUBLISHER, root=str(bundled_settings.root), releases=str(bundled_settings.releases)
+    )
+    graph = catalog_with(settings, bundled_release)
+    _conforms, results, _text = validate(
+        graph, shacl_graph=official_shapes("shapes_recommended.ttl"), allow_warnings=True
+    )
+    warned = {
+        (str(results.value(r, SH.focusNode)).rpartition("#")[2], results.value(r, SH.resultPath))
+        for r in results.subjects(RDF.type, SH.ValidationResult)
+    }
+    without_periods = _graphs_without_periods(bundled_release)
+    assert without_periods == {"ontology", "concepts"}
+    assert warned == {(name, DCTERMS.temporal) for name in without_periods}
+    publisher = next(graph.objects(None, DCTERMS.publisher))
+    assert str(graph.value(publisher, FOAF.name)) == "Example publisher (synthetic)"
+    assert str(graph.value(publisher, FOAF.mbox)) == "mailto:data@example.org"
+    assert str(graph.value(publisher, DCTERMS.type)).endswith("/publishertype/LocalAuthority")
+    contact = next(graph.objects(None, DCAT.contactPoint))
+    assert str(graph.value(contact, VCARD.hasEmail)) == "mailto:opendata@example.org"
+    assert str(graph.value(contact, VCARD.hasURL)) == "https://example.org/feedback"
+
+
+def test_without_them_the_placeholders_lack_what_dcat_ap_recommends(
+    bundled_settings, bundled_release
+):
+    graph = catalog_with(bundled_settings, bundled_release)
+    _conforms, results, _text = validate(
+        graph, shacl_graph=official_shapes("shapes_recommended.ttl"), allow_warnings=True
+    )
+    paths = set(results.objects(None, SH.resultPath))
+    assert DCTERMS.type in paths  # the publisher's kind
+    assert not list(graph.objects(None, VCARD.hasEmail))
+
+
+def test_a_release_whose_facts_lack_the_coverage_gets_it_counted(bundled_settings, bundled_release):
+    """A release built before the facts held each dataset's time span still serves a
+    catalog with it: the fact it lacks is counted from its store, once."""
+    older = copy.deepcopy(bundled_release)
+    del older.manifest.parts["facts"]["temporal_coverage"]
+    graph = catalog_with(bundled_settings, older)
+    spans = {
+        str(d).rpartition("#")[2]: graph.value(graph.value(d, DCTERMS.temporal), DCAT.startDate)
+        for d in graph.subjects(DCTERMS.temporal, None)
+    }
+    expected = bundled_release.manifest.parts["facts"]["temporal_coverage"]
+    assert set(spans) == set(expected) == {"projects"}
+    assert str(spans["projects"]) == expected["projects"][0][0]
+
+
+def test_publisher_settings_are_checked(bundled_settings):
+    for name, value in (("SIXAIKA_PUBLISHER_EMAIL", "not an address"),
+                        ("SIXAIKA_PUBLISHER_TYPE", "Municipality")):  # fmt: skip
+        with pytest.raises(SettingError, match=name):
+            Settings.from_env({name: value})
 
 
 def test_catalog_lists_datasets_distributions_and_the_service(catalog, bundled_release):

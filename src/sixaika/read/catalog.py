@@ -132,10 +132,11 @@ def catalog_iri(settings: Settings, fragment: str = "catalog") -> str:
 
 
 def catalog(
-    settings: Settings, manifest: Manifest, coverage: tuple[ox.Literal, ox.Literal] | None
+    settings: Settings, manifest: Manifest, coverage: dict[str, tuple[ox.Literal, ox.Literal]]
 ) -> list[ox.Triple]:
     """The DCAT-AP 3 catalog of the release: datasets, distributions, the SPARQL service;
-    ``coverage``: the first start and the last end of the projects (``read.facts``)."""
+    ``coverage``: the first start and the last end of each dataset that holds periods, by
+    its name (``read.facts``)."""
     g = Builder()
     cat = iri(catalog_iri(settings))
     modified = typed(manifest.built, "xsd:dateTime")
@@ -160,9 +161,7 @@ def catalog(
     service = _service(g, settings, publisher, licence)
     g.add(cat, "dcat:service", service)
     for name, dataset in manifest.datasets.items():
-        node = _dataset(
-            g, settings, name, dataset, modified, coverage if name == "projects" else None
-        )
+        node = _dataset(g, settings, name, dataset, modified, coverage.get(name))
         g.add(node, "dct:publisher", publisher)
         g.add(node, "dct:language", *languages)
         g.add(node, "dct:spatial", finland)
@@ -182,15 +181,29 @@ def _finland(g: Builder) -> ox.NamedNode:
 
 
 def _publisher(g: Builder, settings: Settings) -> ox.NamedNode:
+    """The publisher as the settings name it (SIXAIKA_PUBLISHER_...)."""
     node = g.thing(catalog_iri(settings, "publisher"), "foaf:Agent foaf:Organization")
-    g.texts(node, "foaf:name", {"fi": "6Aika-datan julkaisijat", "en": "6Aika data publishers"})
+    g.add(node, "foaf:name", ox.Literal(settings.publisher_name))
+    if settings.publisher_url:
+        g.add(node, "foaf:homepage", g.thing(settings.publisher_url, "foaf:Document"))
+    if settings.publisher_email:
+        g.add(node, "foaf:mbox", iri("mailto:" + settings.publisher_email))
+    if settings.publisher_type:
+        scheme = "http://purl.org/adms/publishertype/"
+        kind = g.thing(scheme + settings.publisher_type, "skos:Concept")
+        g.add(kind, "skos:prefLabel", ox.Literal(settings.publisher_type, language="en"))
+        g.add(kind, "skos:inScheme", g.thing(scheme + "1.0", "skos:ConceptScheme"))
+        g.add(node, "dct:type", kind)
     return node
 
 
 def _contact(g: Builder, settings: Settings) -> ox.NamedNode:
+    """The contact point as the settings name it (SIXAIKA_CONTACT_...)."""
     node = g.thing(catalog_iri(settings, "contact"), "vcard:Kind vcard:Organization")
-    g.add(node, "vcard:fn", ox.Literal("6Aika linked open data"))
-    g.add(node, "vcard:hasURL", iri(settings.urls.home()))
+    g.add(node, "vcard:fn", ox.Literal(settings.contact_name))
+    g.add(node, "vcard:hasURL", iri(settings.contact_url or settings.urls.home()))
+    if settings.contact_email:
+        g.add(node, "vcard:hasEmail", iri("mailto:" + settings.contact_email))
     return node
 
 

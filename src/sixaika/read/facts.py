@@ -44,9 +44,17 @@ def fact(name: str) -> Callable[[Fact], Fact]:
     return register
 
 
-def all_facts(repo: Repo, settings: Settings, graphs: dict[str, str]) -> dict[str, Any]:
-    """Every registered fact of the data ``repo`` reads, whose datasets are ``graphs``."""
-    return {name: function(repo, settings, graphs) for name, function in FACTS.items()}
+def all_facts(
+    repo: Repo, settings: Settings, graphs: dict[str, str], known: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every registered fact of the data ``repo`` reads, whose datasets are ``graphs``;
+    those ``known`` already (a release's, built before a fact was added) are not counted
+    again."""
+    known = known or {}
+    return {
+        name: known[name] if name in known else function(repo, settings, graphs)
+        for name, function in FACTS.items()
+    }
 
 
 def literal(written: list[str]) -> ox.Literal:
@@ -156,16 +164,18 @@ def examples(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[st
     return [settings.urls.id("strategy/6aika")] + [r["s"].value for r in rows]
 
 
-@fact("coverage")
-def coverage(repo: Repo, _settings: Settings, graphs: dict[str, str]) -> list[list[str]] | None:
-    """The catalog's temporal coverage: the first start and the last end of the periods
-    of the projects, each as precise as its source (a month counts from its first day,
-    and up to its last)."""
-    if "projects" not in graphs:
-        return None
+@fact("temporal_coverage")
+def temporal_coverage(
+    repo: Repo, _settings: Settings, graphs: dict[str, str]
+) -> dict[str, list[list[str]]]:
+    """The catalog's temporal coverage of each dataset whose graph holds periods: the
+    first start and the last end, each as precise as its source (a month counts from its
+    first day, and up to its last); by dataset name."""
+    found = {name: _span_of(repo, graph) for name, graph in graphs.items()}
+    return {name: span for name, span in found.items() if span}
 
-    graph = graphs["projects"]
 
+def _span_of(repo: Repo, graph: str) -> list[list[str]] | None:
     def dates(prop: str) -> dict[PeriodDate, ox.Literal]:
         rows = repo.select(
             f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?t <{DCAT}{prop}> ?d }} }}"

@@ -20,8 +20,10 @@ bp = Blueprint("catalog", __name__)
 
 def catalog_triples() -> list:
     s = site()
-    written = s.facts["coverage"]
-    coverage = (literal(written[0]), literal(written[1])) if written else None
+    coverage = {
+        name: (literal(start), literal(end))
+        for name, (start, end) in s.facts["temporal_coverage"].items()
+    }
     return memo("catalog", lambda: catalog(s.settings, s.served_release().manifest, coverage))
 
 

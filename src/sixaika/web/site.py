@@ -73,16 +73,12 @@ class Site:
     @cached_property
     def facts(self) -> dict[str, Any]:
         """Facts about the whole data (``read.facts``): counted by the build into the
-        release; counted here, once, for a release without them."""
-        found = self.release.manifest.parts.get(FACTS_PART) if self.release else None
-        if found is None:
-            graphs = (
-                {name: d.graph for name, d in self.release.manifest.datasets.items()}
-                if self.release
-                else {}
-            )
-            found = all_facts(self.repo, self.settings, graphs)
-        return found
+        release; those a release lacks (built before they were facts) counted here, once."""
+        if self.release is None:
+            return all_facts(self.repo, self.settings, {})
+        manifest = self.release.manifest
+        graphs = {name: dataset.graph for name, dataset in manifest.datasets.items()}
+        return all_facts(self.repo, self.settings, graphs, manifest.parts.get(FACTS_PART))
 
     def served_release(self) -> Release:
         """The release served; a 404 where the app reads a remote store and has none (no
