@@ -1,27 +1,33 @@
 """Benchmark: the linked-data server against `oxigraph serve` on the same N projects.
 
-    python bench/bench_server.py                  # N = 100000, 16 clients, 10 s a run
-    python bench/bench_server.py --n 10000 --clients 8 --seconds 5
+    python bench/bench_server.py                       # N = 10000 and 100000, 10 s a run
+    python bench/bench_server.py --n 100000 --seconds 5 --rounds 1
 
-It writes a release of N SYNTHETIC projects (https://example.org/synthetic/ base, titled
-"Synthetic project N", each about 45 triples as the bundled projects are shaped; written
-straight into a pyoxigraph store, no YAML or SHACL), serves it with `sixaika serve`
-(gunicorn, the production server) on 127.0.0.1, and drives `/doc/project/...` in Turtle,
-JSON-LD and HTML with concurrent keep-alive clients (wrk when installed, else a Python
-client). The yardstick, in the same run on the same store: `oxigraph serve-read-only`
-answering `DESCRIBE <project>` in Turtle. It prints req/s, p50 and p99 per target and the
-ratio of each to the yardstick. The release is kept under var/bench/ for the next run.
+For each N it writes a release of N SYNTHETIC projects (https://example.org/synthetic/
+base, titled "Synthetic project N", each about 45 triples as the bundled projects are
+shaped; no YAML or SHACL) as the build publishes one (store, pages, facts), serves it with
+`sixaika serve` (the production command) with the response cache off
+(SIXAIKA_CACHE_ENTRIES=0: every answer is made, as a crawler or a harvester meets them),
+and measures with keep-alive clients (wrk when installed, else a Python client), in one
+run, targets interleaved, the median of the rounds:
 
-Two access patterns:
-- one project, again and again (the issue's "one-project describe"): what a server that
-  computes each representation once per release costs per request;
-- a random project of the N per request: mostly first requests, so what computing a
-  description costs (for us: queries, serialisation, memo; for oxigraph: the DESCRIBE).
+- the yardstick: `oxigraph serve-read-only` answering DESCRIBE of random projects in
+  Turtle, 8 clients, on the release's own store;
+- `/doc/project/{random}` in Turtle, JSON-LD and HTML, 8 clients (target: Turtle at least
+  0.5x the yardstick);
+- a mix at 16 clients of `/doc` (Turtle), `/id` (303) and a small SPARQL SELECT of random
+  projects (target: p99 under 50 ms).
+
+It prints req/s, p50 and p99 of each and its ratio to the yardstick, and what the front
+costs: the CPU time of a request through the bridge between the event loop and the Flask
+app's threads (this one, and a2wsgi's that it replaced), for a WSGI app that does nothing.
+Releases are kept under var/bench/ for the next run.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import http.client
 import os
@@ -49,7 +55,6 @@ from sixaika.build.release import (
 )
 from sixaika.config import Settings
 from sixaika.namespaces import PREFIXES
-from sixaika.read.describe import own_query
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/synthetic/"
@@ -255,23 +260,29 @@ def stop(process: subprocess.Popen) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100_000, help="synthetic projects")
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--clients", type=int, default=8, help="for the describe targets")
+    parser.add_argument("--mix-clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10, help="length of one run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per target (median shown)")
     parser.add_argument("--workers", default="2", help="gunicorn workers (SIXAIKA_WORKERS)")
     args = parser.parse_args()
-    releases = ROOT / "var" / "bench" / str(args.n)
-    settings = write_release(args.n, releases)
-    one = "p0004242" if args.n > 4242 else "p0000001"
-    rng = random.Random(1)
-    sample = [f"p{rng.randrange(args.n):07d}" for _ in range(20000)]
-    print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the machine skews both)")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the machine skews all)")
     print(
-        f"N = {args.n:,} projects; {args.clients} keep-alive clients; {args.rounds} rounds of "
-        f"{args.seconds:.0f} s per target, targets interleaved; {os.cpu_count()} cores; "
-        f"load by {'wrk' if shutil.which('wrk') else 'python'}"
+        f"{args.rounds} rounds of {args.seconds:.0f} s per target, targets interleaved; "
+        f"{os.cpu_count()} cores; load by {'wrk' if shutil.which('wrk') else 'python'}"
     )
+    for count in args.n:
+        _run(count, args)
+    _front_costs()
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+
+
+def _run(count: int, args: argparse.Namespace) -> None:
+    releases = ROOT / "var" / "bench" / str(count)
+    settings = write_release(count, releases)
+    rng = random.Random(1)
+    sample = [f"p{rng.randrange(count):07d}" for _ in range(20000)]
     ox_port, our_port = free_port(), free_port()
     servers = [
         _oxigraph(releases / "current" / "store", ox_port),
@@ -279,23 +290,22 @@ def main() -> None:
     ]
     try:
         wait_for(ox_port, "/query?query=" + urllib.parse.quote("ASK {}"))
-        wait_for(our_port, f"/doc/project/{one}")
-        results = _measure(_targets(ox_port, our_port, one, sample), args)
+        wait_for(our_port, f"/doc/project/{sample[0]}")
+        results = _measure(_targets(ox_port, our_port, sample, args), args)
     finally:
         for server in servers:
             stop(server)
     yardstick = results[0][1]["rps"]
     print(
-        f"\nmedians of {args.rounds} rounds, and the ratio to `oxigraph serve` DESCRIBE of one "
-        "project\n(targets: /doc Turtle >= 0.25x, p99 < 50 ms):"
+        f"\nN = {count:,} projects: medians of {args.rounds} rounds, and the ratio to the "
+        "yardstick\n(targets: /doc Turtle >= 0.5x; the mix's p99 < 50 ms):"
     )
     for label, result in results:
         print(
-            f"  {label:42} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
+            f"  {label:48} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
             f"p99 {result['p99']:6.2f} ms  {result['rps'] / yardstick:5.2f}x"
         )
-    print(f"\nrelease: {releases / 'current'} ({settings.base}, synthetic)")
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"release: {releases / 'current'} ({settings.base}, synthetic)")
 
 
 def _oxigraph(store: Path, port: int) -> subprocess.Popen:
@@ -315,7 +325,7 @@ def _oxigraph(store: Path, port: int) -> subprocess.Popen:
 
 
 def _sixaika(releases: Path, port: int, args: argparse.Namespace) -> subprocess.Popen:
-    """`sixaika serve`, the production command, on the synthetic release."""
+    """`sixaika serve`, the production command, on the synthetic release, cache off."""
     env = {
         **os.environ,
         "SIXAIKA_BASE": BASE,
@@ -323,48 +333,58 @@ def _sixaika(releases: Path, port: int, args: argparse.Namespace) -> subprocess.
         "SIXAIKA_RELEASES": str(releases),
         "SIXAIKA_PORT": str(port),
         "SIXAIKA_WORKERS": args.workers,
+        "SIXAIKA_CACHE_ENTRIES": "0",
+        # Every client is 127.0.0.1: the share of queries one client may have is the mix's.
+        "SIXAIKA_QUERY_PER_CLIENT": str(args.mix_clients),
+        "SIXAIKA_QUERY_QUEUE": str(args.mix_clients),
     }
     return start([sys.executable, "-m", "sixaika.cli", "serve"], env)
 
 
-def _targets(ox_port: int, our_port: int, one: str, sample: list[str]) -> list[tuple]:
-    """(label, port, paths, accept); the first is the yardstick."""
+MIX_ACCEPT = "text/turtle, application/sparql-results+json;q=0.9"
+
+
+def _targets(ox_port: int, our_port: int, sample: list[str], args: argparse.Namespace) -> list:
+    """(label, port, paths, accept, clients); the first is the yardstick."""
 
     def sparql(query: str) -> str:
         return "/query?query=" + urllib.parse.quote(query)
 
-    iri = f"{BASE}id/project/{one}"
-    randoms = [sparql(f"DESCRIBE <{BASE}id/project/{p}>") for p in sample]
-    targets = [
-        (
-            "oxigraph serve: DESCRIBE one project",
-            ox_port,
-            [sparql(f"DESCRIBE <{iri}>")],
-            "text/turtle",
-        ),
-        ("oxigraph serve: our describe query", ox_port, [sparql(own_query(iri))], "text/turtle"),
-        ("oxigraph serve: DESCRIBE random project", ox_port, randoms, "text/turtle"),
-    ]
+    describes = [sparql(f"DESCRIBE <{BASE}id/project/{p}>") for p in sample]
+    docs = [f"/doc/project/{p}" for p in sample]
+    targets = [("oxigraph serve: DESCRIBE random (turtle)", ox_port, describes, "text/turtle",
+                args.clients)]  # fmt: skip
     for accept in ("text/turtle", "application/ld+json", "text/html"):
-        label = f"sixaika /doc one project ({accept.split('/')[1]})"
-        targets.append((label, our_port, [f"/doc/project/{one}"], accept))
-    randoms = [f"/doc/project/{p}" for p in sample]
-    targets.append(("sixaika /doc random project (turtle)", our_port, randoms, "text/turtle"))
+        label = f"sixaika /doc random ({accept.split('/')[1]}), cache off"
+        targets.append((label, our_port, docs, accept, args.clients))
+    title = "http://purl.org/dc/terms/title"
+    mix = [
+        path
+        for p in sample[:6000]
+        for path in (
+            f"/doc/project/{p}",
+            f"/id/project/{p}",
+            "/sparql?query="
+            + urllib.parse.quote(f"SELECT ?t WHERE {{ <{BASE}id/project/{p}> <{title}> ?t }}"),
+        )
+    ]
+    label = f"sixaika mix /doc, /id, SPARQL ({args.mix_clients} clients)"
+    targets.append((label, our_port, mix, MIX_ACCEPT, args.mix_clients))
     return targets
 
 
 def _measure(targets: list[tuple], args: argparse.Namespace) -> list[tuple[str, dict]]:
     """Each target ``rounds`` times, interleaved, so background load falls on all alike."""
     runs: dict[str, list[dict]] = {label: [] for label, *_ in targets}
-    for _, port, paths, accept in targets:
-        drive(port, paths[:50], accept, args.clients, 2)  # warm-up: connections, pages, caches
+    for _, port, paths, accept, clients in targets:
+        drive(port, paths[:50], accept, clients, 2)  # warm-up: connections, workers
     for round_ in range(1, args.rounds + 1):
         print(f"round {round_}:", flush=True)
-        for label, port, paths, accept in targets:
-            result = drive(port, paths, accept, args.clients, args.seconds)
+        for label, port, paths, accept, clients in targets:
+            result = drive(port, paths, accept, clients, args.seconds)
             runs[label].append(result)
             print(
-                f"  {label:42} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
+                f"  {label:48} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
                 f"p99 {result['p99']:6.2f} ms  errors {result['errors']}",
                 flush=True,
             )
@@ -372,6 +392,44 @@ def _measure(targets: list[tuple], args: argparse.Namespace) -> list[tuple[str, 
         (label, {k: statistics.median(r[k] for r in results) for k in ("rps", "p50", "p99")})
         for label, results in runs.items()
     ]
+
+
+def _front_costs() -> None:
+    """CPU time a request costs in the bridge from the loop to the app's threads, for a
+    WSGI app that does nothing: this server's (``front._Threads``) and a2wsgi's."""
+    from a2wsgi import WSGIMiddleware
+
+    from sixaika.web.front import _Threads
+
+    def nothing(_environ: dict, start_response) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": "/",
+             "raw_path": b"/", "query_string": b"", "headers": [(b"host", b"h")]}  # fmt: skip
+
+    async def sent(_message: dict) -> None:
+        return None
+
+    async def received() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    ours, theirs = _Threads(nothing, 8), WSGIMiddleware(nothing, workers=8)
+    calls = {
+        "this front's threads (front._Threads)": lambda: ours(scope, b"", sent),
+        "a2wsgi (before)": lambda: theirs(scope, received, sent),
+    }
+
+    async def cost(call) -> float:
+        await call()
+        started = time.process_time()
+        for _ in range(3000):
+            await call()
+        return (time.process_time() - started) / 3000 * 1e6
+
+    print("\nthe front's bridge to the app's threads, CPU per request (app does nothing):")
+    for label, call in calls.items():
+        print(f"  {label:48} {asyncio.run(cost(call)):6.0f} us")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.client
 import socket
@@ -121,3 +122,42 @@ def test_a_413_closes_the_connection_and_the_next_request_is_answered(server):
     assert response.status == 413 and response.getheader("Connection") == "close"
     connection.request("GET", DOC, headers={"Accept": "text/turtle"})  # on a new connection
     assert connection.getresponse().status == 200
+
+
+def test_a_large_answer_is_sent_in_pieces_and_a_small_one_whole():
+    """The app's threads hand a small answer to the loop whole, and send a large one
+    (a dump) piece by piece as the app makes it, closing what it returned."""
+    from sixaika.web.front import STREAM_FROM, _Threads
+
+    closed = []
+
+    class Pieces(list):
+        def close(self) -> None:
+            closed.append(True)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        size = int(environ["QUERY_STRING"])
+        return Pieces([b"x" * (256 << 10)] * (size // (256 << 10)) + [b"y" * (size % (256 << 10))])
+
+    async def answer(size: int) -> list[dict]:
+        sent: list[dict] = []
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": "/",
+                 "query_string": str(size).encode(), "headers": [(b"host", b"h")]}  # fmt: skip
+        await _Threads(app, 2)(scope, b"", send)
+        return sent
+
+    small, large = asyncio.run(answer(1000)), asyncio.run(answer(3 * STREAM_FROM + 5))
+    assert [m["type"] for m in small] == ["http.response.start", "http.response.body"]
+    assert (
+        small[0]["headers"] == [(b"content-type", b"text/plain")]
+        and small[1]["body"] == b"y" * 1000
+    )
+    bodies = [m for m in large if m["type"] == "http.response.body"]
+    assert len(bodies) > 3 and not bodies[-1].get("more_body")
+    assert sum(len(m["body"]) for m in bodies) == 3 * STREAM_FROM + 5
+    assert closed == [True, True]
