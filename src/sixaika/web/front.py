@@ -131,9 +131,16 @@ class Front:
     """The ASGI app uvicorn runs: checks, cache replay, the body read, then the WSGI app."""
 
     def __init__(
-        self, wsgi_app: Callable, cache: ResponseCache | None, threads: int, max_body: int
+        self,
+        wsgi_app: Callable,
+        cache: ResponseCache | None,
+        threads: int,
+        max_body: int,
+        quick: Callable[[str, str], bool] | None = None,
     ):
-        self.cache, self.max_body = cache, max_body
+        """``quick(path, Accept)``: whether the app answers such a request at once, from
+        memory, waiting on nothing: then it runs on the loop, without a hop to a thread."""
+        self.cache, self.max_body, self.quick = cache, max_body, quick
         self.bridge = _Threads(_WsgiEnviron(wsgi_app), threads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -147,8 +154,17 @@ class Front:
             await _replay(send, scope["method"], *hit)
             return
         body = await self._body(scope, receive, send)
-        if body is not None:
+        if body is None:
+            return
+        if self.quick is not None and scope["method"] in ("GET", "HEAD") and self._quick(scope):
+            await self.bridge.here(scope, body, send)
+        else:
             await self.bridge(scope, body, send)
+
+    def _quick(self, scope: Scope) -> bool:
+        assert self.quick is not None
+        accept = (_header(scope, b"accept") or b"").decode("latin-1")
+        return self.quick(_path_info(scope), accept)
 
     async def _body(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
         """The whole body, or None once the client is gone or has been answered 413."""
@@ -200,18 +216,22 @@ class _Threads:
 
     async def __call__(self, scope: Scope, body: bytes, send: Send) -> None:
         loop = asyncio.get_running_loop()
-        # a2wsgi's environ (types its input as its own class; any file will do).
-        environ: dict[str, Any] = dict(build_environ(cast(Any, scope), cast(Any, io.BytesIO(body))))
-        answer = await loop.run_in_executor(self.pool, self._run, environ, send, loop)
+        answer = await loop.run_in_executor(self.pool, self._run, _environ(scope, body), send, loop)
         if answer is not None:
-            status, headers, content = answer
-            await send(_start(status, headers))
-            await send({"type": "http.response.body", "body": content})
+            await _send_whole(send, answer)
+
+    async def here(self, scope: Scope, body: bytes, send: Send) -> None:
+        """The app run here, on the loop (a quick answer, made in well under a millisecond:
+        the hop to a thread and back would cost more than the answer)."""
+        answer = self._run(_environ(scope, body), send, None)
+        assert answer is not None  # nothing is streamed from the loop's own thread
+        await _send_whole(send, answer)
 
     def _run(
-        self, environ: dict[str, Any], send: Send, loop: asyncio.AbstractEventLoop
+        self, environ: dict[str, Any], send: Send, loop: asyncio.AbstractEventLoop | None
     ) -> Response | None:
-        """The app's whole answer; None once it has been sent (streamed) from here."""
+        """The app's whole answer; None once it has been sent (streamed) from this thread,
+        as a large one is when there is a ``loop`` to send it on."""
         started: list[Any] = []
 
         def start_response(status: str, headers: list, exc_info: Any = None) -> None:
@@ -223,7 +243,7 @@ class _Threads:
             for piece in (chunks := iter(result)):
                 pieces.append(piece)
                 size += len(piece)
-                if size > STREAM_FROM:
+                if size > STREAM_FROM and loop is not None:
                     self._stream(started, itertools.chain(pieces, chunks), send, loop)
                     return None
             return started[0], started[1], b"".join(pieces)
@@ -242,6 +262,18 @@ class _Threads:
         for piece in pieces:
             on_loop({"type": "http.response.body", "body": piece, "more_body": True})
         on_loop({"type": "http.response.body", "body": b""})
+
+
+def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
+    """a2wsgi's WSGI environ of a request (it types the input as its own class; any file
+    will do)."""
+    return dict(build_environ(cast(Any, scope), cast(Any, io.BytesIO(body))))
+
+
+async def _send_whole(send: Send, answer: Response) -> None:
+    status, headers, content = answer
+    await send(_start(status, headers))
+    await send({"type": "http.response.body", "body": content})
 
 
 async def _sent(send: Send, message: dict[str, Any]) -> None:

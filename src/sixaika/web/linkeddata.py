@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from ..read.describe import Description, describe, exists, labels, members
 from . import project
 from .cache import mark_cacheable
-from .conneg import PAGE, split_extension
+from .conneg import BY_EXTENSION, HTML, PAGE, RDF_DOCUMENT, negotiate, split_extension
 from .present import Link, Names, Presenter, ResourcePage
 from .render import page_renderer
 from .respond import alternates, same_query, send, send_rdf
@@ -63,6 +63,28 @@ def document(local: str) -> Response:
         abort(404)
     path = links().doc(local)
     return send_rdf(f"doc:{iri}", path, ext, lambda: found.triples, _html(found, path))
+
+
+def quick(path: str, accept: str) -> bool:
+    """Whether the release's pages answer a request at once, waiting on nothing (the front
+    then runs it on its loop): a resource's 303 (``/id/...``), or its RDF (``/doc/...`` in
+    any format but HTML, a page that takes milliseconds to render). Only for a release
+    with pages: without, ``/doc`` queries the store.
+
+    >>> quick("/doc/project/a70202", "text/turtle"), quick("/doc/project/a70202.nt", "")
+    (True, True)
+    >>> quick("/doc/project/a70202", "text/html"), quick("/doc/project/a70202.html", "")
+    (False, False)
+    >>> quick("/id/project/a70202", ""), quick("/doc/project/", "text/turtle")
+    (True, False)
+    """
+    if path.startswith("/id/"):
+        return not path.endswith("/")
+    if not path.startswith("/doc/") or path.endswith("/"):
+        return False
+    _, ext = split_extension(path)
+    fmt = BY_EXTENSION.get(ext) if ext else negotiate(accept or None, RDF_DOCUMENT)
+    return fmt is not None and fmt is not HTML
 
 
 def description(iri: str) -> Description | None:

@@ -22,7 +22,7 @@ from ..config import Settings
 from ..logs import for_release
 from ..release import CURRENT
 from ..sparql.engine import Limits
-from . import create_app, sparql
+from . import create_app, linkeddata, sparql
 from .cache import ResponseCache
 from .front import Front, FrontWorker
 from .site import site
@@ -72,7 +72,9 @@ class Server(BaseApplication):
         cache = app.wsgi_app if isinstance(app.wsgi_app, ResponseCache) else None
         # More threads than SPARQL queries may hold (``Limits.admitted``): the rest are
         # always there for pages and lookups.
-        return Front(app, cache, PAGE_THREADS + limits.admitted, limits.max_body)
+        # A release's pages answer a resource's RDF at once: on the loop, no hop to a thread.
+        quick = linkeddata.quick if site(app).pages is not None else None
+        return Front(app, cache, PAGE_THREADS + limits.admitted, limits.max_body, quick)
 
     def _watch_releases(self, arbiter: Any) -> None:
         def reload(target: str | None) -> None:
