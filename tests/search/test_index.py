@@ -7,6 +7,7 @@ import os
 import pytest
 
 from sixaika.read.store import OxigraphRepo
+from sixaika.search import open_index
 from sixaika.search.analysis import Analyser, voikko
 from sixaika.search.engine import TantivyIndex
 from sixaika.search.index import EVERY_PROJECT as EVERY
@@ -40,6 +41,14 @@ def test_the_release_holds_the_index_of_its_own_store(bundled_release, bundled_s
     v = bundled_settings.urls.vocab
     (row,) = repo.select(f"SELECT (COUNT(?p) AS ?n) {{ ?p a <{v}Project> }}")
     assert about["projects"] == int(row["n"].value)
+
+
+def test_an_index_of_an_older_format_is_not_read(bundled_release, caplog):
+    about = bundled_release.manifest.parts["index"]
+    folder = bundled_release.path / about["folder"]
+    assert open_index(folder, about, "r1") is not None
+    assert open_index(folder, {**about, "format": 1}, "r1") is None
+    assert "build the release again" in caplog.text
 
 
 def test_voikko_finds_inflected_finnish_words_by_their_base_forms(index, base):
@@ -189,6 +198,17 @@ def test_serving_only_reads_the_index(bundled_release, client):
 def test_every_column_sorts_every_row_once(index, column, descending):
     every = index.rows(EVERY, Sort(column, descending, "sv"), limit=1000)
     assert len({r.iri for r in every.rows}) == every.total == len(every.rows)
+
+
+@pytest.mark.parametrize("column", ["total_budget", "start", "end"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_projects_without_a_value_come_last_in_either_order(index, column, descending):
+    rows = index.rows(EVERY, Sort(column, descending), limit=1000).rows
+    values = [getattr(r, column) for r in rows]
+    known = [v for v in values if v is not None]
+    assert 0 < len(known) < len(values)  # the bundled data has projects of both kinds
+    assert values == known + [None] * (len(values) - len(known))
+    assert known == sorted(known, reverse=descending)
 
 
 def test_year_budget_and_text_filters_keep_the_rows_they_say(index):

@@ -46,10 +46,20 @@ def write_index(
     return {**about, "folder": folder.name, "bytes": size, "seconds": round(seconds, 2)}
 
 
-def open_index(folder: Path, about: dict[str, Any], version: str) -> SearchIndex:
-    """The index a build wrote, read with the analyser it was written with."""
-    from .engine import TantivyIndex
+def open_index(folder: Path, about: dict[str, Any], version: str) -> SearchIndex | None:
+    """The index a build wrote, read with the analyser it was written with (None: an
+    index of a format this version does not read)."""
+    from .engine import FORMAT, TantivyIndex
 
+    if about.get("format") != FORMAT:
+        log.error(
+            "the search index of release %s is of format %s, this version reads format %d: "
+            "build the release again to search it",
+            version,
+            about.get("format"),
+            FORMAT,
+        )
+        return None
     chosen = analyser()
     if about.get("analyser") != chosen.name:
         log.error(

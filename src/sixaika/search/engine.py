@@ -11,9 +11,10 @@ languages are analysed in Python (``analysis.Analyser``) and indexed as space-se
 terms, so the query side analyses words the same way.
 
 Each project's table row is a document too: its filters are raw-text fast fields
-(terms aggregations count them), and every sortable column has a rank field, the
-project's place in that column's order, computed once at build time. A page is then
-"rank above the cursor, ordered by rank, first 50", whatever the column, which is
+(terms aggregations count them), and every sortable column has two rank fields, the
+project's place in that column's ascending and in its descending order, computed once
+at build time (projects without a value come last in both). A page is then "rank above
+the cursor, ordered by rank, first 50", whatever the column and direction, which is
 keyset pagination without ties.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
@@ -51,7 +53,7 @@ from .index import (
 )
 
 CONTENTS = "contents.json"  # beside tantivy's own files: labels, facets, how it was built
-FORMAT = 1
+FORMAT = 2  # 2: a descending rank field beside each ascending one
 LANGS = ("fi", "en", "sv")
 # Columns sorted by names: the title in the reader's language, the others by their names'
 # first language (fi, else en, else sv), as organisations and concepts are mostly named.
@@ -67,10 +69,21 @@ FACET_FIELDS = {  # facet -> field
     "year": "year",
 }
 TEXT_SNIPPET = 400  # characters of a description kept for result lists
+SORTS = [
+    (column, lang) for column in COLUMNS for lang in (LANGS if column in BY_LANGUAGE else ("fi",))
+]
 
 
-def sort_field(column: str, lang: str) -> str:
-    return f"sort_{column}_{lang}" if column in BY_LANGUAGE else f"sort_{column}"
+def sort_field(column: str, lang: str, descending: bool = False) -> str:
+    name = f"sort_{column}_{lang}" if column in BY_LANGUAGE else f"sort_{column}"
+    return f"{name}_desc" if descending else name
+
+
+def _sort_fields() -> list[str]:
+    return [sort_field(c, lang, down) for c, lang in SORTS for down in (False, True)]
+
+
+SORT_FIELDS = _sort_fields()
 
 
 def _schema() -> tantivy.Schema:
@@ -92,9 +105,8 @@ def _schema() -> tantivy.Schema:
     for name in ("start_year", "end_year"):
         b.add_integer_field(name, indexed=True, fast=True)
     b.add_float_field("total_budget", indexed=True, fast=True)
-    for column in COLUMNS:
-        for lang in LANGS if column in BY_LANGUAGE else ("fi",):
-            b.add_integer_field(sort_field(column, lang), indexed=True, fast=True)
+    for name in SORT_FIELDS:
+        b.add_integer_field(name, indexed=True, fast=True)
     return b.build()
 
 
@@ -109,7 +121,7 @@ def write(contents: Contents, folder: Path, analyser: Analyser, threads: int = 1
     folder.mkdir(parents=True)
     index = tantivy.Index(SCHEMA, path=str(folder))
     writer = index.writer(heap_size=128_000_000 * threads, num_threads=threads)
-    rows = {row.iri: row for row in contents.rows}
+    rows = {row.iri: (n, row) for n, row in enumerate(contents.rows)}
     ranks = _ranks(contents.rows, contents.labels)
     suggest_order = {d.iri: n for n, d in enumerate(sorted(contents.documents, key=_suggest_key))}
     for document in contents.documents:
@@ -141,8 +153,8 @@ def _suggest_key(document: Document) -> tuple[int, str]:
 
 def _document(
     document: Document,
-    row: ProjectRow | None,
-    ranks: dict[str, dict[str, int]],
+    row: tuple[int, ProjectRow] | None,  # its position in the rows, and the row
+    ranks: dict[str, array[int]],
     suggest_rank: int,
     analyser: Analyser,
 ) -> tantivy.Document:
@@ -169,8 +181,8 @@ def _document(
         "texts": {lang: v[0][:TEXT_SNIPPET] for lang, v in texts.items() if v and lang},
     }
     if row is not None:
-        stored["row"] = _stored_row(row)
-        _add_row(d, row, ranks)
+        stored["row"] = _stored_row(row[1])
+        _add_row(d, row[1], [(name, by_row[row[0]]) for name, by_row in ranks.items()])
     d.add_bytes("doc", json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode())
     return d
 
@@ -185,7 +197,7 @@ def _analysed(by_lang: dict[str, list[str]], analyser: Analyser) -> str:
     )
 
 
-def _add_row(d: tantivy.Document, row: ProjectRow, ranks: dict[str, dict[str, int]]) -> None:
+def _add_row(d: tantivy.Document, row: ProjectRow, ranks: list[tuple[str, int]]) -> None:
     for value in row.cities:
         d.add_text("city", value)
     for p in row.participants:
@@ -202,24 +214,30 @@ def _add_row(d: tantivy.Document, row: ProjectRow, ranks: dict[str, dict[str, in
             d.add_integer("year", year)
     if row.total_budget is not None:
         d.add_float("total_budget", row.total_budget)
-    for name, by_iri in ranks.items():
-        d.add_integer(name, by_iri[row.iri])
+    for name, rank in ranks:
+        d.add_integer(name, rank)
 
 
 def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
 
 
-def _ranks(rows: list[ProjectRow], labels: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
-    """For each sort field, each row's place in its order: by value, then by IRI; rows
-    without a value after all others (last in ascending order, first in descending)."""
+def _ranks(rows: list[ProjectRow], labels: dict[str, dict[str, str]]) -> dict[str, array[int]]:
+    """For each sort field, each row's place in its order (by the row's position in
+    ``rows``): by value, then by IRI. Rows without a value come after all others in both
+    directions: the descending order is the ascending one reversed but for them."""
     ranks = {}
-    for column in COLUMNS:
-        for lang in LANGS if column in BY_LANGUAGE else ("fi",):
-            key = _sort_key(column, lang, labels)
-            keyed = [(k is None, "" if k is None else k, r.iri) for r in rows for k in (key(r),)]
-            keyed.sort()
-            ranks[sort_field(column, lang)] = {iri: n for n, (*_, iri) in enumerate(keyed)}
+    for column, lang in SORTS:
+        key = _sort_key(column, lang, labels)
+        keys = [(k is None, "" if k is None else k, r.iri) for r in rows for k in (key(r),)]
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        valued = sum(1 for empty, *_ in keys if not empty)
+        ascending, descending = array("l", bytes(8 * len(rows))), array("l", bytes(8 * len(rows)))
+        for place, n in enumerate(order):
+            ascending[n] = place
+            descending[n] = valued - 1 - place if place < valued else place
+        ranks[sort_field(column, lang)] = ascending
+        ranks[sort_field(column, lang, descending=True)] = descending
     return ranks
 
 
@@ -377,17 +395,15 @@ class TantivyIndex(SearchIndex):
         cursor: str | None = None,
         limit: int = 50,
     ) -> Page:
-        field = sort_field(sort.column, sort.lang)
+        field = sort_field(sort.column, sort.lang, sort.descending)
         query = self._filtered(filters)
-        order = tantivy.Order.Desc if sort.descending else tantivy.Order.Asc
         first_page = cursor is None  # counted in the same pass as the page
         if cursor is not None:
-            after = _cursor_rank(cursor, field, sort.descending)
-            bounds = (None, after) if sort.descending else (after, None)
+            after = _cursor_rank(cursor, field)
             total = self.searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
-            query = _all([query, _range(field, *bounds)])
+            query = _all([query, _range(field, after, None)])
         found = self.searcher.search(
-            query, limit + 1, count=first_page, order_by_field=field, order=order
+            query, limit + 1, count=first_page, order_by_field=field, order=tantivy.Order.Asc
         )
         if first_page:
             total = found.count  # type: ignore[attr-defined]
@@ -395,7 +411,7 @@ class TantivyIndex(SearchIndex):
         ranks = [rank for rank, _ in found.hits[:limit]]
         more = len(found.hits) > limit
         rows = [_row(r) for r in page]
-        return Page(rows, total, _cursor(field, sort.descending, ranks[-1]) if more else None)
+        return Page(rows, total, _cursor(field, ranks[-1]) if more else None)
 
     def row(self, iri: str) -> ProjectRow | None:
         found = self.searcher.search(_all([_term("iri", iri), _term("kind", "project")]), 1)
@@ -528,12 +544,12 @@ def _float_range(field: str, low: float | None, high: float | None) -> Any:
     return tantivy.Query.range_query(SCHEMA, field, tantivy.FieldType.Float, low, high)
 
 
-def _cursor(field: str, descending: bool, rank: int) -> str:
-    return f"{field}.{'d' if descending else 'a'}.{rank}"
+def _cursor(field: str, rank: int) -> str:
+    return f"{field}.{rank}"
 
 
-def _cursor_rank(cursor: str, field: str, descending: bool) -> int:
-    name, direction, rank = (cursor.rsplit(".", 2) + ["", ""])[:3]
-    if name != field or direction != ("d" if descending else "a") or not rank.isdigit():
+def _cursor_rank(cursor: str, field: str) -> int:
+    name, _, rank = cursor.rpartition(".")
+    if name != field or not rank.isdigit():
         raise BadCursor(f"this cursor is not one of this table's pages: {cursor!r}")
     return int(rank)
