@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -514,6 +515,29 @@ def test_an_interrupted_build_leaves_the_release_and_removes_its_work(mini, caps
     assert tree_digest(releases) == before  # no half-written release beside it either
     current = Release.current(Settings.from_env({}))
     assert current is not None and len(current.open_store()) > 0
+
+
+def test_an_interrupted_build_stops_its_forked_writers_first(mini, capsys, monkeypatch):
+    assert run(capsys, "build", "--quiet")[0] == 0
+    releases = mini / "var/releases"
+    before = tree_digest(releases)
+
+    def endless_index(_quads, _base, folder, _threads):
+        while True:  # writes in the unfinished release until it is stopped
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "part").write_text("more")
+            time.sleep(0.002)
+
+    def crash(*_args, **_kwargs):
+        raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(release_module, "write_index", endless_index)  # the child's
+        patched.setattr(dumps.DumpWriter, "close", crash)
+        main(["build", "--quiet"])
+    time.sleep(0.1)  # a child still running would have written again by now
+    assert tree_digest(releases) == before
 
 
 def test_a_triple_stated_twice_is_published_once(mini, capsys):

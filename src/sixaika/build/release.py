@@ -79,6 +79,14 @@ class Draft:
     store: ox.Store | None = None  # once a writer has made it; closed before publishing
     datasets: dict[str, Dataset] = field(default_factory=dict)
     parts: dict[str, Any] = field(default_factory=dict)
+    children: list[Forked] = field(default_factory=list)  # stopped if the build fails
+
+    def fork(self, function: Callable[..., Any], *args: Any) -> Forked:
+        """``function(*args)`` in a forked process (here, with one build worker), which
+        a failed build stops before it removes the folder the process writes in."""
+        job = Forked(function, *args, run_here=self.settings.build_workers < 2)
+        self.children.append(job)
+        return job
 
     def add_part(self, name: str, facts: dict[str, Any]) -> None:
         """Record a writer's own files: ``facts`` (where they are, what they hold) go into
@@ -132,6 +140,8 @@ def publish(
         building.rename(final)
         _point_current_to(root, release_id)
     except BaseException:  # a full disk, say: its half-written release goes at once
+        for job in draft.children:
+            job.stop()
         draft.store = None
         gc.collect()  # the store closed first: an open one writes its files again
         for unfinished in (building, final):
@@ -184,7 +194,7 @@ def search_index(checked: Checked) -> Writer:
         settings = draft.settings
         folder = draft.folder / INDEX_FOLDER
         # Forked before the writers after this one start threads or open the store.
-        job = Forked(_index_of, checked, settings, folder, run_here=settings.build_workers < 2)
+        job = draft.fork(_index_of, checked, settings, folder)
 
         def finish() -> None:
             draft.add_part("index", job.result())
@@ -293,7 +303,7 @@ def pages_of_build(checked: Checked) -> Writer:
         settings = draft.settings
         groups = partial(_file_groups, checked)
         folder = draft.folder / PAGES_FOLDER
-        job = Forked(write_pages, groups, settings, folder, run_here=settings.build_workers < 2)
+        job = draft.fork(write_pages, groups, settings, folder)
 
         def finish() -> None:
             draft.add_part(PAGES_PART, job.result())
