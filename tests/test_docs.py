@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sixaika.config import SETTINGS
+from sixaika.read.completeness import FIELDS
 
 from .support import ROOT
 
@@ -29,3 +30,10 @@ def test_ci_installs_debian_packages_without_their_recommendations():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     installs = re.findall(r"apt-get install[^\n]*", ci)
     assert installs and all("--no-install-recommends" in line for line in installs)
+
+
+def test_readme_tells_coordinators_what_each_count_is():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### For coordinators")[1].split("\n### ")[0]
+    keys = re.findall(r"`(\w+)`", "".join(re.findall(r"^\| (.+?) \|", section, flags=re.M)))
+    assert keys == [field.key for field in FIELDS]

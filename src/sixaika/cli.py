@@ -21,6 +21,7 @@ from dataclasses import replace
 from .build import BuildRefused, Progress, build, check
 from .config import SETTINGS, Settings
 from .errors import Failure, InputError
+from .read import completeness
 from .release import Release
 from .sparql.terminal import add_query_parser, run_query
 
@@ -45,6 +46,13 @@ def parser() -> argparse.ArgumentParser:
         "--lang", choices=("en", "fi"), default="en", help="language of the messages"
     )
     validate.add_argument("--quiet", action="store_true", help="no progress messages")
+    validate.add_argument(
+        "--missing",
+        metavar="FIELD",
+        choices=completeness.BY_KEY,
+        help="then list the projects that lack FIELD (a key of the counts the text ends "
+        "with: " + ", ".join(completeness.BY_KEY) + ")",
+    )
 
     build_cmd = commands.add_parser("build", help="validate and publish a new release")
     build_cmd.add_argument("--lang", choices=("en", "fi"), default="en")
@@ -143,9 +151,14 @@ _FAILED = {  # the line that tells of a command's unexpected failure (en, fi)
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
-    _sources, report = check(settings, Progress(quiet=args.quiet), args.lang)
+    checked, report = check(settings, Progress(quiet=args.quiet), args.lang)
     if args.format == "text":
         output = report.text(args.lang)
+        if args.missing and report.completeness:
+            lacking = checked.lacking(args.missing, settings)
+            total = report.completeness["projects"]
+            lines = completeness.missing_lines(args.missing, lacking, total, args.lang)
+            output += "\n\n" + "\n".join(lines)
     else:
         output = {"json": report.json, "turtle": report.turtle}[args.format]()
     print(output)
@@ -167,8 +180,8 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         print(refused.report.text(args.lang), file=sys.stderr)
         print(_REFUSED[args.lang if args.lang in _REFUSED else "en"], file=sys.stderr)
         return EXIT_INVALID
-    if report.warnings:
-        print(report.text(args.lang), file=sys.stderr)
+    # The warnings, the verdict and how complete the data is (``validate``'s text).
+    print(report.text(args.lang), file=sys.stderr)
     print(release.path)
     return EXIT_OK
 

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import time
@@ -20,7 +21,9 @@ from sixaika.build import release as release_module
 from sixaika.build.sources import load_sources
 from sixaika.cli import _in_a_child, main, parser
 from sixaika.config import Settings
+from sixaika.read import completeness
 from sixaika.release import Release
+from sixaika.web import create_app
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -55,7 +58,7 @@ def test_validate_reports_violation_with_file_line_and_finnish(mini, capsys):
     code, out, _ = run(capsys, "validate", "--quiet", "--lang", "fi")
     assert code == 1
     assert "data/projects/p1.yaml:2: Virhe: project/p1 dct:title: Hankkeella on oltava nimi." in out
-    assert out.strip().endswith("ei kelpaa: 1 virhe, 1 varoitus")
+    assert "\nei kelpaa: 1 virhe, 1 varoitus\n\nHankkeet, joilla tieto on (1 hankkeesta):" in out
 
 
 def test_validate_machine_reports(mini, capsys):
@@ -66,6 +69,81 @@ def test_validate_machine_reports(mini, capsys):
     graph = rdflib.Graph().parse(data=out, format="turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert (None, rdflib.RDF.type, sh.ValidationReport) in graph
+
+
+@pytest.fixture
+def three_projects(mini) -> Path:
+    """The mini project with three projects, of which the third names no participants:
+    no lead and no partners."""
+    template = (mini / "data/projects/p1.yaml").read_text()
+    (mini / "data/projects/p2.yaml").write_text(template.replace("project/p1", "project/p2"))
+    without = template.replace("project/p1", "project/p3").split("participants:")[0]
+    (mini / "data/projects/p3.yaml").write_text(without + "source: https://example.org/p3\n")
+    return mini
+
+
+def coverage(out: str) -> dict[str, tuple[int, int]]:
+    """The coverage lines validate ends with: key -> (projects having it, of how many)."""
+    rows = re.findall(r"^  (\w+)  .*?(\d+) / (\d+) +(?:\d+ %|–)$", out, flags=re.M)
+    return {key: (int(having), int(total)) for key, having, total in rows}
+
+
+def test_validate_ends_with_how_many_projects_have_each_field(three_projects, capsys):
+    code, out, _ = run(capsys, "validate", "--quiet")
+    assert code == 0
+    found = coverage(out)
+    assert list(found) == [field.key for field in completeness.FIELDS]
+    assert found["lead"] == found["partners"] == (2, 3)
+    assert found["title_fi"] == found["title_en"] == found["start"] == found["end"] == (3, 3)
+    assert found["fund"] == found["title_sv"] == (0, 3)
+    assert "  lead                Lead                             2 / 3   67 %" in out
+    assert out.index("conforms: 0 violations, 3 warnings") < out.index(
+        "Projects that have each field (of 3):"
+    )
+    _, fi, _ = run(capsys, "validate", "--quiet", "--lang", "fi")
+    assert "Hankkeet, joilla tieto on (3 hankkeesta):" in fi and coverage(fi) == found
+    assert "Päätoteuttaja" in fi
+    report = json.loads(run(capsys, "validate", "--quiet", "--format", "json")[1])
+    assert report["completeness"]["projects"] == 3
+    assert report["completeness"]["fields"]["lead"] == 2
+
+
+def test_validate_lists_the_projects_that_lack_a_field(three_projects, capsys):
+    code, out, _ = run(capsys, "validate", "--quiet", "--missing", "lead")
+    assert code == 0
+    p3 = "\n  data/projects/p3.yaml: project/p3\n"
+    assert out.endswith("Lead is missing from 1 of 3 projects:" + p3)
+    _, fi, _ = run(capsys, "validate", "--quiet", "--missing", "partners", "--lang", "fi")
+    assert fi.endswith("Osatoteuttajat puuttuu 1 / 3 hankkeelta:" + p3)
+    _, every, _ = run(capsys, "validate", "--quiet", "--missing", "fund")
+    assert every.count("  data/projects/p") == 3
+    with pytest.raises(SystemExit):
+        main(["validate", "--missing", "colour"])
+    assert "invalid choice: 'colour'" in capsys.readouterr().err
+
+
+def test_build_ends_with_the_counts_the_home_page_shows(three_projects, capsys):
+    code, out, err = run(capsys, "build", "--quiet")
+    settings = Settings.from_env({})
+    release = Release.current(settings)
+    assert code == 0 and release is not None and out.strip().endswith(release.id)
+    assert coverage(err)["lead"] == (2, 3)
+    home = create_app(settings, release=release).test_client().get("/?lang=en")
+    html = home.get_data(as_text=True)
+    assert '<tr><th scope="row">Lead</th><td>2</td><td>67%</td></tr>' in html
+    assert "<p>There are 3 projects." in html
+
+
+def test_counts_of_cached_files_are_those_of_validated_ones(three_projects, capsys, monkeypatch):
+    """The counts come with each file's result into the build cache: a second run, from
+    the cache, and a run in partitions on two processes count the same."""
+    first = coverage(run(capsys, "validate", "--quiet")[1])
+    assert coverage(run(capsys, "validate", "--quiet")[1]) == first
+    shutil.rmtree(three_projects / "var/releases/.cache")
+    monkeypatch.setattr(partitions, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    code, out, err = run(capsys, "validate")
+    assert "partitions on 2 processes" in err and coverage(out) == first
 
 
 # bad input: one line naming the place, exit 2, no traceback --------------------------

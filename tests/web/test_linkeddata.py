@@ -23,6 +23,7 @@ from rdflib.compare import isomorphic
 
 from sixaika.build import Progress, build
 from sixaika.config import Settings
+from sixaika.read import completeness
 from sixaika.read.store import RemoteRepo
 from sixaika.sparql.examples import examples
 from sixaika.urls import Urls
@@ -627,6 +628,50 @@ def test_charts_have_a_text_alternative_that_keeps_their_links(client):
     # the count grows with the bundled data; the link and the wording are what is tested
     assert re.search(r'<a href="/doc/concept/city/oulu\?lang=fi">Oulu</a>: \d+ hanketta</li>', html)
     assert '<a href="/doc/project/a70011?lang=fi">Kuutoskaupunkien avoin data</a>: 1.7.2014' in html
+
+
+CHART_NOTES = {  # what each chart says it counts, by the field it charts
+    "en": {
+        "start": "{0} of {1} projects have a start date",
+        "focus_area": "{0} of {1} projects have a focus area",
+        "fund": "{0} of {1} projects name their fund",
+        "city": "{0} of {1} projects have a lead or partner in a city",
+    },
+    "fi": {
+        "start": "{0}/{1} hankkeella on alkamisaika",
+        "focus_area": "{0}/{1} hankkeella on painopistealue",
+        "fund": "{0}/{1} hankkeella on rahasto",
+        "city": "{0}/{1} hankkeella on päätoteuttaja tai osatoteuttaja kaupungissa",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_every_chart_says_how_many_projects_it_counts(client, bundled_release, lang):
+    html = _page(client, "/", lang)
+    coverage = bundled_release.manifest.parts["facts"]["completeness"]
+    captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html)
+    assert len(captions) == html.count("<svg") == 4  # the timeline and three bar charts
+    for key, note in CHART_NOTES[lang].items():
+        said = note.format(coverage["fields"][key], coverage["projects"])
+        assert sum(said in caption for caption in captions) == 1, said
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "sv"])
+def test_home_page_has_the_coverage_table(client, bundled_release, lang):
+    html = _page(client, "/", lang)
+    coverage = bundled_release.manifest.parts["facts"]["completeness"]
+    table = html[html.index('<table class="coverage">') : html.index("</table>")]
+    row = r'<tr><th scope="row">(.*?)</th><td>(\d+)</td><td>(\d+)\xa0?%</td></tr>'
+    rows = re.findall(row, table)
+    total = coverage["projects"]
+    assert rows == [
+        (html_escape(field.label(lang)), str(coverage["fields"][field.key]),
+         str(round(100 * coverage["fields"][field.key] / total)))
+        for field in completeness.FIELDS
+    ]  # fmt: skip
+    data = client.get("/", headers={"Accept": "application/json"}).json
+    assert data["completeness"] == coverage and data["counts"]["project"] == total
 
 
 def test_shapes_show_lists_as_their_members_under_readable_headings(client):

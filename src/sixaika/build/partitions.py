@@ -36,6 +36,8 @@ from ..context import Context
 from ..errors import InputError, InputErrors, Origin
 from ..forked import die_with_parent
 from ..namespaces import PREFIXES, value_of
+from ..read import completeness
+from ..read.store import OxigraphRepo
 from .cache import Cache, code_digest, digest, files_digest, record_hashes
 from .dumps import Parts
 from .link import Links, check_links, check_roles, duplicates, file_links
@@ -81,6 +83,7 @@ class FileResult:
     identifiers: Identifiers = field(default_factory=Identifiers)
     problems: list[Problem] = field(default_factory=list)
     report: bytes = b""  # its results in the machine report (N-Triples)
+    projects: dict[str, list[str]] = field(default_factory=dict)  # its fields (completeness)
     parts: dict[str, bytes] | None = None  # its parts of the dumps; in the cache only
 
 
@@ -116,6 +119,17 @@ class Checked:
                 if parts is None:
                     raise RuntimeError(f"the build cache lost {result.path}; build again")
                 yield parts
+
+    def lacking(self, key: str, settings: Settings) -> list[str]:
+        """The projects that lack the field ``key`` (``read.completeness``), each as
+        ``file: project``, in the order of the files."""
+        ours = settings.urls.id()
+        return [
+            f"{_relative(result.path, settings)}: {project.removeprefix(ours)}"
+            for result in self.results
+            for project, keys in sorted(result.projects.items())
+            if key not in keys
+        ]
 
 
 _SHARED: Shared | None = None  # set before the workers fork: they inherit it
@@ -332,6 +346,7 @@ def _describe(
     for problem in report.problems:
         problems[_file_of(problem)].append(problem)
     results_graph = _results_by_file(report.graph, places)
+    having = _projects_having([*beside, *own.quads], settings)
     results = []
     for path, sources in loaded.items():
         dataset = dataset_of(path, settings)
@@ -347,11 +362,25 @@ def _describe(
             identifiers=_identifiers(sources, Places(sources, settings)),
             problems=problems.get(path, []),
             report=results_graph.get(path, b""),
+            projects={p: having[p] for p in _subjects_of(sources) if p in having},
             parts=shared.parts.of([q.triple for q in sources.quads], dataset),
         )
         result.validated_with = _validation_key(result, shared)
         results.append(result)
     return results, problems.get(None, []) if keep_orphans else []
+
+
+def _projects_having(quads: list[ox.Quad], settings: Settings) -> dict[str, list[str]]:
+    """The fields each project of ``quads`` has (``read.completeness``), its links to
+    the shared records followed (a city is its organisations')."""
+    store = ox.Store()
+    store.extend(quads)
+    return completeness.projects_having(OxigraphRepo(store, "partition"), settings)
+
+
+def _subjects_of(sources: Sources) -> set[str]:
+    """The records a file writes of (a record is written in one file only)."""
+    return {q.subject.value for q in sources.quads if isinstance(q.subject, ox.NamedNode)}
 
 
 def _links(sources: Sources, settings: Settings, shared: frozenset[str]) -> Links:
@@ -482,4 +511,5 @@ def _report(results: list[FileResult], more: list[Problem], more_graph: bytes) -
     conforms = not any(p.severity == "Violation" for p in problems)
     graph.add((report_node, SH.conforms, rdflib.Literal(conforms)))
     problems.sort(key=Report.sort_key)
-    return Report(conforms=conforms, problems=problems, graph=graph)
+    having = {p: fields for r in results for p, fields in r.projects.items()}
+    return Report(conforms, problems, graph, completeness.tally(having))

@@ -161,7 +161,8 @@ def write_release(
         dumps_of(checked),
         pages_of_build(checked),
         store_of_build(checked, progress),
-        facts_of(progress),
+        # The counts of completeness were made as the files were validated.
+        facts_of(progress, known={"completeness": checked.report.completeness}),
         web_files,
     ]
     if settings.store:
@@ -333,18 +334,20 @@ def pages_of(quads: Sequence[ox.Quad] | Path) -> Writer:
     return write
 
 
-def facts_of(progress: Callable[[str], None] = lambda _m: None) -> Writer:
+def facts_of(
+    progress: Callable[[str], None] = lambda _m: None, known: dict[str, Any] | None = None
+) -> Writer:
     """Facts about the whole data that pages show (``read.facts``: charts, VoID's counts,
-    the catalog's coverage), counted in the release's store: a web worker then reads them
-    from the manifest instead of counting them over every project."""
+    the catalog's coverage), counted in the release's store, but for those ``known``
+    already: a web worker then reads them from the manifest instead of counting them over
+    every project."""
 
     def write(draft: Draft) -> None:
         assert draft.store is not None, "the facts are counted in the store: write it first"
         progress("counting the facts pages show")
         graphs = {name: dataset.graph for name, dataset in draft.datasets.items()}
-        draft.add_part(
-            FACTS_PART, all_facts(OxigraphRepo(draft.store, draft.id), draft.settings, graphs)
-        )
+        repo = OxigraphRepo(draft.store, draft.id)
+        draft.add_part(FACTS_PART, all_facts(repo, draft.settings, graphs, known))
 
     return write
 

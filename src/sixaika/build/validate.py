@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -21,6 +22,7 @@ from rdflib.namespace import SH
 from ..config import Settings
 from ..errors import InputError, Origin
 from ..namespaces import PREFIXES
+from ..read import completeness
 from .link import owners_of, where_defined
 from .sources import Sources
 
@@ -83,6 +85,8 @@ class Report:
     conforms: bool
     problems: list[Problem]
     graph: rdflib.Graph
+    # How many projects have each field (``read.completeness``); None for a part of the data.
+    completeness: dict[str, Any] | None = None
 
     @staticmethod
     def sort_key(problem: Problem) -> tuple:
@@ -105,9 +109,12 @@ class Report:
         return sum(p.severity == "Warning" for p in self.problems)
 
     def text(self, lang: str = "en") -> str:
-        """One line per problem, then the verdict, in English or Finnish."""
+        """One line per problem, the verdict, then what the projects still lack (how many
+        have each field), in English or Finnish."""
         lines = [p.line(lang) for p in self.problems]
         lines.append(_verdict(self.conforms, self.violations, self.warnings, lang))
+        if self.completeness is not None:
+            lines += ["", *completeness.lines(self.completeness, lang)]
         return "\n".join(lines)
 
     def json(self) -> str:
@@ -117,6 +124,7 @@ class Report:
                 "violations": self.violations,
                 "warnings": self.warnings,
                 "results": [{**asdict(p), "where": str(p.where)} for p in self.problems],
+                "completeness": self.completeness,
             },
             ensure_ascii=False,
             indent=2,

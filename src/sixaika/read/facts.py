@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..dates import PeriodDate, earliest, latest
+from . import completeness as completeness_of
 from .store import Repo
 from .void import Counts, counts
 
@@ -137,6 +138,13 @@ def start_years(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list
         f'FILTER(STRSTARTS(STR(?p), "{projects}")) }} GROUP BY ?p }} }} GROUP BY ?y'
     )
     return sorted([int(r["y"].value), int(r["n"].value)] for r in rows if "y" in r)
+
+
+@fact("completeness")
+def completeness(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> dict[str, Any]:
+    """How many projects have each field (``read.completeness``): the coverage table
+    and the charts' "n of N". The build gives the counts it made as it validated."""
+    return completeness_of.count(repo, settings)
 
 
 # VoID and the catalog -----------------------------------------------------------

@@ -8,6 +8,7 @@ from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from ..dates import PeriodDate, earliest, latest
+from ..read import completeness
 from ..read.facts import literal
 from ..sparql.examples import examples
 from . import i18n
@@ -66,7 +67,11 @@ def _data(lang: str) -> dict[str, Any]:
     def bars(key: str):
         return bar_chart([(names.label(c, lang)[0], n, names.href(c)) for c, n in facts[key]])
 
-    charts = [(i18n.text(f"by_{key}", lang), bars(key)) for key in ("focus_area", "fund", "city")]
+    coverage = site().facts["completeness"]
+    charts = [
+        (i18n.text(f"by_{key}", lang), bars(key), _having(key, coverage, lang))
+        for key in ("focus_area", "fund", "city")
+    ]
     ids = site().settings.urls.id
     counts = {k: member_count(ids(k + "/")) for k in ("project", "organisation", "scheme")}
     examples = named(members_between(ids("project/"), 0, 5), lang)
@@ -75,6 +80,8 @@ def _data(lang: str) -> dict[str, Any]:
         "datasets": datasets(lang),
         "charts": charts,
         "history": _history(lang),
+        "history_note": _having("start", coverage, lang),
+        "coverage": _coverage(coverage, lang),
         "examples": examples,
         "queries": _queries(lang),
         "json": {
@@ -84,10 +91,27 @@ def _data(lang: str) -> dict[str, Any]:
                 key: {names.label(c, lang)[0]: n for c, n in facts[key]}
                 for key in ("focus_area", "fund", "city")
             },
+            "completeness": coverage,
             "sparql": links().sparql(),
             "catalog": links().catalog(),
         },
     }
+
+
+def _having(key: str, coverage: dict[str, Any], lang: str) -> str:
+    """What a chart of the field ``key`` leaves out: "7 of 42 projects have a focus area"."""
+    return i18n.text(f"having_{key}", lang, coverage["fields"][key], coverage["projects"])
+
+
+def _coverage(coverage: dict[str, Any], lang: str) -> list[tuple[str, int, int]]:
+    """The coverage table's rows: each field's name, the projects that have it and their
+    share in per cent."""
+    total = coverage["projects"]
+    rows = []
+    for field in completeness.FIELDS:
+        having = coverage["fields"][field.key]
+        rows.append((field.label(lang), having, round(100 * having / total) if total else 0))
+    return rows
 
 
 def _queries(lang: str) -> list[tuple[str, str]]:

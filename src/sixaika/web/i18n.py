@@ -160,6 +160,40 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Hankkeet aloitusvuoden mukaan",
         "Projekt per startår",
     ),
+    # what each chart leaves out, and the coverage table (read.completeness)
+    "having_focus_area": (
+        "{0} of {1} projects have a focus area",
+        "{0}/{1} hankkeella on painopistealue",
+        "{0} av {1} projekt har ett fokusområde",
+    ),
+    "having_fund": (
+        "{0} of {1} projects name their fund",
+        "{0}/{1} hankkeella on rahasto",
+        "{0} av {1} projekt anger sin fond",
+    ),
+    "having_city": (
+        "{0} of {1} projects have a lead or partner in a city",
+        "{0}/{1} hankkeella on päätoteuttaja tai osatoteuttaja kaupungissa",
+        "{0} av {1} projekt har en huvud- eller delgenomförare i en stad",
+    ),
+    "having_start": (
+        "{0} of {1} projects have a start date",
+        "{0}/{1} hankkeella on alkamisaika",
+        "{0} av {1} projekt har ett startdatum",
+    ),
+    "coverage": ("How complete the data is", "Tietojen kattavuus", "Uppgifternas fullständighet"),
+    "coverage_intro": (
+        "There are {0} projects. The table says how many of them have each fact; a fact "
+        "that no source gives stays out.",
+        "Hankkeita on {0}. Taulukko kertoo, kuinka monella niistä kukin tieto on; tieto, "
+        "jota mikään lähde ei anna, jää pois.",
+        "Det finns {0} projekt. Tabellen visar hur många av dem som har varje uppgift; en "
+        "uppgift som ingen källa ger utelämnas.",
+    ),
+    "field": ("Field", "Tieto", "Uppgift"),
+    "having": ("Projects that have it", "Hankkeita, joilla se on", "Projekt som har den"),
+    "share": ("Share", "Osuus", "Andel"),
+    "percent": ("{0}%", "{0}\u00a0%", "{0}\u00a0%"),  # a space that does not break
     "since": ("from {0}", "{0} alkaen", "från {0}"),
     "as_list": ("As a list", "Luettelona", "Som lista"),
     "n_projects": ("{0} projects", "{0} hanketta", "{0} projekt"),
