@@ -44,7 +44,7 @@ from sixaika import synthetic
 from sixaika.build import cyclic_gc_paused
 from sixaika.search.analysis import analyser
 from sixaika.search.documents import Contents, read
-from sixaika.search.engine import TantivyIndex, write
+from sixaika.search.engine import FORMAT, TantivyIndex, write
 from sixaika.search.index import Filters, Sort
 
 BASE = synthetic.BASE
@@ -292,7 +292,7 @@ def web_table(folder: Path, store: ox.Store, n: int) -> dict[str, tuple[float, f
     from sixaika.release import Release
     from sixaika.web import create_app
 
-    about = {"folder": "index", "analyser": analyser().name, "engine": "tantivy"}
+    about = {"folder": "index", "analyser": analyser().name, "engine": "tantivy", "format": FORMAT}
     manifest = {"id": f"bench-{n}", "built": "2026-01-01T00:00:00+00:00", "base": BASE}
     manifest |= {"triples": 0, "datasets": {}, "synthetic": True, "index": about}
     (folder / "manifest.json").write_text(json.dumps(manifest))
