@@ -174,6 +174,8 @@ def test_facet_counts_count_the_filtered_rows(index, base):
     counts = {v.value: v.count for v in index.facets(fund)["city"]}
     assert counts and all(n == sum(city in r.cities for r in rows) for city, n in counts.items())
     assert {v.value: v.count for v in index.facets()["fund"]}[fund.fund[0]] == len(rows)
+    assert index.facets(fund, ("city",)) == {"city": index.facets(fund)["city"]}
+    assert index.facets(EVERY, ("fund",)) == {"fund": index.facets()["fund"]}
 
 
 def test_serving_only_reads_the_index(bundled_release, client):

@@ -419,16 +419,17 @@ class TantivyIndex(SearchIndex):
             return None
         return _row(self._stored(found.hits[0][1])[1]["row"])
 
-    def facets(self, filters: Filters = EVERY_PROJECT) -> dict[str, list[FacetValue]]:
+    def facets(
+        self, filters: Filters = EVERY_PROJECT, only: tuple[str, ...] = FACETS
+    ) -> dict[str, list[FacetValue]]:
         if filters == EVERY_PROJECT and self._all_facets is not None:
-            return self._all_facets
+            return {facet: self._all_facets[facet] for facet in only}
         aggregations = {
-            facet: {"terms": {"field": field, "size": 100_000}}
-            for facet, field in FACET_FIELDS.items()
+            facet: {"terms": {"field": FACET_FIELDS[facet], "size": 100_000}} for facet in only
         }
         counted = self.searcher.aggregate(self._filtered(filters), aggregations)
         found = {}
-        for facet in FACETS:
+        for facet in only:
             buckets = counted.get(facet, {}).get("buckets", [])
             values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
             values.sort(key=lambda v: (-v.count, v.value))

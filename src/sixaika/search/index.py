@@ -14,9 +14,9 @@ It answers five questions:
 - ``rows(filters, sort, cursor)``: a page of the project table, in a stable order, and
   the cursor of the next page (keyset: no page costs more than the first).
 - ``row(iri)``: one project's row (its cities, for a project's small map).
-- ``facets(filters)``: for each filterable column, how many of the filtered projects
-  each value has (a city's, organisation's or concept's IRI; a year; for ``role``,
-  the role and the organisation's IRI: ``"lead http://.../organisation/x"``).
+- ``facets(filters, only)``: for each filterable column (or those asked for), how many
+  of the filtered projects each value has (a city's, organisation's or concept's IRI; a
+  year; for ``role``, the role and the organisation's IRI: ``"lead .../organisation/x"``).
 
 The web layer reaches the index of the release it serves as ``site().index``
 (``Release.open_index()``); names of the IRIs in rows and facets: ``labels(iri)``.
@@ -192,8 +192,11 @@ class SearchIndex(ABC):
         """One project's row of the table (None: no such project)."""
 
     @abstractmethod
-    def facets(self, filters: Filters = EVERY_PROJECT) -> dict[str, list[FacetValue]]:
-        """For each of FACETS, its values among the filtered projects, most projects first."""
+    def facets(
+        self, filters: Filters = EVERY_PROJECT, only: tuple[str, ...] = FACETS
+    ) -> dict[str, list[FacetValue]]:
+        """For each of ``only`` (of FACETS), its values among the filtered projects, most
+        projects first."""
 
     @abstractmethod
     def labels(self, iri: str) -> dict[str, str]:

@@ -134,7 +134,7 @@ def city_map(
 ) -> Map:
     """The cities with as many projects as pass ``filters``; each links to those projects."""
     found = index()
-    counts = {v.value: v.count for v in found.facets(filters)["city"]}
+    counts = {v.value: v.count for v in found.facets(filters, ("city",))["city"]}
     places = []
     for iri, (latitude, longitude) in sorted(coordinates().items()):
         named = i18n.pick(found.labels(iri), lang) or (iri, "")

@@ -189,15 +189,18 @@ FACET_FIELDS = {
 
 def facet_counts(found: SearchIndex, filters: Filters) -> dict[str, list[FacetValue]]:
     """Each facet's values with how many projects each would show: with every other
-    filter applied, but not the facet's own (its values are alternatives to each other)."""
-    counts = found.facets(filters)
+    filter applied, but not the facet's own (its values are alternatives to each other).
+    The index counts once for each distinct set of filters that leaves: the facets not
+    chosen from are counted together, over the filtered projects."""
+    asked: dict[Filters, list[str]] = {}
     for facet, fields in FACET_FIELDS.items():
         cleared: dict[str, Any] = {
             f: (None if f in ("role", "year_from", "year_to") else ()) for f in fields
         }
-        without = replace(filters, **cleared)
-        if without != filters:
-            counts[facet] = found.facets(without)[facet]
+        asked.setdefault(replace(filters, **cleared), []).append(facet)
+    counts: dict[str, list[FacetValue]] = {}
+    for chosen, facets in asked.items():
+        counts |= found.facets(chosen, tuple(facets))
     return counts
 
 
