@@ -99,7 +99,8 @@ def operations() -> dict[str, dict[str, Any]]:
         "/": {
             "get": _op(
                 "Pages",
-                "The home page: the datasets, charts, examples.",
+                "The home page: the datasets, charts, how many projects have each field "
+                "(JSON: completeness), examples.",
                 [LANG],
                 _answers(*PAGE_TYPES),
             )
