@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from sixaika.build.sources import DATASETS, load_sources
 from sixaika.config import Settings
 from sixaika.context import Context
-from sixaika.jsonld import Compactor, compact
+from sixaika.jsonld import IRI_MEMO, Compactor, compact
 
 from .support import ROOT
 
@@ -65,3 +65,13 @@ def test_jsonld_dump_round_trips(tmp_path):
         data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt"
     )
     assert isomorphic(parsed, expected)
+
+
+def test_the_compactor_remembers_a_bounded_number_of_iris():
+    """A server's compactor meets every resource of the data: its memory of them is bounded."""
+    compactor = Compactor(Context.load(Settings.from_env({}, root=str(ROOT))).terms)
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    for n in range(IRI_MEMO + 50):
+        x = ox.NamedNode(f"https://example.org/synthetic/id/project/p{n}")
+        compactor.document([ox.Triple(x, title, ox.Literal("synthetic", language="en"))])
+    assert compactor.iri.cache_info().currsize <= IRI_MEMO

@@ -13,6 +13,7 @@ hand pyld N-Quads (its N-Quads parser is quadratic), only ready expanded node ob
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +23,8 @@ from pyld import jsonld
 
 from .context import Context
 from .namespaces import RDF_TYPE
+
+IRI_MEMO = 1 << 14  # compacted IRIs a Compactor remembers (the vocabulary's, and the latest)
 
 
 def expanded(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
@@ -134,26 +137,24 @@ class Compactor:
             self.terms.setdefault((iri, kind), term)
             if kind == "plain":
                 self.vocab_terms.setdefault(iri, term)
-        self._iris: dict[tuple[str, bool], str] = {}
+        # Bounded: a long-running server meets every resource's IRI, a million of them.
+        self.iri = functools.lru_cache(maxsize=IRI_MEMO)(self._shortest)
 
     def _expand(self, value: str) -> str:
         prefix, sep, local = value.partition(":")
         return self.prefixes[prefix] + local if sep and prefix in self.prefixes else value
 
-    def iri(self, iri: str, vocab: bool) -> str:
+    def _shortest(self, iri: str, vocab: bool) -> str:
         """An IRI as a term (vocab only), else its shortest compact IRI, else itself."""
-        key = (iri, vocab)
-        if key not in self._iris:
-            found = self.vocab_terms.get(iri) if vocab else None
-            if found is None:
-                candidates = [
-                    f"{p}:{iri[len(ns) :]}"
-                    for p, ns in self.prefixes.items()
-                    if iri.startswith(ns) and len(iri) > len(ns)
-                ]
-                found = min(candidates, key=lambda c: (len(c), c)) if candidates else iri
-            self._iris[key] = found
-        return self._iris[key]
+        found = self.vocab_terms.get(iri) if vocab else None
+        if found is None:
+            candidates = [
+                f"{p}:{iri[len(ns) :]}"
+                for p, ns in self.prefixes.items()
+                if iri.startswith(ns) and len(iri) > len(ns)
+            ]
+            found = min(candidates, key=lambda c: (len(c), c)) if candidates else iri
+        return found
 
     def _key(self, keyword: str) -> str:
         return self.terms.get((keyword, "alias"), keyword)
