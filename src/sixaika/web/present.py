@@ -130,6 +130,8 @@ class Names:
     def __post_init__(self) -> None:
         # The vocabulary's names first; a page's own triples add to them (``learn``).
         self.labels = dict(self.vocabulary.labels)
+        # Longest namespace first, sorted once: a page compacts hundreds of IRIs.
+        self._namespaces = sorted(self.prefixes.items(), key=lambda p: -len(p[1]))
 
     def learn(self, triples: Iterable[ox.Triple]) -> None:
         """Take the labels the triples state (the best label property wins per language)."""
@@ -147,7 +149,7 @@ class Names:
             self.labels[iri] = {**self.labels.get(iri, {}), **{k: v for k, (_, v) in texts.items()}}
 
     def compact(self, iri: str) -> str:
-        for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
+        for prefix, namespace in self._namespaces:
             if iri.startswith(namespace) and len(iri) > len(namespace):
                 return f"{prefix}:{iri[len(namespace) :]}"
         return self.urls.local(iri) or iri
