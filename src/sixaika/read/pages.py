@@ -54,16 +54,22 @@ class Pages:
         return db
 
     def description(self, iri: str) -> Description | None:
+        stored = self.ntriples(iri)
+        if stored is None:
+            return None
+        body, inbound = stored
+        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        return Description(iri, triples, inbound)
+
+    def ntriples(self, iri: str) -> tuple[bytes, int] | None:
+        """The description of ``iri`` as stored, canonical N-Triples (the very bytes an
+        N-Triples writer makes of its triples), and how many links to it there are."""
         row = (
             self._db()
             .execute("SELECT triples, inbound FROM descriptions WHERE iri = ?", (iri,))
             .fetchone()
         )
-        if row is None:
-            return None
-        body = zlib.decompress(row[0])
-        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-        return Description(iri, triples, row[1])
+        return None if row is None else (zlib.decompress(row[0]), row[1])
 
     def has(self, iri: str) -> bool:
         """Whether ``iri`` has a description (the data says something about it)."""

@@ -36,6 +36,7 @@ CACHEABLE = "sixaika.cacheable"  # WSGI environ flag a view sets
 _PASS_THROUGH = (*preconditions.HEADERS, "HTTP_IF_RANGE", "HTTP_RANGE")
 MAX_CACHED_BODY = 4 << 20  # bigger responses are passed on, not kept
 MAX_CACHED_BYTES = 256 << 20  # all kept responses of one worker together
+Answer = tuple[str, list[tuple[str, str]], bytes]  # a whole response: status, headers, body
 
 
 class LRU:
@@ -127,7 +128,7 @@ class ResponseCache:
             h in environ for h in _PASS_THROUGH
         )
 
-    def hit(self, environ: Mapping[str, Any]) -> tuple[str, list, bytes] | None:
+    def hit(self, environ: Mapping[str, Any]) -> Answer | None:
         """The kept (status, headers, body) that answers this request, if any."""
         return self.entries.get(self.key(environ)) if self.replayable(environ) else None
 
@@ -142,9 +143,9 @@ class ResponseCache:
             return [b"" if method == "HEAD" else body]
         if method == "HEAD":
             return self.app(environ, start_response)
-        return self._fill(self.key(environ), environ, start_response)
+        return self._fill(environ, start_response)
 
-    def _fill(self, key: tuple, environ: dict[str, Any], start_response: Callable):
+    def _fill(self, environ: dict[str, Any], start_response: Callable):
         seen: dict[str, Any] = {}
 
         def capture(status: str, headers: list, exc_info=None):
@@ -159,6 +160,13 @@ class ResponseCache:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        if len(body) <= MAX_CACHED_BODY and seen["status"][:3] in ("200", "303"):
-            self.entries.put(key, (seen["status"], list(seen["headers"]), body))
+        self.keep(environ, seen["status"], seen["headers"], body)
         return [body]
+
+    def keep(self, environ: Mapping[str, Any], status: str, headers: list, body: bytes) -> None:
+        """Keep a cacheable response to a GET (a 200 or a 303 of at most
+        ``MAX_CACHED_BODY``) to replay it."""
+        if environ.get("REQUEST_METHOD") != "GET" or len(body) > MAX_CACHED_BODY:
+            return
+        if status[:3] in ("200", "303"):
+            self.entries.put(self.key(environ), (status, list(headers), body))

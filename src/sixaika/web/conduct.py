@@ -124,12 +124,21 @@ SECURITY_HEADERS = {
 }
 
 
-def _add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
+def standing_headers(mimetype: str) -> list[tuple[str, str]]:
+    """What every response of ``mimetype`` carries: the security headers (a page's policy
+    if it is HTML) and CORS."""
+    headers = list(SECURITY_HEADERS.items())
+    if mimetype == "text/html":
+        headers.append(("Content-Security-Policy", content_security_policy()))
+    return headers + list(CORS_HEADERS.items())
+
+
+def _add_standing_headers(response: Response) -> Response:
+    for name, value in standing_headers(response.mimetype or ""):
         response.headers.setdefault(name, value)
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
     _keep_location_on_base(response)
+    if request.method == "OPTIONS":
+        _answer_preflight(response)
     return response
 
 
@@ -144,14 +153,6 @@ def _keep_location_on_base(response: Response) -> None:
     parts, base = urlsplit(location), urlsplit(site().settings.base)
     if parts.netloc and (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
         response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, ""))
-
-
-def _add_cors(response: Response) -> Response:
-    for name, value in CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.method == "OPTIONS":
-        _answer_preflight(response)
-    return response
 
 
 def _answer_preflight(response: Response) -> None:
@@ -186,5 +187,4 @@ def _log_failure(code: int, why: str, error: Exception | None = None) -> None:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
-    app.after_request(_add_cors)
-    app.after_request(_add_security_headers)
+    app.after_request(_add_standing_headers)

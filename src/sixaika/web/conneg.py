@@ -22,6 +22,7 @@ PAGE = offered(PAGES)
 BY_EXTENSION = {f.extension: f for f in RDF_DOCUMENT + PAGE if f.extension}
 HTML, JSON = BY_KEY["html"], BY_KEY["json"]
 JSONLD, JSONLD_EXPANDED = BY_KEY["jsonld"], BY_KEY["jsonld-expanded"]
+NTRIPLES = BY_KEY["nt"]
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

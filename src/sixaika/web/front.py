@@ -7,7 +7,8 @@ reload on a new release) reads every connection, a stalled one costing a few kil
 no thread; a deadline bounds the reading of a request's headers and again of its body. The
 Flask app runs in a pool of threads (``_Threads``) and only ever sees requests whose body
 is already in memory. Responses the cache holds are replayed on the loop, with no hop to a
-thread.
+thread, and a resource's 303 and RDF are made there from the release's pages, without the
+app (``direct``: ``linkeddata.Direct``).
 
 Measured on the bundled release, 8 keep-alive clients, 2 cores that other work shared
 (load average 6-9, so single figures moved by 2-3x): with 8 and then 200 connections
@@ -35,12 +36,11 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn_worker import UvicornWorker
 from werkzeug.wsgi import FileWrapper
 
-from .cache import ResponseCache
+from .cache import Answer, ResponseCache
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-Response = tuple[str, list[tuple[str, str]], bytes]  # status, headers, body
 
 # A body this many times the largest accepted is read to its end before the 413 (so that
 # the client, still sending, reads the answer rather than a reset); a larger one is not.
@@ -136,11 +136,12 @@ class Front:
         cache: ResponseCache | None,
         threads: int,
         max_body: int,
-        quick: Callable[[str, str], bool] | None = None,
+        direct: Callable[[dict[str, str]], Answer | None] | None = None,
     ):
-        """``quick(path, Accept)``: whether the app answers such a request at once, from
-        memory, waiting on nothing: then it runs on the loop, without a hop to a thread."""
-        self.cache, self.max_body, self.quick = cache, max_body, quick
+        """``direct(environ)``: the app's answer to a GET or HEAD that it can make at once,
+        from memory, waiting on nothing, without the app (``linkeddata.Direct``), or None:
+        it runs on the loop, without a hop to a thread."""
+        self.cache, self.max_body, self.direct = cache, max_body, direct
         self.bridge = _Threads(_WsgiEnviron(wsgi_app), threads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -150,21 +151,24 @@ class Front:
             # RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request without Host.
             await _answer(send, 400, "An HTTP/1.1 request must have a Host header.")
             return
-        if self.cache is not None and (hit := self.cache.hit(_cache_environ(scope))):
+        environ = _cache_environ(scope)
+        if self.cache is not None and (hit := self.cache.hit(environ)):
             await _replay(send, scope["method"], *hit)
             return
         body = await self._body(scope, receive, send)
         if body is None:
             return
-        if self.quick is not None and scope["method"] in ("GET", "HEAD") and self._quick(scope):
-            await self.bridge.here(scope, body, send)
+        if (answer := self._direct(environ)) is not None:
+            if self.cache is not None:
+                self.cache.keep(environ, *answer)
+            await _replay(send, scope["method"], *answer)
         else:
             await self.bridge(scope, body, send)
 
-    def _quick(self, scope: Scope) -> bool:
-        assert self.quick is not None
-        accept = (_header(scope, b"accept") or b"").decode("latin-1")
-        return self.quick(_path_info(scope), accept)
+    def _direct(self, environ: dict[str, str]) -> Answer | None:
+        if self.direct is None or not ResponseCache.replayable(environ):
+            return None
+        return self.direct(environ)
 
     async def _body(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
         """The whole body, or None once the client is gone or has been answered 413."""
@@ -220,18 +224,11 @@ class _Threads:
         if answer is not None:
             await _send_whole(send, answer)
 
-    async def here(self, scope: Scope, body: bytes, send: Send) -> None:
-        """The app run here, on the loop (a quick answer, made in well under a millisecond:
-        the hop to a thread and back would cost more than the answer)."""
-        answer = self._run(_environ(scope, body), send, None)
-        assert answer is not None  # nothing is streamed from the loop's own thread
-        await _send_whole(send, answer)
-
     def _run(
-        self, environ: dict[str, Any], send: Send, loop: asyncio.AbstractEventLoop | None
-    ) -> Response | None:
+        self, environ: dict[str, Any], send: Send, loop: asyncio.AbstractEventLoop
+    ) -> Answer | None:
         """The app's whole answer; None once it has been sent (streamed) from this thread,
-        as a large one is when there is a ``loop`` to send it on."""
+        as a large one is."""
         started: list[Any] = []
 
         def start_response(status: str, headers: list, exc_info: Any = None) -> None:
@@ -243,7 +240,7 @@ class _Threads:
             for piece in (chunks := iter(result)):
                 pieces.append(piece)
                 size += len(piece)
-                if size > STREAM_FROM and loop is not None:
+                if size > STREAM_FROM:
                     self._stream(started, itertools.chain(pieces, chunks), send, loop)
                     return None
             return started[0], started[1], b"".join(pieces)
@@ -270,7 +267,7 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
     return dict(build_environ(cast(Any, scope), cast(Any, io.BytesIO(body))))
 
 
-async def _send_whole(send: Send, answer: Response) -> None:
+async def _send_whole(send: Send, answer: Answer) -> None:
     status, headers, content = answer
     await send(_start(status, headers))
     await send({"type": "http.response.body", "body": content})
@@ -309,7 +306,7 @@ def _path_info(scope: Scope) -> str:
 
 
 def _cache_environ(scope: Scope) -> dict[str, str]:
-    """The parts of the WSGI environ that ``ResponseCache`` reads."""
+    """The parts of the WSGI environ that ``ResponseCache`` and ``direct`` read."""
     environ = {
         "REQUEST_METHOD": scope["method"],
         "SCRIPT_NAME": "",

@@ -17,7 +17,7 @@ from ..jsonld import expanded
 from . import i18n
 from .conneg import HTML, JSON, JSONLD, JSONLD_EXPANDED, Format
 from .present import format_number, format_period_date
-from .site import links, site
+from .site import Site, links, site
 
 Render = Callable[[Format, str], bytes]  # (format, reader's language) -> body
 
@@ -35,19 +35,26 @@ def rdf_renderer(
         graph = triples()
         if fmt is HTML:
             return html(graph, lang).encode("utf-8")
-        if fmt is JSONLD:
-            return _json(compacted(graph))
-        if fmt is JSONLD_EXPANDED:
-            return _json(expanded(graph))
-        return ox.serialize(graph, format=fmt.rdf_format, prefixes=site().prefixes) or b""
+        return rdf_body(site(), graph, fmt)
 
     return render
 
 
-def compacted(triples: list[ox.Triple]) -> dict[str, Any]:
+def rdf_body(on: Site, triples: list[ox.Triple], fmt: Format) -> bytes:
+    """``triples`` written in ``fmt``, an RDF format (HTML is not), as the site ``on``
+    writes them (its prefixes, its context). Takes the site rather than finding it: the
+    front calls it outside any request of the app's (``linkeddata.Direct``)."""
+    if fmt is JSONLD:
+        return _json(compacted(triples, on))
+    if fmt is JSONLD_EXPANDED:
+        return _json(expanded(triples))
+    return ox.serialize(triples, format=fmt.rdf_format, prefixes=on.prefixes) or b""
+
+
+def compacted(triples: list[ox.Triple], on: Site | None = None) -> dict[str, Any]:
     """Compact JSON-LD pointing at the published context (a reference, not a copy)."""
-    context_url = site().settings.urls.context()
-    return site().compactor.document(triples, context_ref=context_url)
+    on = on or site()
+    return on.compactor.document(triples, context_ref=on.settings.urls.context())
 
 
 def page_renderer(template: str, data: Callable[[str], dict[str, Any]]) -> Render:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Response, abort, request
+from werkzeug.http import http_date, quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import i18n
@@ -21,7 +22,7 @@ from .cache import mark_cacheable
 from .conneg import BY_EXTENSION, HTML, JSON, RDF_DOCUMENT, Format, negotiate
 from .preconditions import conditional
 from .render import Render, rdf_renderer
-from .site import memo, site
+from .site import Site, memo, site
 
 
 def send(
@@ -40,20 +41,37 @@ def send(
     lang = i18n.reader_language() if fmt in (HTML, JSON) else ""
     # Asked for with ?lang=, a page's links carry it on: not the page Accept-Language gets.
     asked = i18n.asked_language() if fmt is HTML else None
-    body, etag = memo((key, fmt.key, lang, asked), lambda: tagged(render(fmt, lang)))
+    body, etag = memo(memo_key(key, fmt, lang, asked), lambda: tagged(render(fmt, lang)))
     response = Response(body, content_type=fmt.content_type)
+    # The page in the language asked for by ?lang= is at its .html URL with ?lang= too.
+    query = f"?lang={lang}" if lang and "lang" in request.args else ""
+    response.headers.extend(representation_headers(path, offer, fmt, negotiated, query))
+    return finish(response, etag)
+
+
+def memo_key(key: str, fmt: Format, lang: str, asked: str | None) -> tuple:
+    """What a representation is memoised under: ``key`` (what its content depends on), its
+    format and the languages it was made in."""
+    return (key, fmt.key, lang, asked)
+
+
+def representation_headers(
+    path: str, offer: tuple[Format, ...], fmt: Format, negotiated: bool, query: str = ""
+) -> list[tuple[str, str]]:
+    """Vary, Content-Location and Link of the document at ``path`` sent in ``fmt``, one of
+    ``offer``: chosen by Accept when ``negotiated``, else by the URL's extension.
+    ``query``: what Content-Location carries on (``?lang=``)."""
+    headers = []
     vary = ["Accept"] if negotiated else []
     if HTML in offer and (negotiated or fmt is HTML):
         vary.append("Accept-Language")
     if vary:
-        response.headers["Vary"] = ", ".join(vary)
+        headers.append(("Vary", ", ".join(vary)))
     if negotiated and offer is RDF_DOCUMENT and fmt.extension:
-        # The page in the language asked for by ?lang= is at its .html URL with ?lang= too.
-        query = f"?lang={lang}" if lang and "lang" in request.args else ""
-        response.headers["Content-Location"] = f"{path}.{fmt.extension}{query}"
+        headers.append(("Content-Location", f"{path}.{fmt.extension}{query}"))
     if offer is RDF_DOCUMENT:  # pages (home, lists) have no URL per format
-        response.headers["Link"] = ", ".join(_alternates(path, offer))
-    return finish(response, etag)
+        headers.append(("Link", ", ".join(_alternates(path, offer))))
+    return headers
 
 
 def send_rdf(
@@ -80,18 +98,26 @@ def same_query(target: str) -> str:
 
 def finish(response: BaseResponse, etag: str) -> BaseResponse:
     """Validators and cache headers for a response made from the release; 304 if current."""
-    response.set_etag(etag)
-    response.last_modified = site().modified
-    response.cache_control.public = True
-    response.cache_control.max_age = site().settings.max_age
+    for name, value in validators(site(), etag):
+        response.headers[name] = value
     mark_cacheable()
     return conditional(response)
 
 
-def tagged(body: bytes) -> tuple[bytes, str]:
-    # Strong ETag: the release and a digest of the very bytes sent.
+def validators(on: Site, etag: str) -> list[tuple[str, str]]:
+    """ETag, Last-Modified and Cache-Control of a response made from the release of the
+    site ``on`` (strong: ``etag`` is unquoted)."""
+    return [
+        ("ETag", quote_etag(etag)),
+        ("Last-Modified", http_date(on.modified)),
+        ("Cache-Control", f"public, max-age={on.settings.max_age}"),
+    ]
+
+
+def tagged(body: bytes, on: Site | None = None) -> tuple[bytes, str]:
+    """``body`` and its strong ETag: the release and a digest of the very bytes sent."""
     digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-    return body, f"{site().repo.version}-{digest}"
+    return body, f"{(on or site()).repo.version}-{digest}"
 
 
 def _alternates(path: str, offer: tuple[Format, ...]) -> list[str]:

@@ -73,8 +73,8 @@ class Server(BaseApplication):
         # More threads than SPARQL queries may hold (``Limits.admitted``): the rest are
         # always there for pages and lookups.
         # A release's pages answer a resource's RDF at once: on the loop, no hop to a thread.
-        quick = linkeddata.quick if site(app).pages is not None else None
-        return Front(app, cache, PAGE_THREADS + limits.admitted, limits.max_body, quick)
+        direct = linkeddata.Direct(site(app)) if site(app).pages is not None else None
+        return Front(app, cache, PAGE_THREADS + limits.admitted, limits.max_body, direct)
 
     def _watch_releases(self, arbiter: Any) -> None:
         def reload(target: str | None) -> None:
