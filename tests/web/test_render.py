@@ -1,0 +1,31 @@
+"""Writing documents: JSON-LD by orjson is byte for byte what ``json`` wrote before."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from sixaika.jsonld import expanded
+from sixaika.read.pages import PAGES_PART
+from sixaika.web.render import _json, compacted, jsonld_bytes
+from sixaika.web.site import site
+
+
+def test_jsonld_bytes_are_what_json_writes_for_every_description(app, bundled_release):
+    pages = site(app).pages
+    part = bundled_release.path / bundled_release.manifest.parts[PAGES_PART]["file"]
+    with sqlite3.connect(f"file:{part}?mode=ro", uri=True) as db:
+        iris = [iri for (iri,) in db.execute("SELECT iri FROM descriptions")]
+    assert len(iris) > 100  # every resource of the bundled data
+    with app.app_context():
+        for iri in iris:
+            triples = pages.description(iri).triples
+            for document in (compacted(triples), expanded(triples)):
+                assert jsonld_bytes(document) == _json(document), iri
+
+
+def test_jsonld_bytes_escape_as_json_does():
+    awkward = "tab\t, line\n, return\r, quote\", backslash\\, slash/, ä€😀\u2028\x7f, ''"
+    document = {"@context": {}, "a": [awkward, {}, [], {"b": [awkward]}], "c": ""}
+    assert jsonld_bytes(document) == _json(document)
+    assert json.loads(jsonld_bytes(document)) == document
