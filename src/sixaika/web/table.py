@@ -207,18 +207,28 @@ def facet_counts(found: SearchIndex, filters: Filters) -> dict[str, list[FacetVa
 # Rows as data -------------------------------------------------------------------------
 
 
+Shown = tuple[str | None, str, str | None]  # a link: where it goes, its text, the text's language
+
+
 class Labeller:
-    """Names of the index's IRIs in one language (remembered: rows repeat them)."""
+    """Names of the index's IRIs in one language, and links to them (remembered: rows
+    repeat them)."""
 
     def __init__(self, found: SearchIndex, lang: str):
         self.found, self.lang = found, lang
         self.known: dict[str, tuple[str, str | None]] = {}
+        self.links: dict[str, Shown] = {}
 
     def __call__(self, iri: str) -> tuple[str, str | None]:
         if iri not in self.known:
             picked = i18n.pick(self.found.labels(iri), self.lang)
             self.known[iri] = (picked[0], picked[1] or None) if picked else (iri, None)
         return self.known[iri]
+
+    def link(self, iri: str) -> Shown:
+        if iri not in self.links:
+            self.links[iri] = (site().names().href(iri), *self(iri))
+        return self.links[iri]
 
 
 def amount(value: float | None) -> str:
@@ -413,73 +423,96 @@ def table() -> Response:
         kept = {"cursor": query.cursor, "lang": i18n.asked_language()}
         return redirect(query.url(request.path, **kept), code=303)
     found = index()
-    try:
-        page = found.rows(query.filters, query.sort, query.cursor, PER_PAGE)
-    except BadCursor as error:
-        abort(400, description=str(error))
-    counts = facet_counts(found, query.filters)
+
+    def shared(lang: str) -> dict[str, Any]:
+        """What the page and its JSON both show (looked up only when they are made: a
+        memoised page costs no search)."""
+        try:
+            page = found.rows(query.filters, query.sort, query.cursor, PER_PAGE)
+        except BadCursor as error:
+            abort(400, description=str(error))
+        counts = facet_counts(found, query.filters)
+        name = Labeller(found, lang)
+        path = request.path
+        return {
+            "page": page,
+            "name": name,
+            "facets": _facet_choices(counts, query, name, lang),
+            "years": _years(counts.get("year", [])),
+            "next": query.url(path, cursor=page.next) if page.next else None,
+            "exports": {fmt: query.url(f"{path}.{fmt}", lang=lang) for fmt in EXPORTS},
+        }
 
     def data(lang: str) -> dict[str, Any]:
-        name = Labeller(found, lang)
-        facets = _facet_choices(counts, query, name, lang)
-        years = _years(counts.get("year", []))
-        path = request.path
-        next_url = query.url(path, cursor=page.next) if page.next else None
-        exports = {fmt: query.url(f"{path}.{fmt}", lang=lang) for fmt in EXPORTS}
-        return {
+        values = shared(lang)
+        page, path = values["page"], request.path
+        return values | {
             "view": query,
-            "rows": [_shown_row(r, name, lang) for r in page.rows],
+            "rows": [_shown_row(r, values["name"], lang) for r in page.rows],
             "total": page.total,
-            "facets": facets,
-            "years": years,
             "columns": [_column(c, query, path) for c in SHOWN_COLUMNS],
-            "next": next_url,
             "first": query.url(path) if query.cursor else None,
             "per_page": PER_PAGE,
-            "exports": exports,
-            "json": {
-                "total": page.total,
-                "rows": [row_json(r, name) for r in page.rows],
-                # as the page offers them: organisations, the busiest and those chosen
-                "facets": {
-                    group["facet"]: [
-                        {k: c[k] for k in ("value", "param", "label", "count")}
-                        for c in group["choices"]
-                    ]
-                    for group in facets
-                }
-                | {"year": [{"value": y, "count": n} for y, n in years]},
-                "next": next_url,
-                "exports": exports,
-            },
+        }
+
+    def json_data(lang: str) -> dict[str, Any]:
+        values = shared(lang)
+        page = values["page"]
+        return {
+            "total": page.total,
+            "rows": [row_json(r, values["name"]) for r in page.rows],
+            # as the page offers them: organisations, the busiest and those chosen
+            "facets": {
+                group["facet"]: [
+                    {k: c[k] for k in ("value", "param", "label", "count")}
+                    for c in group["choices"]
+                ]
+                for group in values["facets"]
+            }
+            | {"year": [{"value": y, "count": n} for y, n in values["years"]]},
+            "next": values["next"],
+            "exports": values["exports"],
         }
 
     key = f"table:{query.params}:{query.cursor}"
-    return send(key, PAGE, page_renderer("table.html", data), None, request.path)
+    return send(key, PAGE, page_renderer("table.html", data, json_data), None, request.path)
 
 
-def _shown_row(row: ProjectRow, name: Labeller, lang: str) -> dict[str, Any]:
-    names = site().names()
+@dataclass(frozen=True, slots=True)
+class ShownRow:
+    """A row as the page shows it (attributes, not a dict's keys: the template reads
+    them a thousand times a page, and Jinja tries an attribute first)."""
 
-    def links(iris: tuple[str, ...]) -> list[tuple[str | None, str, str | None]]:
-        return [(names.href(iri), *name(iri)) for iri in iris]
+    href: str | None
+    title: tuple[str, str | None]
+    identifier: str | None
+    lead: list[Shown]
+    cities: list[Shown]
+    fund: list[Shown]
+    focus_area: list[Shown]
+    start: str
+    end: str
+    total_budget: str
+    eu_contribution: str
 
+
+def _shown_row(row: ProjectRow, name: Labeller, lang: str) -> ShownRow:
     def money(value: float | None) -> str:
         return format_money(amount(value), "EUR", lang) if value is not None else ""
 
-    return {
-        "href": names.href(row.iri),
-        "title": title(row, lang),
-        "identifier": row.identifier,
-        "lead": links(row.lead),
-        "cities": links(row.cities),
-        "fund": links(row.fund),
-        "focus_area": links(row.focus_area),
-        "start": format_date(row.start, lang) if row.start else "",
-        "end": format_date(row.end, lang) if row.end else "",
-        "total_budget": money(row.total_budget),
-        "eu_contribution": money(row.eu_contribution),
-    }
+    return ShownRow(
+        href=site().names().href(row.iri),
+        title=title(row, lang),
+        identifier=row.identifier,
+        lead=[name.link(iri) for iri in row.lead],
+        cities=[name.link(iri) for iri in row.cities],
+        fund=[name.link(iri) for iri in row.fund],
+        focus_area=[name.link(iri) for iri in row.focus_area],
+        start=format_date(row.start, lang) if row.start else "",
+        end=format_date(row.end, lang) if row.end else "",
+        total_budget=money(row.total_budget),
+        eu_contribution=money(row.eu_contribution),
+    )
 
 
 def _column(column: str, query: TableQuery, path: str) -> dict[str, Any]:
