@@ -43,8 +43,8 @@ import pyoxigraph as ox
 from sixaika import synthetic
 from sixaika.build import cyclic_gc_paused
 from sixaika.search.analysis import analyser
-from sixaika.search.documents import Contents, read
-from sixaika.search.engine import FORMAT, TantivyIndex, write
+from sixaika.search.documents import Contents, of_file, whole
+from sixaika.search.engine import FORMAT, TantivyIndex, prepare, write
 from sixaika.search.index import Filters, Sort
 
 BASE = synthetic.BASE
@@ -373,11 +373,13 @@ def build_both(nquads: Path, folder: Path, figures: dict) -> tuple[ox.Store, Con
     figures["store_s"] = time.perf_counter() - started
     figures["store_mb"] = folder_mb(folder / "store")
     started = time.perf_counter()
-    contents = read(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), BASE)
+    read = of_file(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), BASE)
     figures["index_read_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    write(contents, folder / "index", analyser())
+    part = prepare(read, analyser())
+    write(read.facts, lambda: [part], folder / "index", analyser())
     figures["index_write_s"] = time.perf_counter() - started
+    contents = whole(read)
     figures["index_mb"] = folder_mb(folder / "index")
     return store, contents
 

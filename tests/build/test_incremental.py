@@ -1,5 +1,6 @@
 """Incremental builds: a build after a change loads and validates again only the files the
-change concerns, and writes the same release, byte for byte, as a build from nothing.
+change concerns, and writes the same release, byte for byte, as a build from nothing; its
+search index (whose files tantivy names by random ids) gives the same answers.
 
 The mini project (synthetic) with four project files: p1 led by example-lead with
 example-partner, p2 and p4 by example-lead alone, p3 by example-partner alone.
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import tantivy
 from rdflib.compare import isomorphic
 
 from sixaika.build.validate import to_rdflib
 from sixaika.config import Settings
 from sixaika.release import Release
+from sixaika.search.engine import TantivyIndex
+from sixaika.search.index import COLUMNS, Page, Sort
 
 from .test_pipeline import run
 
@@ -41,8 +45,9 @@ def projects(mini) -> Path:
 
 def released(capsys) -> tuple[tuple, tuple[int, int, bool]]:
     """Build; the release's datasets (graphs, triple counts, every file's size and
-    checksum) and its store's quads; how many project files were taken from the cache and
-    how many done, and whether its store is the last one's changed."""
+    checksum), its store's quads and its search index's answers; how many project files
+    were taken from the cache and how many done, and whether its store is the last one's
+    changed."""
     code, _, err = run(capsys, "build")
     assert code == 0, err
     done = re.search(r"(\d+) as validated before, (\d+) to load and validate", err)
@@ -54,7 +59,36 @@ def released(capsys) -> tuple[tuple, tuple[int, int, bool]]:
     }
     assert sum(len(g) for g in graphs.values()) == len(store) == release.manifest.triples
     changed = "the store changed where the sources did" in err
-    return (release.manifest.datasets, graphs), (int(done.group(1)), int(done.group(2)), changed)
+    counts = (int(done.group(1)), int(done.group(2)), changed)
+    return (release.manifest.datasets, graphs, index_answers(release)), counts
+
+
+def index_answers(release: Release) -> tuple:
+    """What a release's search index holds and answers: the manifest's account of it (its
+    digest of what was indexed), every document as stored in the index's order (one
+    segment), the table page by page in every order (the cursors are places in them), the
+    facets, a search and suggestions."""
+    about = {k: v for k, v in release.manifest.parts["index"].items() if k != "seconds"}
+    index = release.open_index()
+    assert isinstance(index, TantivyIndex)
+    searcher = index.searcher
+    assert searcher.num_segments == 1
+    stored = [searcher.doc(tantivy.DocAddress(0, n)).to_dict() for n in range(searcher.num_docs)]
+    tables = [
+        table_pages(index, Sort(column, descending, lang))
+        for column in COLUMNS
+        for lang in ("fi", "en", "sv")
+        for descending in (False, True)
+    ]
+    searched = [index.search(q, limit=50) for q in ("esimerkkihanke", "example project", "p1")]
+    return about, stored, tables, index.facets(), searched, index.suggest("e")
+
+
+def table_pages(index: TantivyIndex, sort: Sort) -> list[Page]:
+    pages = [index.rows(sort=sort, limit=1)]
+    while pages[-1].next:
+        pages.append(index.rows(sort=sort, cursor=pages[-1].next, limit=1))
+    return pages
 
 
 def incremental_is_full(mini: Path, capsys) -> tuple[int, int, bool]:
@@ -67,6 +101,7 @@ def incremental_is_full(mini: Path, capsys) -> tuple[int, int, bool]:
     assert incremental[0] == full[0]  # every dump the same bytes
     for name, graph in incremental[1].items():  # the same graphs (a store names blank nodes)
         assert isomorphic(graph, full[1][name]), name
+    assert incremental[2] == full[2]  # the same search index
     return counts
 
 

@@ -600,7 +600,7 @@ def test_an_interrupted_build_stops_its_forked_writers_first(mini, capsys, monke
     releases = mini / "var/releases"
     before = tree_digest(releases)
 
-    def endless_index(_quads, _base, folder, _threads):
+    def endless_index(_facts, _parts, folder, _analyser):
         while True:  # writes in the unfinished release until it is stopped
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "part").write_text("more")
@@ -611,7 +611,7 @@ def test_an_interrupted_build_stops_its_forked_writers_first(mini, capsys, monke
 
     monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr(release_module, "write_index", endless_index)  # the child's
+        patched.setattr(release_module, "write_parts", endless_index)  # the child's
         patched.setattr(dumps.DumpWriter, "close", crash)
         main(["build", "--quiet"])
     time.sleep(0.1)  # a child still running would have written again by now
@@ -676,7 +676,7 @@ def test_a_failure_of_the_forked_search_index_refuses_the_release(mini, capsys, 
     releases = mini / "var/releases"
     before = tree_digest(releases)
     monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
-    monkeypatch.setattr(release_module, "write_index", None)  # the child inherits the fault
+    monkeypatch.setattr(release_module, "write_parts", None)  # the child inherits the fault
     code, _, err = run(capsys, "build", "--quiet")
     assert code == 3
     assert "the forked _index_of failed: TypeError" in err and len(err.splitlines()) == 1

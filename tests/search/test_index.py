@@ -71,11 +71,10 @@ def test_without_voikko_the_snowball_stemmer_cuts_endings_but_not_gradation(
     assert all(stems.terms(w, "fi") == hanke for w in ("hankkeet", "hankkeen", "hankkeiden"))
     # Consonant gradation (nk -> ng) is beyond a stemmer: this is why Voikko is preferred.
     assert stems.terms("kaupungin", "fi") != stems.terms("kaupunki", "fi")
-    from sixaika.search.documents import read
-    from sixaika.search.engine import write
+    from sixaika.search import write_index
 
     quads = bundled_release.open_store().quads_for_pattern(None, None, None)
-    write(read(quads, bundled_settings.base), tmp_path / "index", stems)
+    write_index(quads, bundled_settings.base, tmp_path / "index", stems)
     fallback = TantivyIndex(tmp_path / "index", stems)
     assert fallback.search("kaupungin").analyser == "snowball"
     found = {h.iri for h in fallback.search("hankkeet", limit=50).hits}

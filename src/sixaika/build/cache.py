@@ -9,6 +9,9 @@ records the file links to (each by a hash of its own triples, ``record_hashes``)
 changed project file is loaded and validated again alone; a changed shape, all of them;
 a changed organisation, the files that link to it.
 
+Beside an entry, apart from it as they are read only to write the release, are the file's
+parts of the dumps and its part of the search index (``search.file_part``).
+
 Entries are written whole under a temporary name and renamed, so a reader never meets
 half of one; one that cannot be read is a miss.
 """
@@ -30,7 +33,8 @@ from .link import owners_of
 from .sources import Sources
 
 FOLDER = ".cache"
-PARTS = ".parts"
+PARTS = ".parts"  # the suffix of an entry's parts of the dumps
+INDEX = ".index"  # and of its part of the search index
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -53,8 +57,8 @@ def code_digest() -> str:
 
 
 class Cache:
-    """Entries by key: what a file gave, and apart from it (read only to write the dumps
-    and change the store) its parts of the dumps."""
+    """Entries by key: what a file gave, and apart from it (read only to write the
+    release) its parts of the dumps and of the search index."""
 
     def __init__(self, settings: Settings):
         self.folder = settings.releases_dir / FOLDER
@@ -65,16 +69,20 @@ class Cache:
     def parts(self, key: str) -> dict[str, bytes] | None:
         return self._read(key + PARTS)
 
-    def put(self, key: str, entry: object, parts: dict[str, bytes]) -> None:
+    def index(self, key: str) -> Any:
+        return self._read(key + INDEX)
+
+    def put(self, key: str, entry: object, parts: dict[str, bytes], index: object) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write(key + PARTS, parts)
+        self._write(key + INDEX, index)
         self._write(key, entry)  # last: an entry is there only with its parts
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the entries of files no longer there or changed (under the build lock)."""
         if self.folder.is_dir():
             for path in self.folder.iterdir():
-                if path.name.removesuffix(PARTS) not in keys:
+                if path.name.removesuffix(PARTS).removesuffix(INDEX) not in keys:
                     path.unlink(missing_ok=True)
 
     def _read(self, name: str) -> Any:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -38,6 +39,10 @@ from ..forked import die_with_parent
 from ..namespaces import PREFIXES, value_of
 from ..read import completeness
 from ..read.store import OxigraphRepo
+from ..search import file_part
+from ..search.analysis import analyser
+from ..search.documents import Facts
+from ..search.engine import Part
 from .cache import Cache, code_digest, digest, files_digest, record_hashes
 from .dumps import Parts
 from .link import Links, check_links, check_roles, duplicates, file_links
@@ -84,7 +89,9 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     report: bytes = b""  # its results in the machine report (N-Triples)
     projects: dict[str, list[str]] = field(default_factory=dict)  # its fields (completeness)
+    search_facts: Facts = field(default_factory=Facts)  # what its records tell others' rows
     parts: dict[str, bytes] | None = None  # its parts of the dumps; in the cache only
+    index: Part | None = None  # its part of the search index; in the cache only
 
 
 @dataclass
@@ -115,10 +122,25 @@ class Checked:
         """The parts of the dumps of ``dataset``'s files, in order, read from the cache."""
         for result in self.results:
             if result.dataset == dataset:
-                parts = self.cache.parts(result.key)
-                if parts is None:
-                    raise RuntimeError(f"the build cache lost {result.path}; build again")
-                yield parts
+                yield self._lost_if_none(result, self.cache.parts(result.key))
+
+    def index_parts(self) -> Iterable[Part]:
+        """Every file's part of the search index, in order, read from the cache."""
+        for result in self.results:
+            yield self._lost_if_none(result, self.cache.index(result.key))
+
+    def search_facts(self) -> Facts:
+        """What every file's records tell the search index's rows."""
+        merged = Facts()
+        for result in self.results:
+            merged.add(result.search_facts)
+        return merged
+
+    @staticmethod
+    def _lost_if_none(result: FileResult, found: Any) -> Any:
+        if found is None:
+            raise RuntimeError(f"the build cache lost {result.path}; build again")
+        return found
 
     def lacking(self, key: str, settings: Settings) -> list[str]:
         """The projects that lack the field ``key`` (``read.completeness``), each as
@@ -180,10 +202,12 @@ def load_and_validate(
 
 
 def _keep(result: FileResult, cache: Cache, results: dict[Path, FileResult]) -> None:
-    """Put a result into the cache; keep it without its parts, read again for the dumps."""
+    """Put a result into the cache; keep it without its parts, read again for the dumps
+    and the search index."""
     parts, result.parts = result.parts, None
+    index, result.index = result.index, None
     if result.error is None and parts is not None:
-        cache.put(result.key, result, parts)
+        cache.put(result.key, result, parts, index)
     results[result.path] = result
 
 
@@ -228,7 +252,11 @@ def _shared(
         comparing=comparing,
         parts=Parts(settings),
         load_key=digest(
-            code_digest(), settings.base, str(settings.source_max_mb), context_file.read_bytes()
+            code_digest(),
+            settings.base,
+            str(settings.source_max_mb),
+            context_file.read_bytes(),
+            analyser().name,  # the search index's part: Finnish words lemmatised or stemmed
         ),
         validation_key=digest(
             files_digest(settings.shapes_dir.glob("*.ttl")),
@@ -354,6 +382,7 @@ def _describe(
         if isinstance(sources, InputError):
             results.append(FileResult(path, dataset, key, error=sources))
             continue
+        search_facts, index = file_part(sources.quads, settings.base)
         result = FileResult(
             path,
             dataset,
@@ -363,7 +392,9 @@ def _describe(
             problems=problems.get(path, []),
             report=results_graph.get(path, b""),
             projects={p: having[p] for p in _subjects_of(sources) if p in having},
+            search_facts=search_facts,
             parts=shared.parts.of([q.triple for q in sources.quads], dataset),
+            index=index,
         )
         result.validated_with = _validation_key(result, shared)
         results.append(result)

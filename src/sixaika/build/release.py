@@ -52,7 +52,8 @@ from ..release import (
     Release,
     new_release_id,
 )
-from ..search import INDEX_FOLDER, write_index
+from ..search import INDEX_FOLDER, write_parts
+from ..search.analysis import analyser
 from .dumps import NQUADS, write_dumps
 from .pages import in_batches, write_pages
 from .partitions import Checked, FileResult
@@ -188,14 +189,14 @@ def dumps_of(checked: Checked) -> Writer:
 
 
 def search_index(checked: Checked) -> Writer:
-    """The search index, made from the files' quads (their N-Quads parts in the cache) in
-    a forked process, on a core of its own, while this one writes the dumps and the store."""
+    """The search index, written from the files' parts of it in the cache (each made as
+    the file was validated: ``search.write_parts``) in a forked process, on a core of its
+    own, while this one writes the dumps and the store."""
 
     def write(draft: Draft) -> Finish:
-        settings = draft.settings
         folder = draft.folder / INDEX_FOLDER
         # Forked before the writers after this one start threads or open the store.
-        job = draft.fork(_index_of, checked, settings, folder)
+        job = draft.fork(_index_of, checked, folder)
 
         def finish() -> None:
             draft.add_part("index", job.result())
@@ -205,9 +206,8 @@ def search_index(checked: Checked) -> Writer:
     return write
 
 
-def _index_of(checked: Checked, settings: Settings, folder: Path) -> dict[str, Any]:
-    quads = (q for name in DATASETS for part in checked.parts(name) for q in _quads_of_part(part))
-    return write_index(quads, settings.base, folder, settings.build_workers)
+def _index_of(checked: Checked, folder: Path) -> dict[str, Any]:
+    return write_parts(checked.search_facts(), checked.index_parts, folder, analyser())
 
 
 def store_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:

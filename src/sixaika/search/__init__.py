@@ -1,7 +1,10 @@
 """Search, suggestions, lookups by code and the project table, from an index in the release.
 
-``write_index`` is the build's step (from the validated quads the store is loaded with);
-``open_index`` is the read side's. The interface is ``index.SearchIndex``.
+``write_parts`` is the build's step: each source file's part (its documents analysed and its
+projects' rows as far as the file tells them: ``documents.of_file``, ``engine.prepare``)
+is made where the file is validated and kept in the build cache with it, and the index is
+written from the parts; ``write_index`` indexes quads at once. ``open_index`` is the read
+side's. The interface is ``index.SearchIndex``.
 """
 
 from __future__ import annotations
@@ -10,29 +13,51 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .analysis import analyser
-from .documents import read
+from .analysis import Analyser, analyser
+from .documents import Facts, of_file
 from .index import SearchIndex
 
-__all__ = ["INDEX_FOLDER", "SearchIndex", "open_index", "write_index"]
+if TYPE_CHECKING:
+    from .engine import Part, Parts
+
+__all__ = ["INDEX_FOLDER", "SearchIndex", "open_index", "file_part", "write_index", "write_parts"]
 
 log = logging.getLogger(__name__)
 INDEX_FOLDER = "index"
 
 
 def write_index(
-    quads: Iterable[ox.Quad], base: str, folder: Path, threads: int = 1
+    quads: Iterable[ox.Quad], base: str, folder: Path, chosen: Analyser | None = None
 ) -> dict[str, Any]:
-    """Index the release's ``quads`` into ``folder``; what the manifest records of it."""
+    """Index ``quads`` (whole records, as one file) into ``folder``; what the manifest
+    records of it."""
+    chosen = chosen or analyser()
+    facts, part = file_part(quads, base, chosen)
+    return write_parts(facts, lambda: [part], folder, chosen)
+
+
+def file_part(
+    quads: Iterable[ox.Quad], base: str, chosen: Analyser | None = None
+) -> tuple[Facts, Part]:
+    """A source file's part of the index, and its facts for the other files' rows."""
+    from .engine import prepare
+
+    contents = of_file(quads, base)
+    return contents.facts, prepare(contents, chosen or analyser())
+
+
+def write_parts(facts: Facts, parts: Parts, folder: Path, chosen: Analyser) -> dict[str, Any]:
+    """Index the source files' parts (``engine.prepare``; ``parts()`` yields them, each
+    time in the same order) with every file's ``facts`` into ``folder``; what the manifest
+    records of it."""
     from .engine import write
 
     started = time.perf_counter()
-    contents = read(quads, base)
-    about = write(contents, folder, analyser(), threads)
+    about = write(facts, parts, folder, chosen)
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
     log.info(

@@ -1,9 +1,13 @@
 """What the index holds, read from a release's quads: search documents and table rows.
 
-Read in one pass over the quads in memory, keeping only the properties it needs, rather
-than by SPARQL joins or from the store on disk: a million projects are some forty
-million quads, and the store decodes each term it returns (5 µs a quad, against under 1
-µs in memory). What the rows mean, in SPARQL terms (the tests compare the two):
+Read a source file at a time (``of_file``): its quads in memory, keeping only the
+properties the index needs, rather than by SPARQL joins or from the store on disk. A
+record's quads are in one file with its blank nodes, so a file gives its resources'
+documents whole, and its projects' rows but for what other records tell: the cities of
+their organisations and the axes of their specific objectives (``Draft``). What a file
+tells other files' rows is its ``Facts``: small, as organisations and concepts are few
+whatever the number of projects. ``finish`` puts a row together once every file's facts
+are known. What the rows mean, in SPARQL terms (the tests compare the two):
 - a project: a ``sixaika:Project``; its title, per language (the least, if several);
 - lead and partners: ``sixaika:lead`` and ``sixaika:partner``;
 - cities: the ``dct:spatial`` of a lead or partner or of what it is a unit of
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -77,6 +82,89 @@ class Document:
 
 
 @dataclass
+class Facts:
+    """What a file's records tell the rows of projects elsewhere: the names of what has
+    names (by language, the first), and of what is not a project, its places
+    (``dct:spatial``), what it is a unit of and its priority axes."""
+
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    spatial: dict[str, list[str]] = field(default_factory=dict)
+    unit_of: dict[str, list[str]] = field(default_factory=dict)
+    axes: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, other: Facts) -> None:
+        """Another file's facts (a subject's are all in one file)."""
+        self.labels.update(other.labels)
+        self.spatial.update(other.spatial)
+        self.unit_of.update(other.unit_of)
+        self.axes.update(other.axes)
+
+    def cities(self) -> dict[str, set[str]]:
+        """Each organisation's cities: its own and those of what it is a unit of."""
+
+        def of(organisation: str, seen: frozenset[str] = frozenset()) -> set[str]:
+            found = set(self.spatial.get(organisation, []))
+            for parent in self.unit_of.get(organisation, []):
+                if parent not in seen:  # a cycle of units is the data's error, not a hang
+                    found |= of(parent, seen | {organisation})
+            return found
+
+        return {o: of(o) for o in {*self.spatial, *self.unit_of}}
+
+
+class Draft(NamedTuple):
+    """A project's row as its own file gives it: its participants' cities and its
+    specific objectives' axes are other records' (``finish``)."""
+
+    iri: str
+    identifier: str | None
+    title: dict[str, str]
+    lead: tuple[str, ...]
+    partner: tuple[str, ...]
+    fund: tuple[str, ...]
+    focus_area: tuple[str, ...]
+    priority_axis: tuple[str, ...]  # its own
+    objectives: tuple[str, ...]
+    start: str | None
+    end: str | None
+    total_budget: float | None
+    eu_contribution: float | None
+
+
+def finish(draft: Draft, axes: dict[str, list[str]], cities: dict[str, set[str]]) -> ProjectRow:
+    """A project's row, with what the other files' facts tell (``Facts.axes``,
+    ``Facts.cities()``)."""
+    participants = [Participant(o, "lead") for o in draft.lead]
+    participants += [Participant(o, "partner") for o in draft.partner]
+    own_axes = {*draft.priority_axis, *(a for o in draft.objectives for a in axes.get(o, []))}
+    return ProjectRow(
+        iri=draft.iri,
+        identifier=draft.identifier,
+        title=draft.title,
+        lead=draft.lead,
+        participants=tuple(participants),
+        cities=tuple(sorted({c for o in draft.lead + draft.partner for c in cities.get(o, ())})),
+        fund=draft.fund,
+        focus_area=draft.focus_area,
+        priority_axis=tuple(sorted(own_axes)),
+        start=draft.start,
+        end=draft.end,
+        total_budget=draft.total_budget,
+        eu_contribution=draft.eu_contribution,
+    )
+
+
+@dataclass
+class FileContents:
+    """What one source file gives the index: its resources' documents, its projects'
+    drafts, and its facts for the others'."""
+
+    documents: list[Document]
+    drafts: list[Draft]
+    facts: Facts
+
+
+@dataclass
 class Contents:
     documents: list[Document]
     rows: list[ProjectRow]
@@ -125,19 +213,41 @@ class Reader:
         return found
 
 
-def read(quads: Iterable[ox.Quad], base: str) -> Contents:
-    """The index's contents from a release's quads (the validated graph, as the store has it)."""
+def whole(part: FileContents) -> Contents:
+    """The contents of a file that holds every record: its rows finished with its facts."""
+    axes, cities = part.facts.axes, part.facts.cities()
+    rows = [finish(draft, axes, cities) for draft in part.drafts]
+    return Contents(part.documents, rows, part.facts.labels)
+
+
+def of_file(quads: Iterable[ox.Quad], base: str) -> FileContents:
+    """What a file's quads (whole records, with their blank nodes) give the index."""
     reader = Reader(quads, base)
     codes = _codes(reader)
     titles = reader.texts(DCT + "title")
     labels = _labels(reader)
+    projects = reader.typed(reader.vocab + "Project")
     documents = [
-        *_documents(reader, "project", reader.typed(reader.vocab + "Project"), codes, titles),
+        *_documents(reader, "project", projects, codes, titles),
         *_documents(reader, "organisation", reader.typed(*ORGANISATION_TYPES), codes, labels),
         *_documents(reader, "concept", reader.typed(SKOS + "Concept"), codes, labels),
     ]
-    label_map = {iri: {lang: v[0] for lang, v in by.items() if v} for iri, by in labels.items()}
-    return Contents(documents, list(_rows(reader, titles, codes)), label_map)
+    return FileContents(
+        documents, list(_drafts(reader, projects, titles, codes)), _facts(reader, labels, projects)
+    )
+
+
+def _facts(reader: Reader, labels: dict[str, dict[str, list[str]]], projects: list[str]) -> Facts:
+    def of_others(predicate: str) -> dict[str, list[str]]:
+        return {s: v for s, v in reader.values(predicate).items() if s not in skipped}
+
+    skipped = set(projects)  # a project's places and axes are its row's own
+    return Facts(
+        labels={iri: {lang: v[0] for lang, v in by.items() if v} for iri, by in labels.items()},
+        spatial=of_others(DCT + "spatial"),
+        unit_of=of_others(ORG + "unitOf"),
+        axes=of_others(reader.vocab + "priorityAxis"),
+    )
 
 
 def _labels(reader: Reader) -> dict[str, dict[str, list[str]]]:
@@ -187,52 +297,35 @@ def _documents(
         )
 
 
-def _rows(
-    reader: Reader, titles: dict[str, dict[str, list[str]]], codes: dict[str, list]
-) -> Iterator[ProjectRow]:
+def _drafts(
+    reader: Reader,
+    projects: list[str],
+    titles: dict[str, dict[str, list[str]]],
+    codes: dict[str, list],
+) -> Iterator[Draft]:
     v = reader.vocab
     lead, partner = reader.values(v + "lead"), reader.values(v + "partner")
     fund, focus = reader.values(v + "fund"), reader.values(v + "focusArea")
     axis, objective = reader.values(v + "priorityAxis"), reader.values(v + "specificObjective")
-    cities = _cities(reader)
     starts, ends = _span(reader)
     budgets = _budgets(reader)
-    for iri in reader.typed(v + "Project"):
-        leads, partners = lead.get(iri, []), partner.get(iri, [])
-        participants = [Participant(o, "lead") for o in sorted(leads)]
-        participants += [Participant(o, "partner") for o in sorted(partners)]
-        axes = set(axis.get(iri, []))
-        axes.update(a for o in objective.get(iri, []) for a in axis.get(o, []))
+    for iri in projects:
         identifiers = [c for kind, c in codes.get(iri, []) if kind == "identifier"]
-        yield ProjectRow(
+        yield Draft(
             iri=iri,
             identifier=min(identifiers) if identifiers else None,
             title={lang: values[0] for lang, values in titles.get(iri, {}).items() if lang},
-            lead=tuple(sorted(leads)),
-            participants=tuple(participants),
-            cities=tuple(sorted({c for o in leads + partners for c in cities.get(o, ())})),
+            lead=tuple(sorted(lead.get(iri, []))),
+            partner=tuple(sorted(partner.get(iri, []))),
             fund=tuple(sorted(fund.get(iri, []))),
             focus_area=tuple(sorted(focus.get(iri, []))),
-            priority_axis=tuple(sorted(axes)),
+            priority_axis=tuple(axis.get(iri, [])),
+            objectives=tuple(objective.get(iri, [])),
             start=starts.get(iri),
             end=ends.get(iri),
             total_budget=budgets.get((iri, "total-budget")),
             eu_contribution=budgets.get((iri, "eu-contribution")),
         )
-
-
-def _cities(reader: Reader) -> dict[str, set[str]]:
-    """Each organisation's cities: its own ``dct:spatial`` and those of what it is a unit of."""
-    spatial, unit_of = reader.values(DCT + "spatial"), reader.values(ORG + "unitOf")
-
-    def of(organisation: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        found = set(spatial.get(organisation, []))
-        for parent in unit_of.get(organisation, []):
-            if parent not in seen:  # a cycle of units is the data's error, not a hang here
-                found |= of(parent, seen | {organisation})
-        return found
-
-    return {o: of(o) for o in {*spatial, *unit_of}}
 
 
 def _span(reader: Reader) -> tuple[dict[str, str], dict[str, str]]:

@@ -20,18 +20,19 @@ keyset pagination without ties.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 
 from .analysis import Analyser
-from .documents import Contents, Document
+from .documents import Document, Draft, Facts, FileContents, finish
 from .index import (
     BY_TITLE,
     COLUMNS,
@@ -116,17 +117,89 @@ SCHEMA = _schema()
 # Writing ---------------------------------------------------------------------------
 
 
-def write(contents: Contents, folder: Path, analyser: Analyser, threads: int = 1) -> dict[str, Any]:
-    """Write the index of ``contents`` into ``folder``; what the manifest says of it."""
+class Prepared(NamedTuple):
+    """A document analysed for the index, as a source file's cache entry keeps it
+    (analysing is the costly part); what a hit shows is JSON already."""
+
+    iri: str
+    kind: Kind
+    codes: tuple[str, ...]  # case-folded
+    name: str  # the analysed terms of its names
+    text: str  # and of its texts
+    words: str  # its names' words as written, case-folded
+    shown: str  # JSON: what a hit shows (a project's row is added as it is written)
+    shortest: int  # the length of its shortest name: suggestions rank shorter names first
+
+
+class Part(NamedTuple):
+    """What one source file gives the index, ready but for what needs every file (its
+    rows' cities and places in each order): its projects' drafts, its documents."""
+
+    drafts: list[Draft]
+    documents: list[Prepared]
+
+
+Parts = Callable[[], Iterable[Part]]  # each call: every file's part again, in one order
+
+# Tantivy's largest indexing budget for one thread: the index is written as one segment,
+# so documents of equal score come in the order they were added, build after build (the
+# segments of several threads, or of a smaller budget, come in an order of their random
+# ids). Memory is taken as the documents need it, not reserved.
+ONE_SEGMENT = 4_000_000_000
+
+
+def prepare(contents: FileContents, analyser: Analyser) -> Part:
+    """A file's part of the index: its documents analysed, its projects' drafts."""
+    return Part(contents.drafts, [_prepared(d, analyser) for d in contents.documents])
+
+
+def _prepared(document: Document, analyser: Analyser) -> Prepared:
+    names, texts = document.names, document.texts
+    shown = {
+        "kind": document.kind,
+        "names": document.best_names(),
+        "all_names": {lang: values for lang, values in names.items() if lang},
+        "codes": [list(c) for c in document.codes],
+        "texts": {lang: v[0][:TEXT_SNIPPET] for lang, v in texts.items() if v and lang},
+    }
+    every_name = [n for values in names.values() for n in values]
+    return Prepared(
+        iri=document.iri,
+        kind=document.kind,
+        codes=tuple(code.casefold() for _, code in document.codes),
+        name=_analysed(names, analyser),
+        text=_analysed(texts, analyser),
+        words=" ".join(w.casefold() for n in every_name for w in analyser.words(n)),
+        shown=_json(shown),
+        shortest=min((len(n) for n in every_name), default=1 << 30),
+    )
+
+
+def write(facts: Facts, parts: Parts, folder: Path, analyser: Analyser) -> dict[str, Any]:
+    """Write the index of every file's part (``parts``, read twice: once for the orders,
+    once to add the documents) into ``folder``, with ``facts`` (every file's merged);
+    what the manifest says of it."""
     folder.mkdir(parents=True)
+    cities = facts.cities()
+    ranks, suggest_ranks = _orders(parts(), facts, cities)
     index = tantivy.Index(SCHEMA, path=str(folder))
-    writer = index.writer(heap_size=128_000_000 * threads, num_threads=threads)
-    rows = {row.iri: (n, row) for n, row in enumerate(contents.rows)}
-    ranks = _ranks(contents.rows, contents.labels)
-    suggest_order = {d.iri: n for n, d in enumerate(sorted(contents.documents, key=_suggest_key))}
-    for document in contents.documents:
-        row = rows.get(document.iri) if document.kind == "project" else None
-        writer.add_document(_document(document, row, ranks, suggest_order[document.iri], analyser))
+    writer = index.writer(heap_size=ONE_SEGMENT, num_threads=1)
+    digest = hashlib.sha256()  # of what is indexed, in order: equal indexes, equal digests
+    documents = projects = 0
+    for part in parts():
+        drafts = {draft.iri: draft for draft in part.drafts}
+        for prepared in part.documents:
+            draft = drafts.get(prepared.iri) if prepared.kind == "project" else None
+            row = None if draft is None else finish(draft, facts.axes, cities)
+            rank = None if row is None else {f: by[projects] for f, by in ranks.items()}
+            shown = _shown(prepared, row)
+            writer.add_document(_document(prepared, shown, row, rank, suggest_ranks[documents]))
+            indexed = (prepared.iri, prepared.name, prepared.text, prepared.words, shown)
+            digest.update("\n".join((*indexed, "")).encode())  # its kind and codes are shown
+            documents += 1
+            projects += row is not None
+    for places in (*ranks.values(), suggest_ranks):
+        digest.update(places.tobytes())
     writer.commit()
     writer.wait_merging_threads()
     facets = TantivyIndex(folder, analyser, facets={}).facets(EVERY_PROJECT)
@@ -134,56 +207,98 @@ def write(contents: Contents, folder: Path, analyser: Analyser, threads: int = 1
         "format": FORMAT,
         "engine": "tantivy",
         "analyser": analyser.name,
-        "documents": len(contents.documents),
-        "projects": len(contents.rows),
+        "documents": documents,
+        "projects": projects,
+        "digest": digest.hexdigest(),
     }
-    extra = {"labels": contents.labels, "facets": {k: _pairs(v) for k, v in facets.items()}}
+    extra = {"labels": facts.labels, "facets": {k: _pairs(v) for k, v in facets.items()}}
     (folder / CONTENTS).write_text(json.dumps({**about, **extra}, ensure_ascii=False))
     return about
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _pairs(values: list[FacetValue]) -> list[list[Any]]:
     return [[v.value, v.count] for v in values]
 
 
-def _suggest_key(document: Document) -> tuple[int, str]:
-    names = [n for values in document.names.values() for n in values]
-    return (min((len(n) for n in names), default=1 << 30), document.iri)
+def _orders(
+    parts: Iterable[Part], facts: Facts, cities: dict[str, set[str]]
+) -> tuple[dict[str, array], array]:
+    """Each project's place in each sort field's order (by the project's place in the
+    parts), and each document's place in the suggestions' order: from compact keys, one
+    list a field, not from the rows or documents, which are never all in memory."""
+    keys = {(c, lang): _sort_key(c, lang, facts.labels) for c, lang in SORTS}
+    values: dict[tuple[str, str], list[Any]] = {sort: [] for sort in keys}
+    same: dict[Any, Any] = {}  # one object for equal keys: most columns have few values
+    iris, shortest, documents = [], array("I"), []
+    for part in parts:
+        for draft in part.drafts:
+            row = finish(draft, facts.axes, cities)
+            iris.append(row.iri)
+            for sort, key in keys.items():
+                value = key(row)
+                values[sort].append(same.setdefault(value, value))
+        for prepared in part.documents:
+            shortest.append(prepared.shortest)
+            documents.append(prepared.iri)
+    same.clear()
+    ranks = {}
+    for (column, lang), found in values.items():
+        ascending, descending = _ranks(found, iris)
+        ranks[sort_field(column, lang)] = ascending
+        ranks[sort_field(column, lang, descending=True)] = descending
+    suggest = _places(sorted(range(len(documents)), key=lambda n: (shortest[n], documents[n])))
+    return ranks, suggest
+
+
+def _ranks(keys: list[Any], iris: list[str]) -> tuple[array, array]:
+    """Each row's place in a column's ascending and in its descending order: by value,
+    then by IRI. Rows without a value come after all others in both directions: the
+    descending order is the ascending one reversed but for them."""
+    order = sorted(range(len(keys)), key=lambda n: (keys[n] is None, keys[n] or "", iris[n]))
+    valued = sum(1 for key in keys if key is not None)
+    descending = order[valued - 1 :: -1] if valued else []
+    return _places(order), _places(descending + order[valued:])
+
+
+def _places(order: list[int]) -> array:
+    """``order`` (the items' numbers in their order) as each item's place in it."""
+    places = array("I", bytes(4 * len(order)))
+    for place, item in enumerate(order):
+        places[item] = place
+    return places
+
+
+def _shown(prepared: Prepared, row: ProjectRow | None) -> str:
+    """What a hit shows, as JSON: a project's with its row."""
+    if row is None:
+        return prepared.shown
+    return f'{prepared.shown[:-1]},"row":{_json(_stored_row(row))}}}'
 
 
 def _document(
-    document: Document,
-    row: tuple[int, ProjectRow] | None,  # its position in the rows, and the row
-    ranks: dict[str, array[int]],
+    prepared: Prepared,
+    shown: str,
+    row: ProjectRow | None,
+    ranks: dict[str, int] | None,
     suggest_rank: int,
-    analyser: Analyser,
 ) -> tantivy.Document:
-    names, texts = document.names, document.texts
     d = tantivy.Document()
-    d.add_text("iri", document.iri)
-    d.add_text("kind", document.kind)
-    for _, code in document.codes:
-        d.add_text("code", code.casefold())
-    name, text = _analysed(names, analyser), _analysed(texts, analyser)
-    d.add_text("name", name)
-    d.add_text("text", text)
-    d.add_text("every", f"{name} {text}")
-    d.add_text(
-        "words",
-        " ".join(w.casefold() for v in names.values() for n in v for w in analyser.words(n)),
-    )
+    d.add_text("iri", prepared.iri)
+    d.add_text("kind", prepared.kind)
+    for code in prepared.codes:
+        d.add_text("code", code)
+    d.add_text("name", prepared.name)
+    d.add_text("text", prepared.text)
+    d.add_text("every", f"{prepared.name} {prepared.text}")
+    d.add_text("words", prepared.words)
     d.add_integer("suggest_rank", suggest_rank)
-    stored = {
-        "kind": document.kind,
-        "names": document.best_names(),
-        "all_names": {lang: values for lang, values in names.items() if lang},
-        "codes": [list(c) for c in document.codes],
-        "texts": {lang: v[0][:TEXT_SNIPPET] for lang, v in texts.items() if v and lang},
-    }
-    if row is not None:
-        stored["row"] = _stored_row(row[1])
-        _add_row(d, row[1], [(name, by_row[row[0]]) for name, by_row in ranks.items()])
-    d.add_bytes("doc", json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode())
+    if row is not None and ranks is not None:
+        _add_row(d, row, ranks)
+    d.add_bytes("doc", shown.encode())
     return d
 
 
@@ -197,7 +312,7 @@ def _analysed(by_lang: dict[str, list[str]], analyser: Analyser) -> str:
     )
 
 
-def _add_row(d: tantivy.Document, row: ProjectRow, ranks: list[tuple[str, int]]) -> None:
+def _add_row(d: tantivy.Document, row: ProjectRow, ranks: dict[str, int]) -> None:
     for value in row.cities:
         d.add_text("city", value)
     for p in row.participants:
@@ -214,31 +329,12 @@ def _add_row(d: tantivy.Document, row: ProjectRow, ranks: list[tuple[str, int]])
             d.add_integer("year", year)
     if row.total_budget is not None:
         d.add_float("total_budget", row.total_budget)
-    for name, rank in ranks:
+    for name, rank in ranks.items():
         d.add_integer(name, rank)
 
 
 def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
-
-
-def _ranks(rows: list[ProjectRow], labels: dict[str, dict[str, str]]) -> dict[str, array[int]]:
-    """For each sort field, each row's place in its order (by the row's position in
-    ``rows``): by value, then by IRI. Rows without a value come after all others in both
-    directions: the descending order is the ascending one reversed but for them."""
-    ranks = {}
-    for column, lang in SORTS:
-        key = _sort_key(column, lang, labels)
-        keys = [(k is None, "" if k is None else k, r.iri) for r in rows for k in (key(r),)]
-        order = sorted(range(len(rows)), key=keys.__getitem__)
-        valued = sum(1 for empty, *_ in keys if not empty)
-        ascending, descending = array("l", bytes(8 * len(rows))), array("l", bytes(8 * len(rows)))
-        for place, n in enumerate(order):
-            ascending[n] = place
-            descending[n] = valued - 1 - place if place < valued else place
-        ranks[sort_field(column, lang)] = ascending
-        ranks[sort_field(column, lang, descending=True)] = descending
-    return ranks
 
 
 def _sort_key(
