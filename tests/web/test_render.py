@@ -1,4 +1,5 @@
-"""Writing documents: JSON-LD by orjson is byte for byte what ``json`` wrote before."""
+"""Writing documents: JSON-LD and the table's pages by orjson are byte for byte what
+``json`` wrote before."""
 
 from __future__ import annotations
 
@@ -29,3 +30,9 @@ def test_jsonld_bytes_escape_as_json_does():
     document = {"@context": {}, "a": [awkward, {}, [], {"b": [awkward]}], "c": ""}
     assert jsonld_bytes(document) == _json(document)
     assert json.loads(jsonld_bytes(document)) == document
+
+
+def test_a_table_page_is_what_json_writes(client):
+    for url in ("/projects", "/projects?city=oulu&sort=total_budget&order=desc"):
+        body = client.get(url, headers={"Accept": "application/json"}).get_data()
+        assert json.loads(body)["rows"] and body == _json(json.loads(body)), url

@@ -64,12 +64,12 @@ def page_renderer(
     json_data: Callable[[str], Any] | None = None,
 ) -> Render:
     """A render function for a page that is HTML for people and JSON for programs: the
-    JSON is ``json_data``'s (where making the page's values would cost more than it), else
-    ``data``'s "json" item, else all of ``data``."""
+    JSON is ``json_data``'s (plain data, for a page whose values would cost more than it),
+    else ``data``'s "json" item, else all of ``data``."""
 
     def render(fmt: Format, lang: str) -> bytes:
         if fmt is JSON and json_data is not None:
-            return _json(json_data(lang), indent=None)
+            return jsonld_bytes(json_data(lang))
         values = data(lang)
         if fmt is JSON:
             return _json(values.get("json", values))
@@ -78,16 +78,15 @@ def page_renderer(
     return render
 
 
-def _json(document: Any, indent: int | None = 2) -> bytes:
-    """``document`` as JSON; indented, it is written by Python's own encoder, several
-    times slower than the C one that writes it on one line."""
-    return json.dumps(document, ensure_ascii=False, indent=indent, default=str).encode("utf-8")
+def _json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
 def jsonld_bytes(document: dict[str, Any] | list[Any]) -> bytes:
-    """A JSON-LD document, made of strings, lists and objects only, written as ``_json``
-    writes it (the same bytes: tested) by orjson, in a fifteenth of the time: at 100k
-    projects, ``json``'s indented writer (Python, not C) took longer than the compaction."""
+    """A JSON-LD document, or another made of strings, numbers, null, lists and objects
+    only (a table's page), written as ``_json`` writes it (the same bytes: tested) by
+    orjson, in a fifteenth of the time: at 100k projects, ``json``'s indented writer
+    (Python, not C) took longer than the compaction, and than all else a table's page does."""
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
