@@ -12,9 +12,11 @@ from rdflib.compare import isomorphic
 from sixaika.build.sources import DATASETS, load_sources
 from sixaika.config import Settings
 from sixaika.context import Context
-from sixaika.jsonld import IRI_MEMO, Compactor, compact
+from sixaika.jsonld import IRI_MEMO, Compactor, compact, expanded, expanded_nodes
 
 from .support import ROOT
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.mark.parametrize("base", ["http://localhost:8000/", "https://example.org/synthetic/"])
@@ -75,3 +77,40 @@ def test_the_compactor_remembers_a_bounded_number_of_iris():
         x = ox.NamedNode(f"https://example.org/synthetic/id/project/p{n}")
         compactor.document([ox.Triple(x, title, ox.Literal("synthetic", language="en"))])
     assert compactor.iri.cache_info().currsize <= IRI_MEMO
+
+
+def _as_pyoxigraph_writes_it(triples: list[ox.Triple]) -> list:
+    return expanded_nodes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+
+
+def test_expanded_is_what_pyoxigraphs_json_ld_gives_on_the_bundled_data():
+    settings = Settings.from_env({}, root=str(ROOT))
+    triples = [q.triple for q in load_sources(settings).quads]
+    by_subject: dict[str, list[ox.Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject.value, []).append(t)
+    for group in [triples, *by_subject.values()]:
+        # json.dumps: the same keys in the same order, not only equal dicts
+        assert json.dumps(expanded(group)) == json.dumps(_as_pyoxigraph_writes_it(group))
+
+
+def test_expanded_embeds_as_pyoxigraphs_json_ld_does_on_awkward_graphs():
+    """A blank node used twice (kept apart), one used once (embedded, its own nested one
+    too), one only a class, a literal class, a plain, a typed and a language literal."""
+    x, p, q = (ox.NamedNode(f"https://example.org/synthetic/{n}") for n in ("x", "p", "q"))
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    twice, once, nested, klass = (ox.BlankNode(n) for n in ("twice", "once", "nested", "k"))
+    common = [
+        ox.Triple(x, p, twice),
+        ox.Triple(x, q, twice),
+        ox.Triple(twice, p, ox.Literal("shared")),
+        ox.Triple(x, p, once),
+        ox.Triple(once, q, nested),
+        ox.Triple(nested, p, ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(once, kind, klass),
+        ox.Triple(x, p, ox.Literal("teksti", language="fi")),
+        ox.Triple(x, kind, p),
+    ]
+    literal_class = [*common, ox.Triple(x, kind, ox.Literal("not a class"))]
+    for triples in (common, literal_class):
+        assert json.dumps(expanded(triples)) == json.dumps(_as_pyoxigraph_writes_it(triples))
