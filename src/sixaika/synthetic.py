@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build.release import facts_of, pages_of, publish, store_of
+from .build.release import facts_of, pages_of, publish, store_of, web_files
 from .config import Settings
 from .release import Release
 from .urls import Urls
@@ -42,11 +42,16 @@ _NS = {
 }
 
 
-def write_release(quads: Iterable[ox.Quad] | Path, settings: Settings) -> Release:
+def write_release(
+    quads: Iterable[ox.Quad] | Path, settings: Settings, served: bool = False
+) -> Release:
     """A current release of ``quads`` (or an N-Quads file's, its records one after another
-    as ``nquads`` writes them): a store, the pages and the facts, and its manifest."""
+    as ``nquads`` writes them): a store, the pages and the facts, and its manifest; if
+    ``served``, the files the web server reads too (the context, by whose prefixes pages
+    name terms; the shapes; made from the sources under ``settings.root``)."""
     kept = quads if isinstance(quads, Path) else list(quads)
-    return publish(settings, [store_of(kept), pages_of(kept), facts_of()], synthetic=True)
+    writers = [store_of(kept), pages_of(kept), facts_of(), *([web_files] if served else [])]
+    return publish(settings, writers, synthetic=True)
 
 
 def nquads(projects: int, base: str = BASE) -> Iterator[str]:

@@ -8,13 +8,18 @@ resource of the bundled data; and the home page, the lists, VoID, the catalog an
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
+from sixaika import synthetic
+from sixaika.config import Settings
 from sixaika.read.describe import describe, labels, members
 from sixaika.read.facts import all_facts
 from sixaika.read.pages import prefixes_of
 from sixaika.read.store import OxigraphRepo
 from sixaika.web import create_app
+
+from ..support import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +90,12 @@ def test_pages_and_lists_read_the_release_not_the_store(bundled_settings, bundle
     for path in PAGES:
         assert client.get(path, headers={"Accept": accept}).status_code in (200, 303, 406), path
     assert repo.queries == []
+
+
+def test_a_synthetic_release_for_serving_serves_its_pages(tmp_path):
+    """As bench_pages.py writes one: the pages name terms by the context's prefixes."""
+    settings = Settings.from_env({}, base=synthetic.BASE, root=str(ROOT), releases=str(tmp_path))
+    quads = ox.parse("".join(synthetic.nquads(20)).encode(), format=ox.RdfFormat.N_QUADS)
+    client = create_app(settings, release=synthetic.write_release(quads, settings, served=True))
+    for path in ("/", "/doc/project/", "/doc/project/p7", "/catalog", "/.well-known/void"):
+        assert client.test_client().get(path, headers={"Accept": "text/html"}).status_code == 200
