@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -49,6 +50,7 @@ LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 # Values --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # a table's page formats a hundred dates, most of them again
 def format_date(value: str, lang: str, datatype: str = XSD + "date") -> str:
     """A day, a month or a year as people write it (1.2.2015, syyskuu 2017, 2018)."""
     date = PeriodDate.parse(value[:10] if datatype == XSD + "date" else value, datatype)

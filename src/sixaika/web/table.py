@@ -22,6 +22,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,7 +34,7 @@ from ..search.index import COLUMNS, BadCursor, FacetValue, Filters, ProjectRow, 
 from . import i18n
 from .conneg import JSON, PAGE
 from .preconditions import decide
-from .present import format_date, format_money
+from .present import Names, format_date, format_money
 from .render import page_renderer
 from .respond import send
 from .search import index
@@ -225,9 +226,13 @@ class Labeller:
             self.known[iri] = (picked[0], picked[1] or None) if picked else (iri, None)
         return self.known[iri]
 
+    @cached_property
+    def names(self) -> Names:
+        return site().names()  # made once a page: it copies every term's labels
+
     def link(self, iri: str) -> Shown:
         if iri not in self.links:
-            self.links[iri] = (site().names().href(iri), *self(iri))
+            self.links[iri] = (self.names.href(iri), *self(iri))
         return self.links[iri]
 
 
@@ -501,7 +506,7 @@ def _shown_row(row: ProjectRow, name: Labeller, lang: str) -> ShownRow:
         return format_money(amount(value), "EUR", lang) if value is not None else ""
 
     return ShownRow(
-        href=site().names().href(row.iri),
+        href=name.names.href(row.iri),
         title=title(row, lang),
         identifier=row.identifier,
         lead=[name.link(iri) for iri in row.lead],
