@@ -130,18 +130,18 @@ def write_sources(root: Path, n: int) -> None:
         dump(chunk, root / "data" / "projects" / f"p{first:07d}.yaml")
 
 
-class StepRecorder(Progress):
-    """Keeps the build's step messages with their times, to print them afterwards."""
+class StepPrinter(Progress):
+    """Prints the build's step messages with their times as they happen (on stderr, which
+    the run's log shares), so that a long build stopped midway still shows how far it got."""
 
     def __init__(self) -> None:
         super().__init__(quiet=True)
-        self.steps: list[tuple[float, str]] = []
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
     def __call__(self, message: str) -> None:
-        self.steps.append((round(self.elapsed(), 1), message))
+        print(f"{'':>14}[{self.elapsed():7.1f} s] {message}", file=sys.stderr, flush=True)
 
 
 def settings_of(root: Path) -> Settings:
@@ -150,13 +150,12 @@ def settings_of(root: Path) -> Settings:
 
 def build_once(root: Path) -> dict:
     """In a child process: build the sources under ``root`` (from its cache, if any)."""
-    progress = StepRecorder()
+    progress = StepPrinter()
     release, report = build(settings_of(root), progress)
     return {
         "seconds": progress.elapsed(),
         "triples": release.manifest.triples,
         "violations": report.violations,
-        "steps": progress.steps,
     }
 
 
@@ -243,15 +242,13 @@ def main(sizes: list[int]) -> None:
         root = Path(tempfile.mkdtemp(prefix="sixaika-bench-"))
         try:
             subprocess.run([sys.executable, __file__, "--write", str(root), str(n)], check=True)
-            full[n] = r = sampled("--build", str(root))
+            full[n] = r = timed_build("full", n, root)
             yardstick = sampled("--yardstick", str(root))
             print(line("full", n, r, yardstick), flush=True)
-            _steps(r)
             if n == 100_000 or n == sizes[-1] == min(sizes):
                 subprocess.run([sys.executable, __file__, "--edit", str(root)], check=True)
-                r = sampled("--build", str(root))
+                r = timed_build("incremental", n, root)
                 print(line("incremental", n, r, yardstick), flush=True)
-                _steps(r)
         finally:
             shutil.rmtree(root, ignore_errors=True)
     done = sorted(full)
@@ -260,9 +257,16 @@ def main(sizes: list[int]) -> None:
         print(f"growth {a} -> {b}: time per project x{growth:.2f} (1.00 = linear)")
 
 
-def _steps(r: dict) -> None:
-    for seconds, message in r["steps"]:
-        print(f"{'':>14}[{seconds:7.1f} s] {message}")
+def timed_build(label: str, n: int, root: Path) -> dict:
+    """A build in a child, its steps printed as they happen and its own figures once it
+    is done (the table's line waits for the yardstick)."""
+    print(f"{label} build of {n} projects:", flush=True)
+    r = sampled("--build", str(root))
+    print(
+        f"{'':>14}{r['seconds']:.1f} s, peak {r['peak_mb']:.0f} MB (PSS {r['pss_mb']:.0f} MB)",
+        flush=True,
+    )
+    return r
 
 
 if __name__ == "__main__":
