@@ -614,13 +614,6 @@ def test_timeline_dates_are_written_as_elsewhere(client):
     assert not re.search(r"<title>[^<]*\d{4}-\d\d-\d\d", english)  # no ISO dates in tooltips
 
 
-def test_a_period_with_only_a_start_is_open_ended(client):
-    assert "<title>HIPPA: 1.8.2018 alkaen</title>" in _page(client, "/", "fi")
-    english = _page(client, "/", "en")
-    assert ": from 1 August 2018</title>" in english and "2018 – 1 August 2018" not in english
-    assert english.count('fill="url(#history-open)"') == 1  # fades out: no end drawn
-
-
 def test_charts_have_a_text_alternative_that_keeps_their_links(client):
     html = _page(client, "/", "fi")
     assert 'role="img"' not in html  # which would hide the links inside from screen readers
@@ -805,7 +798,8 @@ def test_a_list_that_runs_in_a_circle_is_shown_not_followed_forever():
 @pytest.fixture(scope="module")
 def imprecise(tmp_path_factory):
     """A release of the bundled data in which A70011 started in a month and ended in a
-    year, and HIPPA started in a month (dates as precise as a source may give them)."""
+    year, and HIPPA started in a month and has no end (dates as precise as a source may
+    give them; a project whose sources give no end)."""
     root = tmp_path_factory.mktemp("imprecise")
     for folder in ("ontology", "data", "shapes"):
         shutil.copytree(ROOT / folder, root / folder)
@@ -814,7 +808,10 @@ def imprecise(tmp_path_factory):
             "startDate: 2014-07-01\n    endDate: 2017-12-31",
             "startDate: 2014-07\n    endDate: '2017'",
         ),
-        "hippa.yaml": ("startDate: 2018-08-01", "startDate: 2018-08"),
+        "hippa.yaml": (
+            "startDate: 2018-08-01\n    endDate: 2020-12-31",
+            "startDate: 2018-08",
+        ),
     }
     for name, (old, new) in changes.items():
         path = root / "data/projects" / name
@@ -833,6 +830,12 @@ def test_a_month_or_a_year_is_shown_as_such(imprecise):
     # The earliest start and the latest end of its periods (of two equal, the day), here
     # 1.7.2014 of another source and the year 2017, which ends after 30.6.2017.
     assert "<title>Kuutoskaupunkien avoin data: 1.7.2014 – 2017</title>" in home
+
+
+def test_a_period_with_only_a_start_is_open_ended(imprecise):
+    english = _page(imprecise, "/", "en")
+    assert ": from August 2018</title>" in english and "2018 – August 2018" not in english
+    assert english.count('fill="url(#history-open)"') == 1  # fades out: no end drawn
 
 
 def test_status_follows_from_the_period_on_the_release_day(imprecise):
