@@ -212,11 +212,11 @@ Shown = tuple[str | None, str, str | None]  # a link: where it goes, its text, t
 
 
 class Labeller:
-    """Names of the index's IRIs in one language, and links to them (remembered: rows
-    repeat them)."""
+    """Names of the index's IRIs in one language, and links to them from a page asked
+    for in ``asked`` (remembered: rows repeat them)."""
 
-    def __init__(self, found: SearchIndex, lang: str):
-        self.found, self.lang = found, lang
+    def __init__(self, found: SearchIndex, lang: str, asked: str | None = None):
+        self.found, self.lang, self.asked = found, lang, asked
         self.known: dict[str, tuple[str, str | None]] = {}
         self.links: dict[str, Shown] = {}
 
@@ -230,9 +230,15 @@ class Labeller:
     def names(self) -> Names:
         return site().names()  # made once a page: it copies every term's labels
 
+    def href(self, iri: str) -> str | None:
+        """The link to ``iri``, with the page's ``?lang=`` (the template's ``page_url``,
+        here: a call from the template costs more than the work)."""
+        href = self.names.href(iri)
+        return i18n.page_url(href, self.asked) if href else None
+
     def link(self, iri: str) -> Shown:
         if iri not in self.links:
-            self.links[iri] = (self.names.href(iri), *self(iri))
+            self.links[iri] = (self.href(iri), *self(iri))
         return self.links[iri]
 
 
@@ -437,7 +443,7 @@ def table() -> Response:
         except BadCursor as error:
             abort(400, description=str(error))
         counts = facet_counts(found, query.filters)
-        name = Labeller(found, lang)
+        name = Labeller(found, lang, i18n.asked_language())
         path = request.path
         return {
             "page": page,
@@ -506,7 +512,7 @@ def _shown_row(row: ProjectRow, name: Labeller, lang: str) -> ShownRow:
         return format_money(amount(value), "EUR", lang) if value is not None else ""
 
     return ShownRow(
-        href=name.names.href(row.iri),
+        href=name.href(row.iri),
         title=title(row, lang),
         identifier=row.identifier,
         lead=[name.link(iri) for iri in row.lead],
