@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from load import free_port  # bench/load.py, beside this script
+
 from sixaika import synthetic
 from sixaika.config import Settings
 from sixaika.read.describe import members
@@ -69,12 +71,6 @@ def release_of(count: int) -> tuple[Settings, Release]:
     return settings, release
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _listening(port: int, timeout: float = 600) -> None:
     """Wait until the server accepts connections, sending it no request."""
     deadline = time.monotonic() + timeout
@@ -100,7 +96,7 @@ def _get(port: int, path: str) -> float:
 
 
 def _serve(settings: Settings, cache_entries: str) -> tuple[subprocess.Popen, int]:
-    port = _port()
+    port = free_port()
     env = {**os.environ, "SIXAIKA_BASE": BASE, "SIXAIKA_ROOT": str(ROOT),
            "SIXAIKA_RELEASES": str(settings.releases_dir), "SIXAIKA_PORT": str(port),
            "SIXAIKA_CACHE_ENTRIES": cache_entries}  # fmt: skip

@@ -34,7 +34,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,7 @@ import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
-from load import drive  # bench/load.py, beside this script
+from load import drive, free_port  # bench/load.py, beside this script
 
 from sixaika.build.release import (
     dumps_from_store,
@@ -219,12 +218,6 @@ def write_release(count: int, releases: Path) -> Settings:
 
 
 # Servers ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port: int, path: str, timeout: float = 120) -> None:

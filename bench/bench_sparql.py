@@ -35,7 +35,6 @@ import math
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from load import drive  # bench/load.py, beside this script
+from load import drive, free_port  # bench/load.py, beside this script
 
 from sixaika import synthetic
 from sixaika.config import Settings
@@ -143,12 +142,6 @@ def tool(name: str) -> str:
     """A command installed beside this Python (the venv's bin), else on PATH."""
     beside = Path(sys.executable).parent / name
     return str(beside) if beside.exists() else shutil.which(name) or name
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start(command: list[str], url: str, env: dict | None = None, log: Path | None = None):

@@ -12,10 +12,18 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
 import time
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a server to start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def drive(port: int, paths: list[str], accept: str, clients: int, seconds: float) -> dict:
