@@ -18,6 +18,7 @@ from ..search.analysis import WORD, Analyser, analyser
 from ..search.index import KINDS, Hit, Results, SearchIndex
 from . import i18n
 from .conneg import JSON, PAGE
+from .present import Names
 from .render import page_renderer
 from .respond import send
 from .site import site
@@ -56,7 +57,8 @@ def search() -> Response:
     found = index().search(q, kinds, PER_PAGE, (number - 1) * PER_PAGE) if q else None
 
     def data(lang: str) -> dict[str, Any]:
-        results = [_result(hit, found, lang) for hit in found.hits] if found else []
+        names = site().names()  # made once a page: it copies every term's labels
+        results = [_result(hit, found, names, lang) for hit in found.hits] if found else []
         pages = -(-found.total // PER_PAGE) if found else 0
         return {
             "query": q,
@@ -89,13 +91,13 @@ def _page_link(number: int) -> str:
     return f"{request.path}?{query}"
 
 
-def _result(hit: Hit, found: Results, lang: str) -> dict[str, Any]:
+def _result(hit: Hit, found: Results, names: Names, lang: str) -> dict[str, Any]:
     name = i18n.pick(hit.names, lang) or (hit.iri, "")
     text = i18n.pick(hit.texts, lang)
     words = analyser()
     return {
         "id": hit.iri,
-        "href": site().names().href(hit.iri),
+        "href": names.href(hit.iri),
         "kind": hit.kind,
         "label": name[0],
         "lang": name[1] or None,
