@@ -163,6 +163,10 @@ def test_downloads_answer_conditional_requests(client):
         f"/projects.csv?{OULU_ERDF}", headers={"If-None-Match": first.headers["ETag"]}
     )
     assert again.status_code == 304 and again.data == b""
+    # the same validators as every page made from the release, so a cache can revalidate
+    home = client.get("/")
+    assert first.headers["Last-Modified"] == home.headers["Last-Modified"]
+    assert first.headers["Cache-Control"] == home.headers["Cache-Control"]
     other = client.get("/projects.csv?city=turku")
     assert other.headers["ETag"] != first.headers["ETag"]
 

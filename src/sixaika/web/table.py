@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.http import quote_etag
 from werkzeug.wrappers import Response
 
 from ..search.index import COLUMNS, BadCursor, FacetValue, Filters, ProjectRow, SearchIndex, Sort
@@ -36,7 +37,7 @@ from .conneg import JSON, PAGE
 from .preconditions import decide
 from .present import Names, format_date, format_money
 from .render import page_renderer
-from .respond import send
+from .respond import send, validators
 from .search import index
 from .site import site
 
@@ -404,8 +405,8 @@ def export(fmt: str) -> Response:
     lang = i18n.reader_language()
     found = index()
     key = json.dumps([fmt, lang, query.params])
-    etag = f'"{site().repo.version}-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"'
-    status = decide(request, etag, site().modified)
+    etag = f"{site().repo.version}-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
+    status = decide(request, quote_etag(etag), site().modified)
     if status == 412:
         abort(412)
     body: Callable[[], Iterator[bytes]] | None = None
@@ -413,10 +414,7 @@ def export(fmt: str) -> Response:
         body = lambda: export_body(fmt, found, query, lang)  # noqa: E731
     response = Response(body() if body else b"", status=status or 200, mimetype=None)
     response.headers["Content-Type"] = EXPORTS[fmt]
-    response.headers["ETag"] = etag
-    response.last_modified = site().modified
-    response.cache_control.public = True
-    response.cache_control.max_age = site().settings.max_age
+    response.headers.update(validators(site(), etag))
     response.headers["Vary"] = "Accept-Language"
     if fmt == "csv":
         response.headers["Content-Disposition"] = 'attachment; filename="projects.csv"'
