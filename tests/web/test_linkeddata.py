@@ -798,8 +798,9 @@ def test_a_list_that_runs_in_a_circle_is_shown_not_followed_forever():
 @pytest.fixture(scope="module")
 def imprecise(tmp_path_factory):
     """A release of the bundled data in which A70011 started in a month and ended in a
-    year, and HIPPA started in a month and has no end (dates as precise as a source may
-    give them; a project whose sources give no end)."""
+    year, HIPPA started in a month and has no end (dates as precise as a source may give
+    them; a project whose sources give no end), and Perille asti's start and end come from
+    two sources, one period each."""
     root = tmp_path_factory.mktemp("imprecise")
     for folder in ("ontology", "data", "shapes"):
         shutil.copytree(ROOT / folder, root / folder)
@@ -812,6 +813,7 @@ def imprecise(tmp_path_factory):
             "startDate: 2018-08-01\n    endDate: 2020-12-31",
             "startDate: 2018-08",
         ),
+        "perille-asti.yaml": ("startDate: 2017\n    endDate: 2019-12-31", "startDate: 2017"),
     }
     for name, (old, new) in changes.items():
         path = root / "data/projects" / name
@@ -827,15 +829,21 @@ def test_a_month_or_a_year_is_shown_as_such(imprecise):
         assert f"{month} – 2017" in _page(imprecise, "/doc/project/a70011", lang)
     home = _page(imprecise, "/", "fi")
     assert "<title>HIPPA: elokuu 2018 alkaen</title>" in home
-    # The earliest start and the latest end of its periods (of two equal, the day), here
-    # 1.7.2014 of another source and the year 2017, which ends after 30.6.2017.
-    assert "<title>Kuutoskaupunkien avoin data: 1.7.2014 – 2017</title>" in home
+    # The earliest start and the latest end of its periods, of two equal the more precise:
+    # 1.7.2014 of another source, and of the year 2017 and Business Oulu's 31.12.2017 (a
+    # period with only an end) the day.
+    assert "<title>Kuutoskaupunkien avoin data: 1.7.2014 – 31.12.2017</title>" in home
 
 
 def test_a_period_with_only_a_start_is_open_ended(imprecise):
     english = _page(imprecise, "/", "en")
     assert ": from August 2018</title>" in english and "2018 – August 2018" not in english
     assert english.count('fill="url(#history-open)"') == 1  # fades out: no end drawn
+
+
+def test_a_span_runs_from_one_sources_start_to_anothers_end(imprecise):
+    finnish = _page(imprecise, "/", "fi")
+    assert "<title>Perille asti: 2017 – 29.2.2020</title>" in finnish
 
 
 def test_status_follows_from_the_period_on_the_release_day(imprecise):

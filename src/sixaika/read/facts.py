@@ -63,6 +63,10 @@ def literal(written: list[str]) -> ox.Literal:
     return ox.Literal(written[0], datatype=ox.NamedNode(written[1]))
 
 
+def _written_or_none(row: Any, variable: str) -> list[str] | None:
+    return _written(row[variable]) if variable in row else None
+
+
 def _written(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[str]:
     assert isinstance(term, ox.Literal)
     return [term.value, term.datatype.value]
@@ -102,8 +106,12 @@ def charts(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> dict[str,
 
 @fact("periods")
 def periods(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[list[Any]] | None:
-    """[project, start, end or None] of every period, for a timeline: None when there are
-    more than ``TIMELINE_LIMIT`` projects, which a timeline cannot show."""
+    """[project, start or None, end or None] of every period, for a timeline: None when
+    there are more than ``TIMELINE_LIMIT`` projects, which a timeline cannot show.
+
+    A period with only an end is kept: a source may give the end alone while another gives
+    the start, and the project's span runs from the one to the other.
+    """
     projects = settings.urls.id("project/")
     many = repo.select(
         f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{settings.urls.vocab}Project> "
@@ -112,14 +120,14 @@ def periods(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[lis
     if many and int(many[0]["n"].value) > TIMELINE_LIMIT:
         return None
     rows = repo.select(
-        f"SELECT ?p ?s ?e WHERE {{ ?p <{DCT}temporal> ?t . ?t <{DCAT}startDate> ?s "
-        f"OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
-        f'FILTER(STRSTARTS(STR(?p), "{projects}")) }}'
+        f"SELECT ?p ?s ?e WHERE {{ ?p <{DCT}temporal> ?t "
+        f"OPTIONAL {{ ?t <{DCAT}startDate> ?s }} OPTIONAL {{ ?t <{DCAT}endDate> ?e }} "
+        f'FILTER((BOUND(?s) || BOUND(?e)) && STRSTARTS(STR(?p), "{projects}")) }}'
     )
     found = [
-        [row["p"].value, _written(row["s"]), _written(row["e"]) if "e" in row else None]
+        [row["p"].value, _written_or_none(row, "s"), _written_or_none(row, "e")]
         for row in rows
-        if isinstance(row["s"], ox.Literal)
+        if all(isinstance(row[k], ox.Literal) for k in ("s", "e") if k in row)
     ]
     return sorted(found, key=str)
 

@@ -29,20 +29,25 @@ def home() -> Response:
 
 
 def _spans() -> dict[str, tuple[PeriodDate, PeriodDate | None]]:
-    """Each project's span: its earliest start and latest end (sources may disagree), a
-    month or a year counted from its first day and up to its last.
+    """Each project's span: its earliest start and latest end (sources may disagree, and
+    one may give the start, another the end), a month or a year counted from its first
+    day and up to its last.
 
     The end is None when no source gives one: the project is open-ended, not a day long.
+    A project with no start at all is left out: a timeline cannot place it.
     """
-    spans: dict[str, tuple[PeriodDate, PeriodDate | None]] = {}
+    starts: dict[str, list[PeriodDate]] = {}
+    ends: dict[str, list[PeriodDate]] = {}
     for project, start_written, end_written in site().facts["periods"] or []:
-        start = PeriodDate.of_literal(literal(start_written))
-        end = PeriodDate.of_literal(literal(end_written)) if end_written else None
-        if start:
-            old_start, old_end = spans.get(project, (start, end))
-            ends = [date for date in (old_end, end) if date]
-            spans[project] = (earliest([old_start, start]) or start, latest(ends))
-    return spans
+        for written, dates in ((start_written, starts), (end_written, ends)):
+            date = PeriodDate.of_literal(literal(written)) if written else None
+            if date:
+                dates.setdefault(project, []).append(date)
+    return {
+        project: (first, latest(ends.get(project, [])))
+        for project, found in starts.items()
+        if (first := earliest(found))
+    }
 
 
 def _history(lang: str):
