@@ -53,7 +53,9 @@ from sixaika.build.release import (
     web_files,
 )
 from sixaika.config import Settings
+from sixaika.documents import STORED
 from sixaika.namespaces import PREFIXES
+from sixaika.release import Release
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/synthetic/"
@@ -187,7 +189,7 @@ def project(i: int, rng: random.Random) -> list[tuple]:
 def write_release(count: int, releases: Path) -> Settings:
     """A release of ``count`` synthetic projects, published as the build publishes one."""
     settings = Settings.from_env({}, base=BASE, root=str(ROOT), releases=str(releases))
-    if (releases / "current" / "manifest.json").exists():
+    if _reusable(Release.current(settings)):
         return settings
     started = time.perf_counter()
     rng = random.Random(6)
@@ -215,6 +217,13 @@ def write_release(count: int, releases: Path) -> Settings:
     triples = release.manifest.triples
     print(f"wrote {triples:,} triples ({count:,} synthetic projects) in {took:.0f} s")
     return settings
+
+
+def _reusable(release: Release | None) -> bool:
+    """Whether an earlier run's release has what the server now reads: its pages with the
+    documents the build writes (``documents.STORED``)."""
+    pages = release.open_pages() if release is not None else None
+    return pages is not None and pages.documents == {f.key for f in STORED}
 
 
 # Servers ---------------------------------------------------------------------------

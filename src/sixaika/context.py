@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from .config import Settings
@@ -25,9 +26,13 @@ from .errors import InputError, Origin
 class Context:
     document: dict[str, Any]
 
+    @staticmethod
+    def path_of(settings: Settings) -> Path:
+        return settings.ontology_dir / "context.jsonld"
+
     @classmethod
     def load(cls, settings: Settings) -> Context:
-        path = settings.ontology_dir / "context.jsonld"
+        path = cls.path_of(settings)
         try:
             document = json.loads(settings.rebase(path.read_text(encoding="utf-8")))
         except FileNotFoundError:

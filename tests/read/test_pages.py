@@ -13,6 +13,7 @@ import pytest
 
 from sixaika import synthetic
 from sixaika.config import Settings
+from sixaika.documents import STORED, DocumentWriter
 from sixaika.read.describe import describe, labels, members
 from sixaika.read.facts import all_facts
 from sixaika.read.pages import prefixes_of
@@ -44,6 +45,19 @@ def test_every_description_is_the_one_the_store_gives(bundled_settings, bundled_
         assert pages.description(iri) == describe(store, iri, vocab), iri
     assert pages.description(ours + "project/no-such-project") is None
     assert bundled_release.manifest.parts["pages"]["resources"] == len(resources)
+
+
+def test_every_stored_document_is_what_the_site_writes(bundled_settings, bundled_release, store):
+    """Turtle and JSON-LD written by the build are the bytes the web writes of the
+    description (the front sends them as they are: ``linkeddata.Direct``)."""
+    pages = bundled_release.open_pages()
+    assert pages is not None and pages.documents == {f.key for f in STORED}
+    writer = DocumentWriter(bundled_release.context["@context"], bundled_settings.urls.context())
+    for iri in _resources(store, bundled_settings.urls.id()):
+        triples = pages.description(iri).triples
+        for fmt in STORED:
+            assert pages.document(iri, fmt.key) == writer.body(triples, fmt), (iri, fmt.key)
+    assert pages.document(bundled_settings.urls.id("project/no-such-project"), "ttl") is None
 
 
 def test_lists_and_labels_are_the_ones_the_store_gives(bundled_settings, bundled_release, store):

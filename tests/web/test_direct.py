@@ -4,10 +4,13 @@ release's pages, made without the app, are the app's own answers, header for hea
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import sqlite3
 
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from sixaika.read.pages import PAGES_FILE, PAGES_PART, Pages
 from sixaika.web.cache import ResponseCache
 from sixaika.web.linkeddata import Direct
 from sixaika.web.site import site
@@ -85,6 +88,30 @@ def test_n_triples_are_the_stored_bytes(client, direct, app):
     _, _, body = direct(_environ("/doc/project/a70202.nt"))
     iri = site(app).settings.urls.id("project/a70202")
     assert body == site(app).pages.ntriples(iri)[0]
+
+
+@pytest.fixture(scope="module")
+def direct_on_older_pages(app, bundled_release, tmp_path_factory) -> Direct:
+    """``direct`` on pages as a release built before they held documents has them."""
+    older = tmp_path_factory.mktemp("older") / PAGES_FILE
+    shutil.copyfile(
+        bundled_release.path / bundled_release.manifest.parts[PAGES_PART]["file"], older
+    )
+    with sqlite3.connect(older) as db:
+        db.execute("ALTER TABLE descriptions DROP COLUMN ttl")
+        db.execute("ALTER TABLE descriptions DROP COLUMN jsonld")
+    db.close()
+    on_older = Direct(site(app))
+    on_older.pages = Pages(older)
+    return on_older
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
+def test_older_pages_without_documents_are_written_on_request(
+    client, direct_on_older_pages, accept
+):
+    assert not direct_on_older_pages.pages.documents
+    _same_as_the_app(client, direct_on_older_pages, "/doc/project/a70202", accept)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from sixaika.documents import jsonld_bytes
 from sixaika.jsonld import expanded
 from sixaika.read.pages import PAGES_PART
-from sixaika.web.render import _json, compacted, jsonld_bytes
+from sixaika.web.render import _json, compacted
 from sixaika.web.site import site
 
 

@@ -27,7 +27,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..read.describe import INBOUND_LIMIT, LABEL_PROPERTIES, RDF_TYPE, assemble
+from ..documents import STORED, DocumentWriter
+from ..read.describe import INBOUND_LIMIT, LABEL_PROPERTIES, RDF_TYPE, Description, assemble
 from ..read.pages import PAGES_FILE, SCHEMA, prefixes_of
 
 Groups = Callable[[], Iterable[list[ox.Quad]]]  # each call: the quads again, record by record
@@ -137,6 +138,7 @@ def _second_pass(
     def all_labels(iris: list[str]) -> list[ox.Triple]:
         return [t for iri in iris for t in labels_of(iri)]
 
+    writer = DocumentWriter.of_settings(settings)
     rows, described = [], 0
     for group in groups:
         held = _by_subject(group)
@@ -147,15 +149,24 @@ def _second_pass(
                 description = assemble(
                     iri, _closure(subject, held) + found, links.total.get(iri, 0), all_labels
                 )
-                body = ox.serialize(description.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-                rows.append((iri, zlib.compress(body, 3), description.inbound_total))
+                rows.append(_row(description, writer))
         if len(rows) >= _BATCH:
             described += _write(db, rows)
     return described + _write(db, rows)
 
 
+def _row(description: Description, writer: DocumentWriter | None) -> tuple:
+    """A description's row: its N-Triples, how many links there are to it, and its
+    documents in the formats asked for most (``documents.STORED``), each zlib'd (none
+    without a writer: the web then writes them on request)."""
+    triples = description.triples
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    documents = [writer and zlib.compress(writer.body(triples, fmt), 3) for fmt in STORED]
+    return (description.iri, zlib.compress(ntriples, 3), description.inbound_total, *documents)
+
+
 def _write(db: sqlite3.Connection, rows: list) -> int:
-    db.executemany("INSERT OR REPLACE INTO descriptions VALUES (?, ?, ?)", rows)
+    db.executemany("INSERT OR REPLACE INTO descriptions VALUES (?, ?, ?, ?, ?)", rows)
     written = len(rows)
     rows.clear()
     return written

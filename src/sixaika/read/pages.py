@@ -1,7 +1,8 @@
 """Reading the pages part of a release: descriptions, lists and labels (``build.pages``).
 
 One SQLite file, opened read-only as immutable (no locks: the release never changes),
-one connection per thread. A description is one row (its canonical N-Triples, zlib'd);
+one connection per thread. A description is one row (its canonical N-Triples, and its
+Turtle and JSON-LD documents, each zlib'd);
 a page of a list is a range of positions; a label is a row of N-Triples.
 
 >>> prefixes_of("https://e/id/concept/fund/erdf", "https://e/id/")
@@ -22,10 +23,14 @@ from .describe import Description
 
 PAGES_PART = "pages"  # the manifest's part: {"file": ..., "resources": n}
 PAGES_FILE = "pages.sqlite"
+DOCUMENT_COLUMNS = ("ttl", "jsonld")  # the keys of ``documents.STORED``'s formats
 SCHEMA = """
 -- A rowid table: its rows (a zlib'd kilobyte) fill pages three times as tightly as
 -- one WITHOUT ROWID would.
-CREATE TABLE descriptions (iri TEXT PRIMARY KEY, triples BLOB, inbound INTEGER);
+-- ttl and jsonld: the description as the site writes it in those formats (``documents``,
+-- its ``STORED``), zlib'd too; a release built before they were stored has no such columns.
+CREATE TABLE descriptions (iri TEXT PRIMARY KEY, triples BLOB, inbound INTEGER,
+                           ttl BLOB, jsonld BLOB);
 CREATE TABLE names (iri TEXT PRIMARY KEY, triples TEXT) WITHOUT ROWID;
 CREATE TABLE members (prefix TEXT, position INTEGER, iri TEXT,
                       PRIMARY KEY (prefix, position)) WITHOUT ROWID;
@@ -45,7 +50,9 @@ class Pages:
     def __init__(self, path: Path):
         self.uri = f"file:{path}?mode=ro&immutable=1"
         self._local = threading.local()
-        self._db()  # a missing or broken file fails here, when the worker starts
+        # A missing or broken file fails here, when the worker starts.
+        columns = self._db().execute("PRAGMA table_info(descriptions)").fetchall()
+        self.documents = frozenset(DOCUMENT_COLUMNS) & {name for _, name, *_ in columns}
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -70,6 +77,15 @@ class Pages:
             .fetchone()
         )
         return None if row is None else (zlib.decompress(row[0]), row[1])
+
+    def document(self, iri: str, key: str) -> bytes | None:
+        """The description of ``iri`` as the document in the format ``key`` (one of
+        ``documents``) that the build wrote, or None when it has none."""
+        if key not in self.documents:
+            return None
+        found = self._db().execute(f"SELECT {key} FROM descriptions WHERE iri = ?", (iri,))
+        row = found.fetchone()
+        return None if row is None or row[0] is None else zlib.decompress(row[0])
 
     def has(self, iri: str) -> bool:
         """Whether ``iri`` has a description (the data says something about it)."""

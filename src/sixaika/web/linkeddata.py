@@ -151,6 +151,8 @@ class Direct:
         return "200 OK", headers, body
 
     def _tagged(self, iri: str, fmt: Format) -> tuple[bytes, str] | None:
+        if (written := self.pages.document(iri, fmt.key)) is not None:
+            return tagged(written, self.site)  # Turtle, JSON-LD: written by the build
         stored = self.pages.ntriples(iri)
         if stored is None:
             return None

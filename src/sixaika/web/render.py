@@ -8,15 +8,14 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
 import pyoxigraph as ox
 from flask import Flask, render_template, request
 from markupsafe import Markup
 
 from ..dates import PeriodDate
-from ..jsonld import expanded
+from ..documents import jsonld_bytes
 from . import i18n
-from .conneg import HTML, JSON, JSONLD, JSONLD_EXPANDED, Format
+from .conneg import HTML, JSON, Format
 from .present import format_number, format_period_date
 from .site import Site, links, site
 
@@ -45,17 +44,12 @@ def rdf_body(on: Site, triples: list[ox.Triple], fmt: Format) -> bytes:
     """``triples`` written in ``fmt``, an RDF format (HTML is not), as the site ``on``
     writes them (its prefixes, its context). Takes the site rather than finding it: the
     front calls it outside any request of the app's (``linkeddata.Direct``)."""
-    if fmt is JSONLD:
-        return jsonld_bytes(compacted(triples, on))
-    if fmt is JSONLD_EXPANDED:
-        return jsonld_bytes(expanded(triples))
-    return ox.serialize(triples, format=fmt.rdf_format, prefixes=on.prefixes) or b""
+    return on.writer.body(triples, fmt)
 
 
 def compacted(triples: list[ox.Triple], on: Site | None = None) -> dict[str, Any]:
     """Compact JSON-LD pointing at the published context (a reference, not a copy)."""
-    on = on or site()
-    return on.compactor.document(triples, context_ref=on.settings.urls.context())
+    return (on or site()).writer.compacted(triples)
 
 
 def page_renderer(
@@ -80,14 +74,6 @@ def page_renderer(
 
 def _json(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-
-
-def jsonld_bytes(document: dict[str, Any] | list[Any]) -> bytes:
-    """A JSON-LD document, or another made of strings, numbers, null, lists and objects
-    only (a table's page), written as ``_json`` writes it (the same bytes: tested) by
-    orjson, in a fifteenth of the time: at 100k projects, ``json``'s indented writer
-    (Python, not C) took longer than the compaction, and than all else a table's page does."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
 def _same_page(path: str) -> str:

@@ -12,9 +12,7 @@ from flask import Flask, abort, current_app, request
 from flask.sansio.app import App
 
 from ..config import Settings
-from ..context import Context
-from ..jsonld import Compactor
-from ..namespaces import PREFIXES
+from ..documents import DocumentWriter
 from ..read.facts import FACTS_PART, all_facts
 from ..read.pages import Pages
 from ..read.store import Repo
@@ -45,14 +43,13 @@ class Site:
         return self.release.context if self.release else {"@context": {}}
 
     @cached_property
-    def compactor(self) -> Compactor:
-        """Compacts with the published context: pyld's output, made faster (jsonld.py)."""
-        return Compactor(self.context["@context"])
+    def writer(self) -> DocumentWriter:
+        """Writes RDF documents with the published context and the site's prefixes."""
+        return DocumentWriter(self.context["@context"], self.settings.urls.context())
 
-    @cached_property
+    @property
     def prefixes(self) -> dict[str, str]:
-        vann = {"vann": "http://purl.org/vocab/vann/", "void": "http://rdfs.org/ns/void#"}
-        return {**PREFIXES, **vann, **Context(self.context).prefixes}
+        return self.writer.prefixes
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
