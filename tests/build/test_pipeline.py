@@ -377,8 +377,13 @@ BAD_INPUTS = {
     ),
     "a character XML cannot carry, in Turtle": (
         "data/extra.ttl",
-        '<project/extra> <http://www.w3.org/2000/01/rdf-schema#label> "\\u0001" .\n',
-        "data/extra.ttl: the value holds the character U+0001",
+        '<project/extra> <http://www.w3.org/2000/01/rdf-schema#label> "x",\n  "\\u0001" .\n',
+        "data/extra.ttl:2: the value holds the character U+0001",
+    ),
+    "a value too long, in Turtle": (
+        "data/extra.ttl",
+        f"<project/extra>\n  <http://www.w3.org/2000/01/rdf-schema#label> '{'x' * 100_001}' .\n",
+        "data/extra.ttl:2: a value of 100001 characters, more than the 100000 one may have",
     ),
     "a Turtle record outside id/": (
         "data/extra.ttl",

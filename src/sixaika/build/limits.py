@@ -84,11 +84,35 @@ def check_yaml(root: yaml.Node, path: Path) -> None:
         waiting += [(child, depth + 1, line) for child, line in reversed(held)]
 
 
-def check_literals(quads: Iterable[ox.Quad], path: Path) -> None:
-    """Refuse a Turtle literal beyond the limits (the parser gives no line: the file)."""
+def check_literals(quads: Iterable[ox.Quad], path: Path, text: str) -> None:
+    """Refuse a Turtle literal beyond the limits, at the line of ``text`` that writes it
+    (the parser gives no positions: the line is looked for in the text).
+
+    >>> text = '<x:a> <x:b> "x" .\\n<x:a> <x:c> "y\\\\u0007" .'
+    >>> check_literals(ox.parse(text, format=ox.RdfFormat.TURTLE), Path("f.ttl"), text)
+    Traceback (most recent call last):
+    ...
+    sixaika.errors.InputError: f.ttl:2: the value holds the character U+0007, which XML cannot...
+    """
     for quad in quads:
         if isinstance(quad.object, ox.Literal):
-            check_value(quad.object.value, Origin(path))
+            value = quad.object.value
+            if len(value) > MAX_LITERAL or _NOT_IN_XML.search(value):
+                check_value(value, Origin(path, _line_of(value, text)))
+
+
+def _line_of(value: str, text: str) -> int | None:
+    """The line of ``text`` where the literal ``value`` beyond the limits is written: that
+    of its first character XML cannot carry (written as it is or as an escape), else of
+    its first words; None if it is written otherwise (escapes in its first words)."""
+    found = _NOT_IN_XML.search(value)
+    if found:
+        code = ord(found.group())
+        written = f"{re.escape(found.group())}|\\\\u{code:04x}|\\\\U{code:08x}"
+    else:
+        written = re.escape(value[:64])
+    place = re.search(written, text, re.IGNORECASE)  # an escape's hex digits in either case
+    return text.count("\n", 0, place.start()) + 1 if place else None
 
 
 def check_value(text: str, where: Origin) -> None:

@@ -148,7 +148,7 @@ def _read_turtle(
         raise InputError(
             Origin(path, line), f"malformed Turtle: {message}", fi=f"virheellinen Turtle: {message}"
         ) from None
-    check_literals(quads, path)
+    check_literals(quads, path, text)
     for subject in {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}:
         if base == settings.urls.id():  # data: it defines records, each under id/
             _check_turtle_id(subject.value, settings.urls.id(), path)
