@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 
@@ -175,6 +176,52 @@ def test_facet_counts_count_the_filtered_rows(index, base):
     assert {v.value: v.count for v in index.facets()["fund"]}[fund.fund[0]] == len(rows)
     assert index.facets(fund, ("city",)) == {"city": index.facets(fund)["city"]}
     assert index.facets(EVERY, ("fund",)) == {"fund": index.facets()["fund"]}
+
+
+def _years_of(row) -> range:
+    """The years a row's project runs in, as its start and end say (an end alone: none)."""
+    first = int(row.start[:4]) if row.start else None
+    last = int(row.end[:4]) if row.end else first
+    return range(0) if first is None or last is None else range(first, last + 1)
+
+
+@pytest.mark.parametrize(
+    "first, last",
+    [
+        (2017, 2018),
+        (2016, 2016),
+        (2019, None),
+        (None, 2015),
+        (2018, 2016),
+        (1990, 1995),
+        (2040, None),
+    ],
+)
+def test_a_year_filter_keeps_the_projects_that_end_then_or_later_and_start_then_or_earlier(
+    index, first, last
+):
+    every = index.rows(EVERY, limit=1000).rows
+    chosen = index.rows(Filters(year_from=first, year_to=last), limit=1000).rows
+    expected = {
+        r.iri
+        for r in every
+        if (years := _years_of(r))
+        and (first is None or years[-1] >= first)
+        and (last is None or years[0] <= last)
+    }
+    assert {r.iri for r in chosen} == expected
+
+
+def test_facet_counts_with_words_and_years_count_the_rows_they_would_show(index):
+    chosen = Filters(year_from=2016, year_to=2018, text="liikenne")
+    rows = index.rows(chosen, limit=1000).rows
+    assert 0 < len(rows) < index.rows(Filters(text="liikenne"), limit=1000).total
+    counts = index.facets(chosen)
+    assert {int(v.value): v.count for v in counts["year"]} == Counter(
+        year for r in rows for year in _years_of(r)
+    )
+    assert {v.value: v.count for v in counts["city"]} == Counter(c for r in rows for c in r.cities)
+    assert {v.value: v.count for v in counts["fund"]} == Counter(f for r in rows for f in r.fund)
 
 
 def test_serving_only_reads_the_index(bundled_release, client):

@@ -26,6 +26,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -545,18 +546,46 @@ class TantivyIndex(SearchIndex):
                 parts.append(_any(_terms("role", [f"{f.role} {o}" for o in f.organisation])))
             else:
                 parts.append(_any(_terms("organisation", f.organisation)))
-        if f.year_to is not None:
-            parts.append(_range("start_year", None, f.year_to + 1))
-        if f.year_from is not None:
-            parts.append(_range("end_year", f.year_from - 1, None))
+        if f.year_from is not None or f.year_to is not None:
+            parts.append(self._running(f.year_from, f.year_to))
         if f.budget_min is not None or f.budget_max is not None:
             parts.append(_float_range("total_budget", f.budget_min, f.budget_max))
         if f.text.strip():
-            forms = [self._analyser.query_forms(w) for w in self._analyser.words(f.text)]
-            code = _term("code", f.text.strip().casefold())
-            words = _all([_any([*_terms("name", s), *_terms("text", s)]) for s in forms])
-            parts.append(_any([code, words]) if forms else code)
+            parts.append(self._holding(f.text))
         return _all(parts)
+
+    def _running(self, first: int | None, last: int | None) -> Any:
+        """Projects that end in ``first`` or later and start in ``last`` or earlier (None:
+        either way), asked of the field of every year a project runs in: one set of its
+        terms takes a third of the time of two ranges, over the start and the end year,
+        at a million projects (the table's costliest facet pass was two ranges)."""
+        if self._years is None:  # no project has a year
+            return tantivy.Query.empty_query()
+        first = self._years.start if first is None else first
+        last = self._years.stop - 1 if last is None else last
+        if first > last:  # running through both years, as the start and the end say
+            return _all([_term("year", first), _term("year", last)])
+        within = range(max(first, self._years.start), min(last + 1, self._years.stop))
+        return tantivy.Query.term_set_query(SCHEMA, "year", list(within))
+
+    @cached_property
+    def _years(self) -> range | None:
+        """From the first to the last year any project runs in (None: no project has one);
+        looked up once, when the table is first filtered by years."""
+        bounds = {"first": {"min": {"field": "year"}}, "last": {"max": {"field": "year"}}}
+        found = self.searcher.aggregate(tantivy.Query.all_query(), bounds)
+        first, last = found["first"]["value"], found["last"]["value"]
+        return None if first is None else range(int(first), int(last) + 1)
+
+    def _holding(self, text: str) -> Any:
+        """Projects that have ``text`` as a code, or each of its words (in any inflected
+        form) in their names or texts: asked of the field of both, one list of documents
+        a term, as ``search`` counts (a word of every project: a city's facet pass took
+        7 ms with the names' and texts' lists united, 1.6 ms with the one, at a million)."""
+        forms = [self._analyser.query_forms(w) for w in self._analyser.words(text)]
+        code = _term("code", text.strip().casefold())
+        words = _all([_any(_terms("every", s)) for s in forms])
+        return _any([code, words]) if forms else code
 
 
 def _hit(iri: str, stored: dict[str, Any], matched: str) -> Hit:
@@ -600,7 +629,7 @@ def _starting(names: dict[str, list[str]], words: list[str]) -> tuple[str, str]:
 # Queries ---------------------------------------------------------------------------
 
 
-def _term(field: str, value: str) -> Any:
+def _term(field: str, value: str | int) -> Any:
     return tantivy.Query.term_query(SCHEMA, field, value)
 
 
