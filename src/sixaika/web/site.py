@@ -25,6 +25,7 @@ from .cache import LRU
 from .present import Names
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PARTS = 64  # a few parts x three languages x asked for by ?lang= or not x a root or two
 
 
 class Site:
@@ -34,6 +35,7 @@ class Site:
         self.settings, self.repo, self.release = settings, repo, release
         self.sparql: Service | None = None  # the query service, opened with its blueprint
         self.memo = LRU(settings.cache_entries)
+        self.parts = LRU(PARTS)  # what every page shows (``render.part``), by language
         built = release.manifest.built if release else None
         self.modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
 
