@@ -416,7 +416,7 @@ class TantivyIndex(SearchIndex):
         # cannot make it: 50 ms for a word of a million projects when all were scored).
         found_anywhere = [every([_any(_terms("every", f)) for f in forms])] if forms else []
         everything = _unscored(_all([*scope, _any([*found_anywhere, *([code] if code else [])])]))
-        total = self.searcher.search(everything, 1, count=True).count  # type: ignore[attr-defined]
+        total = self._count(everything)
         hits, before = [], 0  # before: matches in the tiers before this one
         by_code: set[tuple[int, int]] = set()  # found by code: not again by name
         for matched, query in tiers:
@@ -437,6 +437,13 @@ class TantivyIndex(SearchIndex):
                 break
             before += len(found)  # the whole tier: fewer than wanted
         return Results(hits, total, self.analyser, terms)
+
+    def _count(self, query: Any) -> int:
+        """How many documents ``query`` finds, counted by an aggregation (each document has
+        one suggestion rank): a search's count takes each document one by one, three times
+        as long (a word of a million projects: 12.8 ms against 3.8)."""
+        found = self.searcher.aggregate(query, {"n": {"value_count": {"field": "suggest_rank"}}})
+        return int(found["n"]["value"])
 
     def _stored(self, address: Any) -> tuple[str, dict[str, Any]]:
         document = self.searcher.doc(address)
@@ -497,7 +504,7 @@ class TantivyIndex(SearchIndex):
         first_page = cursor is None  # counted in the same pass as the page
         if cursor is not None:
             after = _cursor_rank(cursor, field)
-            total = self.searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
+            total = self._count(query)
             query = _all([query, _range(field, after, None)])
         found = self.searcher.search(
             query, limit + 1, count=first_page, order_by_field=field, order=tantivy.Order.Asc
