@@ -503,9 +503,7 @@ class TantivyIndex(SearchIndex):
         query = self._filtered(filters)
         first_page = cursor is None  # counted in the same pass as the page
         if cursor is not None:
-            after = _cursor_rank(cursor, field)
-            total = self._count(query)
-            query = _all([query, _range(field, after, None)])
+            query, total = self._after(filters, query, field, _cursor_rank(cursor, field), limit)
         found = self.searcher.search(
             query, limit + 1, count=first_page, order_by_field=field, order=tantivy.Order.Asc
         )
@@ -516,6 +514,22 @@ class TantivyIndex(SearchIndex):
         more = len(found.hits) > limit
         rows = [_row(r) for r in page]
         return Page(rows, total, _cursor(field, ranks[-1]) if more else None)
+
+    def _after(
+        self, filters: Filters, query: Any, field: str, place: int, limit: int
+    ) -> tuple[Any, int]:
+        """The query of the (first ``limit`` + 1) filtered rows after ``place`` in the order
+        of ``field``, and how many rows the filters keep. Every project has a place in each
+        order, one after another from 0 (``_ranks``): unfiltered, the next page's places are
+        known, and looked up as terms (a range over every place took 80 ms at a million)."""
+        if filters == EVERY_PROJECT:
+            places = list(range(place + 1, place + limit + 2))
+            return tantivy.Query.term_set_query(SCHEMA, field, places), self._projects
+        return _all([query, _range(field, place, None)]), self._count(query)
+
+    @cached_property
+    def _projects(self) -> int:
+        return self._count(_term("kind", "project"))
 
     def row(self, iri: str) -> ProjectRow | None:
         found = self.searcher.search(_all([_term("iri", iri), _term("kind", "project")]), 1)
