@@ -55,7 +55,7 @@ from .index import (
 )
 
 CONTENTS = "contents.json"  # beside tantivy's own files: labels, facets, how it was built
-FORMAT = 2  # 2: a descending rank field beside each ascending one
+FORMAT = 3  # 2: a descending rank field beside each ascending one; 3: no start and end year
 LANGS = ("fi", "en", "sv")
 # Columns sorted by names: the title in the reader's language, the others by their names'
 # first language (fi, else en, else sv), as organisations and concepts are mostly named.
@@ -104,8 +104,6 @@ def _schema() -> tantivy.Schema:
             b.add_integer_field(facet, indexed=True, fast=True)
         else:
             b.add_text_field(facet, tokenizer_name="raw", index_option="basic", fast=True)
-    for name in ("start_year", "end_year"):
-        b.add_integer_field(name, indexed=True, fast=True)
     b.add_float_field("total_budget", indexed=True, fast=True)
     for name in SORT_FIELDS:
         b.add_integer_field(name, indexed=True, fast=True)
@@ -324,8 +322,6 @@ def _add_row(d: tantivy.Document, row: ProjectRow, ranks: dict[str, int]) -> Non
             d.add_text(facet, value)
     first, last = _year(row.start), _year(row.end)
     if first is not None:
-        d.add_integer("start_year", first)
-        d.add_integer("end_year", last if last is not None else first)
         for year in range(first, (last if last is not None else first) + 1):
             d.add_integer("year", year)
     if row.total_budget is not None:
