@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +26,7 @@ from sixaika.search.index import COLUMNS, Page, Sort
 
 from .test_pipeline import run
 
+ID = "http://localhost:8000/id/"  # the mini project is built with the default base
 ALONE = "    lead: organisation/{lead}\n"
 
 
@@ -45,9 +47,9 @@ def projects(mini) -> Path:
 
 def released(capsys) -> tuple[tuple, tuple[int, int, bool]]:
     """Build; the release's datasets (graphs, triple counts, every file's size and
-    checksum), its store's quads and its search index's answers; how many project files
-    were taken from the cache and how many done, and whether its store is the last one's
-    changed."""
+    checksum), its store's quads, its search index's answers, its pages' rows and its
+    facts; how many project files were taken from the cache and how many done, and
+    whether its store and its pages are the last ones' changed (always both, or neither)."""
     code, _, err = run(capsys, "build")
     assert code == 0, err
     done = re.search(r"(\d+) as validated before, (\d+) to load and validate", err)
@@ -59,8 +61,28 @@ def released(capsys) -> tuple[tuple, tuple[int, int, bool]]:
     }
     assert sum(len(g) for g in graphs.values()) == len(store) == release.manifest.triples
     changed = "the store changed where the sources did" in err
+    assert changed == ("changing the pages where the sources did" in err)
     counts = (int(done.group(1)), int(done.group(2)), changed)
-    return (release.manifest.datasets, graphs, index_answers(release)), counts
+    facts = release.manifest.parts["facts"]
+    return (
+        release.manifest.datasets,
+        graphs,
+        index_answers(release),
+        pages_rows(release),
+        facts,
+    ), counts
+
+
+def pages_rows(release: Release) -> dict[str, list]:
+    """Every row of the release's pages file (the file's bytes differ: one changed in
+    place keeps free pages that one written whole does not), and its account of them."""
+    db = sqlite3.connect(release.path / release.manifest.parts["pages"]["file"])
+    rows = {
+        table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        for table in ("descriptions", "names", "members", "prefixes")
+    }
+    db.close()
+    return {"part": release.manifest.parts["pages"], **rows}
 
 
 def index_answers(release: Release) -> tuple:
@@ -102,6 +124,8 @@ def incremental_is_full(mini: Path, capsys) -> tuple[int, int, bool]:
     for name, graph in incremental[1].items():  # the same graphs (a store names blank nodes)
         assert isomorphic(graph, full[1][name]), name
     assert incremental[2] == full[2]  # the same search index
+    assert incremental[3] == full[3]  # the same pages
+    assert incremental[4] == full[4]  # the same facts
     return counts
 
 
@@ -122,6 +146,8 @@ def test_an_incremental_build_is_the_full_build_after_each_change(projects, caps
     organisations = projects / "data/organisations.yaml"
     organisations.write_text(organisations.read_text().replace("Esimerkkikumppani", "Kumppani"))
     assert incremental_is_full(projects, capsys) == (2, 1, True)  # p1 alone links to the partner
+    p1 = Release.current(Settings.from_env({})).open_pages().ntriples(ID + "project/p1")
+    assert b'"Kumppani"@fi' in p1[0]  # the partner's new name reached p1's page
 
     shapes = projects / "shapes/mini.ttl"
     shapes.write_text(shapes.read_text() + "\n# a changed shape\n")

@@ -10,7 +10,8 @@ changed project file is loaded and validated again alone; a changed shape, all o
 a changed organisation, the files that link to it.
 
 Beside an entry, apart from it as they are read only to write the release, are the file's
-parts of the dumps and its part of the search index (``search.file_part``).
+parts of the dumps, its part of the search index (``search.file_part``) and its share of
+the pages (``pages.file_pages``).
 
 Entries are written whole under a temporary name and renamed, so a reader never meets
 half of one; one that cannot be read is a miss.
@@ -35,6 +36,7 @@ from .sources import Sources
 FOLDER = ".cache"
 PARTS = ".parts"  # the suffix of an entry's parts of the dumps
 INDEX = ".index"  # and of its part of the search index
+PAGES = ".pages"  # and of its share of the pages
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -58,7 +60,7 @@ def code_digest() -> str:
 
 class Cache:
     """Entries by key: what a file gave, and apart from it (read only to write the
-    release) its parts of the dumps and of the search index."""
+    release) its parts of the dumps, of the search index and of the pages."""
 
     def __init__(self, settings: Settings):
         self.folder = settings.releases_dir / FOLDER
@@ -72,17 +74,23 @@ class Cache:
     def index(self, key: str) -> Any:
         return self._read(key + INDEX)
 
-    def put(self, key: str, entry: object, parts: dict[str, bytes], index: object) -> None:
+    def pages(self, key: str) -> Any:
+        return self._read(key + PAGES)
+
+    def put(
+        self, key: str, entry: object, parts: dict[str, bytes], index: object, pages: object
+    ) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write(key + PARTS, parts)
         self._write(key + INDEX, index)
+        self._write(key + PAGES, pages)
         self._write(key, entry)  # last: an entry is there only with its parts
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the entries of files no longer there or changed (under the build lock)."""
         if self.folder.is_dir():
             for path in self.folder.iterdir():
-                if path.name.removesuffix(PARTS).removesuffix(INDEX) not in keys:
+                if _key_of(path.name) not in keys:
                     path.unlink(missing_ok=True)
 
     def _read(self, name: str) -> Any:
@@ -97,6 +105,12 @@ class Cache:
         with temporary.open("wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / name)
+
+
+def _key_of(name: str) -> str:
+    for suffix in (PARTS, INDEX, PAGES):
+        name = name.removesuffix(suffix)
+    return name
 
 
 def record_hashes(sources: Sources) -> dict[str, str]:

@@ -52,7 +52,7 @@ class Parts:
 
     def of(self, triples: list[ox.Triple], dataset: str) -> dict[str, bytes]:
         """Each dump format's part (a gzip member; empty for no triples)."""
-        triples = _subjects_together(triples)
+        triples = subjects_together(triples)
         graph = ox.NamedNode(self.settings.urls.graph(dataset))
         parts = {}
         for fmt in offered(DUMP):
@@ -73,7 +73,7 @@ class Parts:
         return _without_prefixes(text or b"")
 
 
-def _subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
+def subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
     """Once each (a source may state a triple twice; the store keeps one), by subject."""
     groups: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[ox.Triple, None]] = {}
     for t in triples:

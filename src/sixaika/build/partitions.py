@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ from ..search.engine import Part
 from .cache import Cache, code_digest, digest, files_digest, record_hashes
 from .dumps import Parts
 from .link import Links, check_links, check_roles, duplicates, file_links
-from .sources import Sources, dataset_of, ontology_files, read_file, source_files
+from .pages import FilePages, file_pages
+from .sources import DATASETS, Sources, dataset_of, ontology_files, read_file, source_files
 from .validate import (
     Places,
     Problem,
@@ -92,6 +94,7 @@ class FileResult:
     search_facts: Facts = field(default_factory=Facts)  # what its records tell others' rows
     parts: dict[str, bytes] | None = None  # its parts of the dumps; in the cache only
     index: Part | None = None  # its part of the search index; in the cache only
+    pages: FilePages | None = None  # its share of the pages; in the cache only
 
 
 @dataclass
@@ -123,6 +126,19 @@ class Checked:
         for result in self.results:
             if result.dataset == dataset:
                 yield self._lost_if_none(result, self.cache.parts(result.key))
+
+    def pages(self) -> list[Callable[[], FilePages]]:
+        """Each file's share of the pages, read from the cache when called, in the order
+        of the datasets' dumps (the order the store holds them in)."""
+        return [
+            partial(self._pages_of, result)
+            for name in DATASETS
+            for result in self.results
+            if result.dataset == name
+        ]
+
+    def _pages_of(self, result: FileResult) -> FilePages:
+        return self._lost_if_none(result, self.cache.pages(result.key))
 
     def index_parts(self) -> Iterable[Part]:
         """Every file's part of the search index, in order, read from the cache."""
@@ -202,12 +218,13 @@ def load_and_validate(
 
 
 def _keep(result: FileResult, cache: Cache, results: dict[Path, FileResult]) -> None:
-    """Put a result into the cache; keep it without its parts, read again for the dumps
-    and the search index."""
+    """Put a result into the cache; keep it without its parts, read again for the dumps,
+    the search index and the pages."""
     parts, result.parts = result.parts, None
     index, result.index = result.index, None
+    pages, result.pages = result.pages, None
     if result.error is None and parts is not None:
-        cache.put(result.key, result, parts, index)
+        cache.put(result.key, result, parts, index, pages)
     results[result.path] = result
 
 
@@ -383,6 +400,7 @@ def _describe(
             results.append(FileResult(path, dataset, key, error=sources))
             continue
         search_facts, index = file_part(sources.quads, settings.base)
+        triples = [q.triple for q in sources.quads]
         result = FileResult(
             path,
             dataset,
@@ -393,8 +411,9 @@ def _describe(
             report=results_graph.get(path, b""),
             projects={p: having[p] for p in _subjects_of(sources) if p in having},
             search_facts=search_facts,
-            parts=shared.parts.of([q.triple for q in sources.quads], dataset),
+            parts=shared.parts.of(triples, dataset),
             index=index,
+            pages=file_pages(triples, settings.urls.id()),
         )
         result.validated_with = _validation_key(result, shared)
         results.append(result)

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -55,7 +56,7 @@ from ..release import (
 from ..search import INDEX_FOLDER, write_parts
 from ..search.analysis import analyser
 from .dumps import NQUADS, write_dumps
-from .pages import in_batches, write_pages
+from .pages import Change, file_pages, in_batches, spilled, update_pages, write_pages
 from .partitions import Checked, FileResult
 from .sources import DATASETS
 from .upload import upload
@@ -160,7 +161,7 @@ def write_release(
     writers = [
         search_index(checked),
         dumps_of(checked),
-        pages_of_build(checked),
+        pages_of_build(checked, progress),
         store_of_build(checked, progress),
         # The counts of completeness were made as the files were validated.
         facts_of(progress, known={"completeness": checked.report.completeness}),
@@ -227,11 +228,19 @@ def store_of_build(checked: Checked, progress: Callable[[str], None] = print) ->
     return write
 
 
-def _changed_store(
-    settings: Settings, checked: Checked, target: Path, dumps: list[Path]
-) -> ox.Store | None:
-    """The current release's store copied to ``target`` and changed as the sources did,
-    or None where that cannot be done or would not be quicker than loading all."""
+@dataclass
+class SinceCurrent:
+    """The current release, and the load keys of the files that went (or changed) since
+    it was built and of those that came."""
+
+    release: Release
+    gone: list[str]
+    added: list[str]
+
+
+def since_current(settings: Settings, checked: Checked) -> SinceCurrent | None:
+    """What changed since the current release, when it is little enough that changing
+    what it holds is quicker than writing all again; else None."""
     current = Release.current(settings)
     if current is None or current.manifest.base != settings.base:
         return None
@@ -240,13 +249,24 @@ def _changed_store(
     gone, added = sorted(set(before) - set(now)), sorted(set(now) - set(before))
     if not before or len(gone) + len(added) > max(2, len(now) // 4):  # one file: 2
         return None
-    entries = {key: checked.cache.get(key) for key in gone}
-    parts = {key: checked.cache.parts(key) for key in added}
+    return SinceCurrent(current, gone, added)
+
+
+def _changed_store(
+    settings: Settings, checked: Checked, target: Path, dumps: list[Path]
+) -> ox.Store | None:
+    """The current release's store copied to ``target`` and changed as the sources did,
+    or None where that cannot be done or would not be quicker than loading all."""
+    since = since_current(settings, checked)
+    if since is None:
+        return None
+    entries = {key: checked.cache.get(key) for key in since.gone}
+    parts = {key: checked.cache.parts(key) for key in since.added}
     if None in entries.values() or None in parts.values():
         return None  # the cache no longer has what the current store was built from
-    ox.Store.read_only(str(current.path / "store")).backup(str(target))
+    ox.Store.read_only(str(since.release.path / "store")).backup(str(target))
     store = ox.Store(str(target))
-    for key in gone:
+    for key in since.gone:
         _remove_records(store, entries[key], settings)
     store.bulk_extend(q for part in parts.values() if part for q in _quads_of_part(part))
     store.flush()
@@ -296,15 +316,22 @@ def web_files(draft: Draft) -> None:
     write_web_files(draft.settings, draft.folder)
 
 
-def pages_of_build(checked: Checked) -> Writer:
-    """The pages part (``pages``), from the files' quads (their N-Quads parts in the cache,
-    a file's records together) in a forked process, while this one writes the store."""
+def pages_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
+    """The pages part (``pages``), from the files' shares of it in the cache, in a forked
+    process while this one writes the store: the current release's changed where few
+    files did, else written whole."""
 
     def write(draft: Draft) -> Finish:
         settings = draft.settings
-        groups = partial(_file_groups, checked)
+        change = _pages_change(checked, since_current(settings, checked))
         folder = draft.folder / PAGES_FOLDER
-        job = draft.fork(write_pages, groups, settings, folder)
+        progress(
+            "writing the pages" if change is None else "changing the pages where the sources did"
+        )
+        if change is None:
+            job = draft.fork(write_pages, checked.pages(), settings, folder)
+        else:
+            job = draft.fork(update_pages, checked.pages(), change, settings, folder)
 
         def finish() -> None:
             draft.add_part(PAGES_PART, job.result())
@@ -314,8 +341,18 @@ def pages_of_build(checked: Checked) -> Writer:
     return write
 
 
-def _file_groups(checked: Checked) -> Iterable[list[ox.Quad]]:
-    return (_quads_of_part(part) for name in DATASETS for part in checked.parts(name))
+def _pages_change(checked: Checked, since: SinceCurrent | None) -> Change | None:
+    """The shares of the pages of the files that went and came since the current
+    release, whose pages file they change; None where it has none, or the cache lacks
+    what it was built of."""
+    part = since.release.manifest.parts.get(PAGES_PART) if since else None
+    if since is None or part is None or not (since.release.path / part["file"]).is_file():
+        return None
+    gone = [checked.cache.pages(key) for key in since.gone]
+    added = [checked.cache.pages(key) for key in since.added]
+    if None in gone or None in added:
+        return None
+    return Change(since.release.path / part["file"], gone, added)
 
 
 def pages_of(quads: Sequence[ox.Quad] | Path) -> Writer:
@@ -328,8 +365,11 @@ def pages_of(quads: Sequence[ox.Quad] | Path) -> Writer:
         return in_batches(quads)
 
     def write(draft: Draft) -> None:
-        folder = draft.folder / PAGES_FOLDER
-        draft.add_part(PAGES_PART, write_pages(groups, draft.settings, folder))
+        folder, ours = draft.folder / PAGES_FOLDER, draft.settings.urls.id()
+        with tempfile.TemporaryDirectory(dir=draft.folder) as spill:
+            shares = (file_pages([q.triple for q in group], ours) for group in groups())
+            files = spilled(shares, Path(spill))
+            draft.add_part(PAGES_PART, write_pages(files, draft.settings, folder))
 
     return write
 
