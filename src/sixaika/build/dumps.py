@@ -22,6 +22,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,13 +97,26 @@ def _indented(value: object, depth: int) -> str:
     return " " * depth + text.replace("\n", "\n" + " " * depth)
 
 
+KeyedParts = Iterable[tuple[str, dict[str, bytes]]]  # each file's load key and parts, in order
+
+
 class DumpWriter:
     """One dataset's dumps, in every dump format, each with its gzip copy, written from
-    the parts of its files in order; the manifest's entries when closed."""
+    the parts of its files in order (a file's parts found in ``earlier`` dumps copied from
+    there); the manifest's entries when closed. With no folder, it writes nothing and
+    only measures where each file's parts would go."""
 
-    def __init__(self, settings: Settings, dataset: str, folder: Path):
+    def __init__(
+        self,
+        settings: Settings,
+        dataset: str,
+        folder: Path | None,
+        earlier: Mapping[str, _Earlier] | None = None,
+    ):
         self.dumps = {
-            fmt.key: _Dump(folder / f"{dataset}.{fmt.extension}", fmt.media_type)
+            fmt.key: _Measure(f"{dataset}.{fmt.extension}")
+            if folder is None
+            else _Dump(folder / f"{dataset}.{fmt.extension}", fmt.media_type, earlier, fmt.key)
             for fmt in offered(DUMP)
         }
         self.context = Context.load(settings).terms
@@ -121,14 +135,14 @@ class DumpWriter:
             return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes).encode()
         return b""
 
-    def add(self, parts: dict[str, bytes]) -> None:
+    def add(self, parts: dict[str, bytes], file_key: str = "") -> None:
         """A file's parts (gzip members by format key), after those added before."""
         if not parts.get(JSONLD.key):
             return  # a file without triples in this dataset
         for key, member in parts.items():
             if key == JSONLD.key and not self.empty:
                 self.dumps[key].write(compress(b",\n"))
-            self.dumps[key].write(member)
+            self.dumps[key].write(member, file_key)
         self.empty = False
 
     def close(self) -> dict[str, File]:
@@ -139,21 +153,85 @@ class DumpWriter:
         }
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where a file's part lies in a dump and in its gzip copy."""
+
+    raw: int
+    raw_size: int
+    gz: int
+    gz_size: int
+
+
+class _Measure:
+    """A dump measured, not written: where each file's part goes (a gzip member ends
+    with the size of what it holds, RFC 1952)."""
+
+    def __init__(self, name: str):
+        self.name, self.raw, self.gz = name, 0, 0
+        self.spans: dict[str, Span] = {}
+
+    def write(self, member: bytes, file_key: str = "") -> None:
+        raw_size = int.from_bytes(member[-4:], "little") if member else 0
+        if file_key:
+            self.spans[file_key] = Span(self.raw, raw_size, self.gz, len(member))
+        self.raw += raw_size
+        self.gz += len(member)
+
+    def close(self, trailer: bytes) -> File:
+        self.write(trailer)
+        return File(self.name, self.raw, "", gzip=File(self.name + ".gz", self.gz, ""))
+
+
+class _Earlier:
+    """A dump of the current release, open, and where each file's part lies in it."""
+
+    def __init__(self, path: Path, spans: dict[str, Span]):
+        self.raw, self.gz = path.open("rb"), path.with_name(path.name + ".gz").open("rb")
+        self.spans = spans
+
+    def copy(self, file_key: str, raw: _Hashed, gz: _Hashed) -> None:
+        span = self.spans[file_key]
+        _copy(self.raw, span.raw, span.raw_size, raw)
+        _copy(self.gz, span.gz, span.gz_size, gz)
+
+    def close(self) -> None:
+        self.raw.close()
+        self.gz.close()
+
+
+def _copy(source: BinaryIO, start: int, size: int, target: _Hashed) -> None:
+    source.seek(start)
+    while size > 0:
+        chunk = source.read(min(size, 1 << 24))
+        if not chunk:
+            raise RuntimeError(f"{source.name} is shorter than the release says")
+        target.write(chunk)
+        size -= len(chunk)
+
+
 class _Dump:
     """A dump and its gzip copy, written member by member, with their checksums."""
 
-    def __init__(self, path: Path, media_type: str):
+    def __init__(
+        self, path: Path, media_type: str, earlier: Mapping[str, _Earlier] | None, fmt: str
+    ):
         self.path, self.media_type = path, media_type
         self.gz_path = path.with_name(path.name + ".gz")
         self.raw, self.gz = _Hashed(path.open("wb")), _Hashed(self.gz_path.open("wb"))
+        self.earlier = (earlier or {}).get(fmt)
 
-    def write(self, member: bytes) -> None:
-        if member:
+    def write(self, member: bytes, file_key: str = "") -> None:
+        if self.earlier is not None and file_key in self.earlier.spans:
+            self.earlier.copy(file_key, self.raw, self.gz)  # inflated already: copied
+        elif member:
             self.gz.write(member)
             self.raw.write(zlib.decompress(member, wbits=31))
 
     def close(self, trailer: bytes) -> File:
         self.write(trailer)
+        if self.earlier is not None:
+            self.earlier.close()
         gz = File(self.gz_path.name, *self.gz.close())
         return File(self.path.name, *self.raw.close(), media_type=self.media_type, gzip=gz)
 
@@ -177,14 +255,50 @@ class _Hashed:
 def write_dumps(
     settings: Settings,
     folder: Path,
-    parts_by_dataset: Mapping[str, Callable[[], Iterable[dict[str, bytes]]]],
+    parts_by_dataset: Mapping[str, Callable[[], KeyedParts]],
+    earlier: Earlier | None = None,
 ) -> dict[str, dict[str, File]]:
     """Each dataset's dumps from its files' parts (``parts_by_dataset[name]()`` yields
-    them in order); the manifest's entries, by dataset and format key."""
+    them in order, each with its file's load key); the parts of the files that did not
+    change since the ``earlier`` release copied from its dumps. The manifest's entries, by
+    dataset and format key."""
     files = {}
     for dataset, parts in parts_by_dataset.items():
-        writer = DumpWriter(settings, dataset, folder)
-        for file_parts in parts():
-            writer.add(file_parts)
+        found = earlier.dumps(settings, dataset) if earlier else None
+        writer = DumpWriter(settings, dataset, folder, found)
+        for key, file_parts in parts():
+            writer.add(file_parts, key)
         files[dataset] = writer.close()
     return files
+
+
+@dataclass
+class Earlier:
+    """The current release's dumps folder and, by dataset, the load keys and parts of the
+    files it was built of, in order: where each file's parts lie in its dumps."""
+
+    folder: Path
+    parts_by_dataset: Mapping[str, Callable[[], Iterable[tuple[str, dict[str, bytes] | None]]]]
+
+    def dumps(self, settings: Settings, dataset: str) -> dict[str, _Earlier] | None:
+        """Its dumps of ``dataset``, open, with where each file's part lies; None where a
+        dump is not what its files' parts make (not there, or another size), or the cache
+        lost a file's parts."""
+        measure = DumpWriter(settings, dataset, None)
+        for key, parts in self.parts_by_dataset[dataset]():
+            if parts is None:
+                return None
+            measure.add(parts, key)
+        measured = measure.close()
+        entries = [e for entry in measured.values() for e in (entry, entry.gzip) if e]
+        if not all(_sized(self.folder / e.name, e.bytes) for e in entries):
+            return None
+        return {
+            fmt: _Earlier(self.folder / measured[fmt].name, dump.spans)
+            for fmt, dump in measure.dumps.items()
+            if isinstance(dump, _Measure)
+        }
+
+
+def _sized(path: Path, size: int) -> bool:
+    return path.is_file() and path.stat().st_size == size

@@ -121,11 +121,12 @@ class Checked:
     report: Report
     cache: Cache
 
-    def parts(self, dataset: str) -> Iterable[dict[str, bytes]]:
-        """The parts of the dumps of ``dataset``'s files, in order, read from the cache."""
+    def parts(self, dataset: str) -> Iterable[tuple[str, dict[str, bytes]]]:
+        """The parts of the dumps of ``dataset``'s files, in order, each with its file's
+        load key, read from the cache."""
         for result in self.results:
             if result.dataset == dataset:
-                yield self._lost_if_none(result, self.cache.parts(result.key))
+                yield result.key, self._lost_if_none(result, self.cache.parts(result.key))
 
     def pages(self) -> list[Callable[[], FilePages]]:
         """Each file's share of the pages, read from the cache when called, in the order

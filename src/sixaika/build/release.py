@@ -55,7 +55,7 @@ from ..release import (
 )
 from ..search import INDEX_FOLDER, write_parts
 from ..search.analysis import analyser
-from .dumps import NQUADS, write_dumps
+from .dumps import NQUADS, Earlier, write_dumps
 from .pages import Change, file_pages, in_batches, spilled, update_pages, write_pages
 from .partitions import Checked, FileResult
 from .sources import DATASETS
@@ -181,12 +181,33 @@ def dumps_of(checked: Checked) -> Writer:
     def write(draft: Draft) -> None:
         (draft.folder / "dumps").mkdir()
         parts = {name: partial(checked.parts, name) for name in DATASETS}
-        files = write_dumps(draft.settings, draft.folder / "dumps", parts)
+        earlier = _earlier_dumps(checked, since_current(draft.settings, checked))
+        files = write_dumps(draft.settings, draft.folder / "dumps", parts, earlier)
         for name in DATASETS:
             draft.datasets[name] = Dataset(draft.settings.urls.graph(name), 0, files[name])
         draft.add_part(SOURCES, {"keys": [r.key for r in checked.results]})
 
     return write
+
+
+def _earlier_dumps(checked: Checked, since: SinceCurrent | None) -> Earlier | None:
+    """The current release's dumps, whose parts of files that did not change are copied
+    from there; None where the cache no longer knows which files they were made of."""
+    if since is None:
+        return None
+    datasets = {r.key: r.dataset for r in checked.results}
+    for key in since.gone:
+        entry = checked.cache.get(key)
+        if entry is None:
+            return None
+        datasets[key] = entry.dataset
+    keys = since.release.manifest.parts[SOURCES]["keys"]
+
+    def parts(name: str) -> Iterable[tuple[str, dict[str, bytes] | None]]:
+        return ((key, checked.cache.parts(key)) for key in keys if datasets[key] == name)
+
+    by_dataset = {name: partial(parts, name) for name in DATASETS}
+    return Earlier(since.release.path / "dumps", by_dataset)
 
 
 def search_index(checked: Checked) -> Writer:
@@ -216,14 +237,22 @@ def store_of_build(checked: Checked, progress: Callable[[str], None] = print) ->
     files that changed, when there are few; else loaded in bulk from the N-Quads dumps."""
 
     def write(draft: Draft) -> None:
-        dumps = [draft.folder / "dumps" / d.files[NQUADS.key].name for d in draft.datasets.values()]
+        dumps = {
+            name: draft.folder / "dumps" / d.files[NQUADS.key].name
+            for name, d in draft.datasets.items()
+        }
+        lines = {name: _lines(path) for name, path in dumps.items()}
         target = draft.folder / "store"
-        changed = _changed_store(draft.settings, checked, target, dumps)
+        changed = _changed_store(draft.settings, checked, target, sum(lines.values()))
         progress("the store changed where the sources did" if changed else "loading the store")
         draft.store = store = changed or ox.Store(str(target))
         if not changed:
-            _bulk_load(store, dumps)
-        _count_datasets(draft, {name: d.files for name, d in draft.datasets.items()})
+            _bulk_load(store, list(dumps.values()))
+        if len(store) == sum(lines.values()):  # each quad once in the dumps, a line each
+            for name, dataset in draft.datasets.items():
+                draft.datasets[name] = dataclasses.replace(dataset, triples=lines[name])
+        else:
+            _count_datasets(draft, {name: d.files for name, d in draft.datasets.items()})
 
     return write
 
@@ -253,10 +282,11 @@ def since_current(settings: Settings, checked: Checked) -> SinceCurrent | None:
 
 
 def _changed_store(
-    settings: Settings, checked: Checked, target: Path, dumps: list[Path]
+    settings: Settings, checked: Checked, target: Path, quads: int
 ) -> ox.Store | None:
     """The current release's store copied to ``target`` and changed as the sources did,
-    or None where that cannot be done or would not be quicker than loading all."""
+    to hold the dumps' ``quads``; or None where that cannot be done or would not be
+    quicker than loading all."""
     since = since_current(settings, checked)
     if since is None:
         return None
@@ -270,7 +300,7 @@ def _changed_store(
         _remove_records(store, entries[key], settings)
     store.bulk_extend(q for part in parts.values() if part for q in _quads_of_part(part))
     store.flush()
-    if len(store) != sum(_lines(path) for path in dumps):  # a node no record holds, say
+    if len(store) != quads:  # a node no record holds, say
         del store
         gc.collect()
         shutil.rmtree(target)
