@@ -12,6 +12,7 @@ A fact's value is JSON: a literal is written ``[lexical form, datatype]``.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -174,10 +175,12 @@ def counts_of(value: dict[str, Any]) -> Counts:
 
 @fact("examples")
 def examples(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list[str]:
-    """VoID's example resources: the strategy, then the first three projects."""
-    query = f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }} ORDER BY ?s LIMIT 3"
-    rows = repo.select(query)  # in order: every store then gives the same three
-    return [settings.urls.id("strategy/6aika")] + [r["s"].value for r in rows]
+    """VoID's example resources: the strategy, then the first three projects in IRI order
+    (every store then gives the same three). Chosen here, not by the store's ORDER BY,
+    which sorted every project to keep three: 2 s at 20k projects, against 0.1 s."""
+    rows = repo.select(f"SELECT ?s WHERE {{ ?s a <{settings.urls.vocab}Project> }}")
+    first = heapq.nsmallest(3, {row["s"].value for row in rows})
+    return [settings.urls.id("strategy/6aika"), *first]
 
 
 @fact("temporal_coverage")
