@@ -16,7 +16,8 @@ run, targets interleaved, the median of the rounds:
 - `/doc/project/{random}` in Turtle, JSON-LD and HTML, 8 clients (target: Turtle at least
   0.5x the yardstick);
 - a mix at 16 clients of `/doc` (Turtle), `/id` (303) and a small SPARQL SELECT of random
-  projects (target: p99 under 50 ms).
+  projects (target: p99 under 50 ms); and the same mix with each kind timed apart (by a
+  Python client, which wrk cannot do), to show which kind makes the tail.
 
 It prints req/s, p50 and p99 of each and its ratio to the yardstick, and what the front
 costs: the CPU time of a request through the bridge between the event loop and the Flask
@@ -42,7 +43,7 @@ import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
-from load import drive, free_port  # bench/load.py, beside this script
+from load import drive, drive_kinds, free_port  # bench/load.py, beside this script
 
 from sixaika.build.release import (
     dumps_from_store,
@@ -303,10 +304,7 @@ def _run(count: int, args: argparse.Namespace) -> None:
         "yardstick\n(targets: /doc Turtle >= 0.5x; the mix's p99 < 50 ms):"
     )
     for label, result in results:
-        print(
-            f"  {label:48} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
-            f"p99 {result['p99']:6.2f} ms  {result['rps'] / yardstick:5.2f}x"
-        )
+        print(f"  {_line(label, result)}  {result['rps'] / yardstick:5.2f}x")
     print(f"release: {releases / 'current'} ({settings.base}, synthetic)")
 
 
@@ -347,7 +345,8 @@ MIX_ACCEPT = "text/turtle, application/sparql-results+json;q=0.9"
 
 
 def _targets(ox_port: int, our_port: int, sample: list[str], args: argparse.Namespace) -> list:
-    """(label, port, paths, accept, clients); the first is the yardstick."""
+    """(label, port, paths, accept, clients); the first is the yardstick. ``paths``: a
+    list, or a mix's paths by kind (a dict: each kind is timed apart)."""
 
     def sparql(query: str) -> str:
         return "/query?query=" + urllib.parse.quote(query)
@@ -359,41 +358,63 @@ def _targets(ox_port: int, our_port: int, sample: list[str], args: argparse.Name
     for accept in ("text/turtle", "application/ld+json", "text/html"):
         label = f"sixaika /doc random ({accept.split('/')[1]}), cache off"
         targets.append((label, our_port, docs, accept, args.clients))
-    title = "http://purl.org/dc/terms/title"
-    mix = [
-        path
-        for p in sample[:6000]
-        for path in (
-            f"/doc/project/{p}",
-            f"/id/project/{p}",
-            "/sparql?query="
-            + urllib.parse.quote(f"SELECT ?t WHERE {{ <{BASE}id/project/{p}> <{title}> ?t }}"),
-        )
-    ]
+    mix = [path for paths in zip(*mix_kinds(sample).values(), strict=True) for path in paths]
     label = f"sixaika mix /doc, /id, SPARQL ({args.mix_clients} clients)"
     targets.append((label, our_port, mix, MIX_ACCEPT, args.mix_clients))
+    # Again, each kind timed apart (by a Python client: wrk cannot tell them apart; it
+    # costs the cores more, so its figures are a little worse than wrk's).
+    targets.append(("  by kind:", our_port, mix_kinds(sample), MIX_ACCEPT, args.mix_clients))
     return targets
+
+
+def mix_kinds(sample: list[str]) -> dict[str, list[str]]:
+    """The mix's requests by kind: a document (Turtle), a thing's 303, a small SELECT."""
+    title = "http://purl.org/dc/terms/title"
+
+    def select(p: str) -> str:
+        query = f"SELECT ?t WHERE {{ <{BASE}id/project/{p}> <{title}> ?t }}"
+        return "/sparql?query=" + urllib.parse.quote(query)
+
+    return {
+        "/doc": [f"/doc/project/{p}" for p in sample[:6000]],
+        "/id": [f"/id/project/{p}" for p in sample[:6000]],
+        "SPARQL": [select(p) for p in sample[:6000]],
+    }
 
 
 def _measure(targets: list[tuple], args: argparse.Namespace) -> list[tuple[str, dict]]:
     """Each target ``rounds`` times, interleaved, so background load falls on all alike."""
-    runs: dict[str, list[dict]] = {label: [] for label, *_ in targets}
+    runs: dict[str, list[dict]] = {}
     for _, port, paths, accept, clients in targets:
-        drive(port, paths[:50], accept, clients, 2)  # warm-up: connections, workers
+        _drive(port, paths, accept, clients, 2)  # warm-up: connections, workers
     for round_ in range(1, args.rounds + 1):
         print(f"round {round_}:", flush=True)
         for label, port, paths, accept, clients in targets:
-            result = drive(port, paths, accept, clients, args.seconds)
-            runs[label].append(result)
-            print(
-                f"  {label:48} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
-                f"p99 {result['p99']:6.2f} ms  errors {result['errors']}",
-                flush=True,
-            )
+            for part, result in _drive(port, paths, accept, clients, args.seconds).items():
+                runs.setdefault(label + part, []).append(result)
+                print(f"  {_line(label + part, result)}  errors {result['errors']}", flush=True)
     return [
         (label, {k: statistics.median(r[k] for r in results) for k in ("rps", "p50", "p99")})
         for label, results in runs.items()
     ]
+
+
+def _drive(
+    port: int, paths: list[str] | dict[str, list[str]], accept: str, clients: int, seconds: float
+) -> dict[str, dict]:
+    """Figures of a run on a list of paths (under ""), or of each kind and all of a mix
+    given by kind (under " kind"): wrk for a list, a Python client for a mix by kind."""
+    if isinstance(paths, list):
+        return {"": drive(port, paths, accept, clients, seconds)}
+    by_kind = drive_kinds(port, paths, accept, clients, seconds)
+    return {f" {kind}": {"errors": 0, **figures} for kind, figures in by_kind.items()}
+
+
+def _line(label: str, result: dict) -> str:
+    return (
+        f"{label:52} {result['rps']:9,.0f} req/s  p50 {result['p50']:6.2f} ms  "
+        f"p99 {result['p99']:6.2f} ms"
+    )
 
 
 def _front_costs() -> None:

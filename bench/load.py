@@ -6,6 +6,7 @@ else Python threads (whose own GIL then limits what they can measure).
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -93,10 +94,62 @@ def _python_client(port: int, paths: list[str], accept: str, clients: int, secon
         t.start()
     for t in threads:
         t.join()
-    latencies.sort()
+    return {**_figures(latencies, seconds), "errors": errors[0]}
+
+
+def drive_kinds(
+    port: int, kinds: dict[str, list[str]], accept: str, clients: int, seconds: float
+) -> dict[str, dict]:
+    """req/s, p50 and p99 (ms) of each kind of request in a mix, and of all ("all"):
+    ``clients`` keep-alive connections, each sending requests of a kind drawn at random,
+    one at a time. An asyncio client in this process (wrk cannot tell one kind from
+    another): it measures the time from writing a request to reading the whole answer."""
+    latencies: dict[str, list[float]] = {kind: [] for kind in kinds}
+    errors = [0]
+    requests = [
+        (kind, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: {accept}\r\n\r\n".encode())
+        for kind, paths in kinds.items()
+        for path in paths
+    ]
+
+    async def client(stop_at: float) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while (started := time.perf_counter()) < stop_at:
+            kind, request = random.choice(requests)
+            writer.write(request)
+            errors[0] += await _read_answer(reader) >= 400
+            latencies[kind].append(time.perf_counter() - started)
+        writer.close()
+
+    async def run() -> None:
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(client(stop_at) for _ in range(clients)))
+
+    asyncio.run(run())
+    every = [x for found in latencies.values() for x in found]
+    return {
+        **{kind: _figures(found, seconds) for kind, found in latencies.items()},
+        "all": {**_figures(every, seconds), "errors": errors[0]},
+    }
+
+
+async def _read_answer(reader: asyncio.StreamReader) -> int:
+    """Read one answer to its end (by Content-Length, or chunk by chunk); its status."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+    status = int(head.split(" ", 2)[1])
+    if length := re.search(r"\r\ncontent-length: *(\d+)", head):
+        await reader.readexactly(int(length.group(1)))
+    elif "transfer-encoding: chunked" in head:
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            await reader.readexactly(size + 2)
+        await reader.readuntil(b"\r\n")
+    return status
+
+
+def _figures(latencies: list[float], seconds: float) -> dict:
+    found = sorted(latencies) or [0.0]
     return {
         "rps": len(latencies) / seconds,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p99": latencies[int(len(latencies) * 0.99)] * 1000,
-        "errors": errors[0],
+        "p50": found[len(found) // 2] * 1000,
+        "p99": found[int(len(found) * 0.99)] * 1000,
     }
