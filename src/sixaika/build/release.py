@@ -56,7 +56,7 @@ from ..release import (
 from ..search import INDEX_FOLDER, write_parts
 from ..search.analysis import analyser
 from .dumps import NQUADS, Earlier, write_dumps
-from .pages import Change, file_pages, in_batches, spilled, update_pages, write_pages
+from .pages import Change, Loader, file_pages, in_batches, spilled, update_pages, write_pages
 from .partitions import Checked, FileResult
 from .sources import DATASETS
 from .upload import upload
@@ -159,7 +159,7 @@ def write_release(
     """Publish a release of validated sources: dumps, store, search index, web files."""
     progress("writing the dumps")
     writers = [
-        search_index(checked),
+        search_index(checked, progress),
         dumps_of(checked),
         pages_of_build(checked, progress),
         store_of_build(checked, progress),
@@ -210,7 +210,7 @@ def _earlier_dumps(checked: Checked, since: SinceCurrent | None) -> Earlier | No
     return Earlier(since.release.path / "dumps", by_dataset)
 
 
-def search_index(checked: Checked) -> Writer:
+def search_index(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
     """The search index, written from the files' parts of it in the cache (each made as
     the file was validated: ``search.write_parts``) in a forked process, on a core of its
     own, while this one writes the dumps and the store."""
@@ -218,7 +218,7 @@ def search_index(checked: Checked) -> Writer:
     def write(draft: Draft) -> Finish:
         folder = draft.folder / INDEX_FOLDER
         # Forked before the writers after this one start threads or open the store.
-        job = draft.fork(_index_of, checked, folder)
+        job = draft.fork(_index_of, checked, folder, progress)
 
         def finish() -> None:
             draft.add_part("index", job.result())
@@ -228,8 +228,10 @@ def search_index(checked: Checked) -> Writer:
     return write
 
 
-def _index_of(checked: Checked, folder: Path) -> dict[str, Any]:
-    return write_parts(checked.search_facts(), checked.index_parts, folder, analyser())
+def _index_of(checked: Checked, folder: Path, progress: Callable[[str], None]) -> dict[str, Any]:
+    facts = write_parts(checked.search_facts(), checked.index_parts, folder, analyser())
+    progress("the search index written")  # from its process: when it is done
+    return facts
 
 
 def store_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
@@ -358,10 +360,7 @@ def pages_of_build(checked: Checked, progress: Callable[[str], None] = print) ->
         progress(
             "writing the pages" if change is None else "changing the pages where the sources did"
         )
-        if change is None:
-            job = draft.fork(write_pages, checked.pages(), settings, folder)
-        else:
-            job = draft.fork(update_pages, checked.pages(), change, settings, folder)
+        job = draft.fork(_pages_of, checked.pages(), change, settings, folder, progress)
 
         def finish() -> None:
             draft.add_part(PAGES_PART, job.result())
@@ -369,6 +368,21 @@ def pages_of_build(checked: Checked, progress: Callable[[str], None] = print) ->
         return finish
 
     return write
+
+
+def _pages_of(
+    files: list[Loader],
+    change: Change | None,
+    settings: Settings,
+    folder: Path,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    if change is None:
+        facts = write_pages(files, settings, folder)
+    else:
+        facts = update_pages(files, change, settings, folder)
+    progress(f"the pages written: {facts['resources']} descriptions")  # from its process
+    return facts
 
 
 def _pages_change(checked: Checked, since: SinceCurrent | None) -> Change | None:
