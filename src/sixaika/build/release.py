@@ -157,11 +157,11 @@ def write_release(
     checked: Checked, settings: Settings, progress: Callable[[str], None] = lambda _m: None
 ) -> Release:
     """Publish a release of validated sources: dumps, store, search index, web files."""
+    progress("writing the dumps")
     writers = [
-        # The forked writers first: they start at once, on the other core.
         search_index(checked, progress),
+        dumps_of(checked),
         pages_of_build(checked, progress),
-        dumps_of(checked, progress),
         store_of_build(checked, progress),
         # The counts of completeness were made as the files were validated.
         facts_of(progress, known={"completeness": checked.report.completeness}),
@@ -175,11 +175,10 @@ def write_release(
 # Writers -------------------------------------------------------------------------
 
 
-def dumps_of(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
+def dumps_of(checked: Checked) -> Writer:
     """Each dataset's dumps, joined from its files' parts (``dumps``), and the datasets."""
 
     def write(draft: Draft) -> None:
-        progress("writing the dumps")
         (draft.folder / "dumps").mkdir()
         parts = {name: partial(checked.parts, name) for name in DATASETS}
         earlier = _earlier_dumps(checked, since_current(draft.settings, checked))
@@ -351,8 +350,8 @@ def web_files(draft: Draft) -> None:
 
 def pages_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
     """The pages part (``pages``), from the files' shares of it in the cache, in a forked
-    process while this one writes the dumps and the store: the current release's changed
-    where few files did, else written whole."""
+    process while this one writes the store: the current release's changed where few
+    files did, else written whole."""
 
     def write(draft: Draft) -> Finish:
         settings = draft.settings
