@@ -158,11 +158,14 @@ def write_release(
 ) -> Release:
     """Publish a release of validated sources: dumps, store, search index, web files."""
     progress("writing the dumps")
+    # One look at the current release for the writers that change it where few files did
+    # (builds are one at a time: it stays current until this one is published).
+    since = since_current(settings, checked)
     writers = [
         search_index(checked, progress),
-        dumps_of(checked),
-        pages_of_build(checked, progress),
-        store_of_build(checked, progress),
+        dumps_of(checked, since),
+        pages_of_build(checked, since, progress),
+        store_of_build(checked, since, progress),
         # The counts of completeness were made as the files were validated.
         facts_of(progress, known={"completeness": checked.report.completeness}),
         web_files,
@@ -175,13 +178,13 @@ def write_release(
 # Writers -------------------------------------------------------------------------
 
 
-def dumps_of(checked: Checked) -> Writer:
+def dumps_of(checked: Checked, since: SinceCurrent | None) -> Writer:
     """Each dataset's dumps, joined from its files' parts (``dumps``), and the datasets."""
 
     def write(draft: Draft) -> None:
         (draft.folder / "dumps").mkdir()
         parts = {name: partial(checked.parts, name) for name in DATASETS}
-        earlier = _earlier_dumps(checked, since_current(draft.settings, checked))
+        earlier = _earlier_dumps(checked, since)
         files = write_dumps(draft.settings, draft.folder / "dumps", parts, earlier)
         for name in DATASETS:
             draft.datasets[name] = Dataset(draft.settings.urls.graph(name), 0, files[name])
@@ -234,7 +237,9 @@ def _index_of(checked: Checked, folder: Path, progress: Callable[[str], None]) -
     return facts
 
 
-def store_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
+def store_of_build(
+    checked: Checked, since: SinceCurrent | None, progress: Callable[[str], None] = print
+) -> Writer:
     """The store: the current release's, copied (its files hard-linked) and changed by the
     files that changed, when there are few; else loaded in bulk from the N-Quads dumps."""
 
@@ -245,7 +250,7 @@ def store_of_build(checked: Checked, progress: Callable[[str], None] = print) ->
         }
         lines = {name: _lines(path) for name, path in dumps.items()}
         target = draft.folder / "store"
-        changed = _changed_store(draft.settings, checked, target, sum(lines.values()))
+        changed = _changed_store(draft.settings, checked, since, target, sum(lines.values()))
         progress("the store changed where the sources did" if changed else "loading the store")
         draft.store = store = changed or ox.Store(str(target))
         if not changed:
@@ -284,12 +289,11 @@ def since_current(settings: Settings, checked: Checked) -> SinceCurrent | None:
 
 
 def _changed_store(
-    settings: Settings, checked: Checked, target: Path, quads: int
+    settings: Settings, checked: Checked, since: SinceCurrent | None, target: Path, quads: int
 ) -> ox.Store | None:
     """The current release's store copied to ``target`` and changed as the sources did,
     to hold the dumps' ``quads``; or None where that cannot be done or would not be
     quicker than loading all."""
-    since = since_current(settings, checked)
     if since is None:
         return None
     entries = {key: checked.cache.get(key) for key in since.gone}
@@ -348,14 +352,16 @@ def web_files(draft: Draft) -> None:
     write_web_files(draft.settings, draft.folder)
 
 
-def pages_of_build(checked: Checked, progress: Callable[[str], None] = print) -> Writer:
+def pages_of_build(
+    checked: Checked, since: SinceCurrent | None, progress: Callable[[str], None] = print
+) -> Writer:
     """The pages part (``pages``), from the files' shares of it in the cache, in a forked
     process while this one writes the store: the current release's changed where few
     files did, else written whole."""
 
     def write(draft: Draft) -> Finish:
         settings = draft.settings
-        change = _pages_change(checked, since_current(settings, checked))
+        change = _pages_change(checked, since)
         folder = draft.folder / PAGES_FOLDER
         progress(
             "writing the pages" if change is None else "changing the pages where the sources did"
