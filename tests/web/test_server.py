@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 import urllib.parse
 import urllib.request
+import weakref
 from pathlib import Path
+
+import pytest
 
 from sixaika.build import Progress, build
 from sixaika.config import Settings
@@ -14,6 +18,13 @@ from sixaika.release import Release
 from sixaika.web.server import WARM_PATHS, warm_up_pages, watch_current_release
 
 from ..support import copy_mini, running_server
+
+
+@pytest.fixture
+def unfrozen_after():
+    """The warm-up freezes the heap (as a worker's, for its life); the tests' one is let go."""
+    yield
+    gc.unfreeze()
 
 
 def _mini(root: Path) -> dict[str, str]:
@@ -100,7 +111,9 @@ def test_watch_sees_the_first_release_and_each_new_one(tmp_path):
     assert len(seen) == 2 and seen[-1] == release.path.name
 
 
-def test_warm_up_renders_the_start_pages_before_anyone_asks(bundled_settings, bundled_release):
+def test_warm_up_renders_the_start_pages_before_anyone_asks(
+    bundled_settings, bundled_release, unfrozen_after
+):
     from sixaika.web import create_app
 
     app = create_app(bundled_settings, release=bundled_release)
@@ -110,3 +123,23 @@ def test_warm_up_renders_the_start_pages_before_anyone_asks(bundled_settings, bu
     paths = {key[1] for key in cached._items}
     assert set(WARM_PATHS) <= paths
     assert all(status.startswith("200") for status, _headers, _body in cached._items.values())
+
+
+class _Node:
+    pass
+
+
+def test_after_warming_up_a_worker_is_left_out_of_the_collectors_passes(
+    bundled_settings, bundled_release, unfrozen_after
+):
+    from sixaika.web import create_app
+
+    app = create_app(bundled_settings, release=bundled_release)
+    garbage = _Node()
+    garbage.itself = garbage  # a cycle only the collector frees
+    freed = weakref.ref(garbage)
+    del garbage
+    warm_up_pages(app)
+    tracked = {id(found) for found in gc.get_objects()}  # the generations it passes over
+    assert id(app) not in tracked and id(app.extensions) not in tracked
+    assert freed() is None  # collected, not frozen for the worker's life

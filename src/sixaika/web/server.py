@@ -7,6 +7,7 @@ in flight finish on the old release, new workers open the new one.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -92,11 +93,28 @@ def warm_up_pages(app: Flask) -> None:
 
     Their figures (counts and charts over every project) take seconds at 100k projects;
     computed here, in the background, the first visitor after a start or a new release
-    does not wait for them.
+    does not wait for them. Then what the worker holds is frozen for its life.
     """
     client = app.test_client()
-    for path in WARM_PATHS:
-        client.get(path, headers={"Accept": "text/html"})
+    try:
+        for path in WARM_PATHS:
+            client.get(path, headers={"Accept": "text/html"})
+    finally:
+        freeze_what_the_worker_holds()
+
+
+def freeze_what_the_worker_holds() -> None:
+    """Leave the objects a worker holds for its life out of the cyclic collector's passes.
+
+    A loaded worker tracks about 78k objects (Flask, Jinja, the modules, the release's
+    names and figures). Every few hundred requests the collector made a full pass over them
+    all: 45-60 ms of a core in the middle of one request, the p99 of the pages (the 1M
+    middle list page: p50 5 ms, p99 72 ms). Frozen (``gc.freeze``), they are skipped; a
+    full pass then reads only what was made since (measured: 0.5 ms). The start-up's
+    garbage is collected first, not frozen with them.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def watch_current_release(
