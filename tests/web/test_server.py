@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import time
 import urllib.parse
 import urllib.request
 import weakref
 from pathlib import Path
 
-import pytest
-
 from sixaika.build import Progress, build
 from sixaika.config import Settings
 from sixaika.release import Release
-from sixaika.web.server import WARM_PATHS, warm_up_pages, watch_current_release
+from sixaika.web import sparql
+from sixaika.web.server import WARM_PATHS, Server, warm_up_pages, watch_current_release
 
 from ..support import copy_mini, running_server
-
-
-@pytest.fixture
-def unfrozen_after():
-    """The warm-up freezes the heap (as a worker's, for its life); the tests' one is let go."""
-    yield
-    gc.unfreeze()
 
 
 def _mini(root: Path) -> dict[str, str]:
@@ -111,9 +104,7 @@ def test_watch_sees_the_first_release_and_each_new_one(tmp_path):
     assert len(seen) == 2 and seen[-1] == release.path.name
 
 
-def test_warm_up_renders_the_start_pages_before_anyone_asks(
-    bundled_settings, bundled_release, unfrozen_after
-):
+def test_warm_up_renders_the_start_pages_before_anyone_asks(bundled_settings, bundled_release):
     from sixaika.web import create_app
 
     app = create_app(bundled_settings, release=bundled_release)
@@ -129,17 +120,19 @@ class _Node:
     pass
 
 
-def test_after_warming_up_a_worker_is_left_out_of_the_collectors_passes(
-    bundled_settings, bundled_release, unfrozen_after
-):
-    from sixaika.web import create_app
-
-    app = create_app(bundled_settings, release=bundled_release)
+def test_a_loaded_worker_is_left_out_of_the_collectors_passes(bundled_settings, bundled_release):
     garbage = _Node()
     garbage.itself = garbage  # a cycle only the collector frees
     freed = weakref.ref(garbage)
     del garbage
-    warm_up_pages(app)
-    tracked = {id(found) for found in gc.get_objects()}  # the generations it passes over
-    assert id(app) not in tracked and id(app.extensions) not in tracked
-    assert freed() is None  # collected, not frozen for the worker's life
+    front = Server(bundled_settings).load()
+    app = front.bridge.app.app
+    try:
+        tracked = {id(found) for found in gc.get_objects()}  # the generations it passes over
+        assert id(app) not in tracked and id(front) not in tracked
+        assert freed() is None  # collected, not frozen for the worker's life
+    finally:
+        for warming in [t for t in threading.enumerate() if t.name == "sixaika-warm"]:
+            warming.join(60)
+        sparql.service(app).close()
+        gc.unfreeze()
