@@ -17,6 +17,7 @@ from ..dates import PeriodDate
 from ..documents import jsonld_bytes
 from . import i18n
 from .conneg import HTML, JSON, Format
+from .fragments import Fragments
 from .present import format_number, format_period_date
 from .site import Site, links, site
 
@@ -91,6 +92,7 @@ def template_globals() -> dict[str, Any]:
     goes in as it is. Links to other pages of the site go through ``page_url``.
     """
     lang, asked = i18n.reader_language(), i18n.asked_language()
+    fragments = Fragments(asked)
     # One HTML body serves /x and /x.html (it is memoised): link to the same place from both.
     page = request.path.removesuffix(".html")
     return {
@@ -108,6 +110,8 @@ def template_globals() -> dict[str, Any]:
         "lang_url": lambda code: i18n.page_url(_same_page(page), code),
         "release": release.manifest if (release := site().release) else {},
         "part": lambda name: part(name, lang, asked),
+        "show_link": fragments.show_link,
+        "show_rows": fragments.show_rows,
     }
 
 
