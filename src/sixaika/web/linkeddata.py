@@ -186,11 +186,12 @@ def _html(found: Description, path: str):
     def html(triples: list, lang: str) -> str:
         names = site().names()
         presenter = Presenter(triples, names, lang)
+        vocab = site().settings.urls.vocab
         # Status as of the release's day: a release's pages never change, nor their ETags.
         as_of = site().modified.date()
-        page = presenter.resource_page(found.iri, found.inbound_total, as_of)
+        leave_out = project.said_elsewhere(presenter, found.iri, vocab)
+        page = presenter.resource_page(found.iri, found.inbound_total, as_of, leave_out)
         schema = schema_org(page, names)
-        vocab = site().settings.urls.vocab
         for_people = project.for_people(presenter, page, vocab, site().release, lang)
         return render_template(
             "resource.html", page=page, schema=schema, alternates=alternates(path), **for_people

@@ -36,6 +36,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 START, END = PERIOD_DATE_PROPERTIES
 OWL_UNION = "http://www.w3.org/2002/07/owl#unionOf"
+LABEL_RANK = {p: i for i, p in enumerate(LABEL_PROPERTIES)}  # the best label property first
 COMPACT_MEMO = 1 << 14  # compact names remembered (bounded: every IRI of a large release)
 _MONTHS = {
     "fi": "tammikuu helmikuu maaliskuu huhtikuu toukokuu kesäkuu heinäkuu elokuu syyskuu "
@@ -134,18 +135,24 @@ class Names:
         # The vocabulary's names first; a page's own triples add to them (``learn``).
         self.labels = dict(self.vocabulary.labels)
         self._namespaces = _namespaces(tuple(self.prefixes.items()))
+        # A page links to the same few IRIs again and again (its sources, organisations,
+        # properties): each link is made once per language, until ``learn`` adds labels.
+        self._links: dict[tuple[str, str], Link] = {}
 
     def learn(self, triples: Iterable[ox.Triple]) -> None:
         """Take the labels the triples state (the best label property wins per language)."""
-        rank = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
-        found: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        found: dict[str, dict[str, tuple[int, str]]] = {}
         for t in triples:
-            r = rank.get(t.predicate.value)
-            if r is not None and isinstance(t.subject, ox.NamedNode):
-                lang = (t.object.language or "") if isinstance(t.object, ox.Literal) else ""
-                best = found[t.subject.value].get(lang)
-                if best is None or r < best[0]:
-                    found[value_of(t.subject)][lang] = (r, value_of(t.object))
+            r = LABEL_RANK.get(t.predicate.value)
+            if r is None or not isinstance(subject := t.subject, ox.NamedNode):
+                continue
+            label = t.object
+            lang = (label.language or "") if isinstance(label, ox.Literal) else ""
+            texts = found.setdefault(subject.value, {})
+            best = texts.get(lang)
+            if best is None or r < best[0]:
+                texts[lang] = (r, value_of(label))
+        self._links.clear()
         for iri, texts in found.items():
             # A new dict, not an update: the vocabulary's label dicts are shared.
             self.labels[iri] = {**self.labels.get(iri, {}), **{k: v for k, (_, v) in texts.items()}}
@@ -165,6 +172,12 @@ class Names:
         return iri if iri.startswith(LINKABLE_SCHEMES) else None
 
     def link(self, iri: str, lang: str) -> Link:
+        found = self._links.get((iri, lang))
+        if found is None:
+            found = self._links[iri, lang] = self._link(iri, lang)
+        return found
+
+    def _link(self, iri: str, lang: str) -> Link:
         text, text_lang = self.label(iri, lang)
         if text == iri:  # an address with no name: show it without its scheme, shortened
             text = iri.split("://", 1)[-1]
@@ -385,14 +398,19 @@ class Presenter:
 
     # the resource page
     def resource_page(
-        self, iri: str, inbound_total: int = 0, as_of: dt.date | None = None
+        self,
+        iri: str,
+        inbound_total: int = 0,
+        as_of: dt.date | None = None,
+        leave_out: AbstractSet[str] = frozenset(),
     ) -> ResourcePage:
         """The page of ``iri``: heading, summary, facts, what links to it, and whether it
-        has ended on ``as_of`` (when it has a period)."""
+        has ended on ``as_of`` (when it has a period). The facts have no rows for the
+        properties in ``leave_out``, which the page says elsewhere."""
         subject = ox.NamedNode(iri)
         title, title_lang = self.names.label(iri, self.lang)
         summary = self.text_of(subject, SUMMARY_PROPERTIES)
-        node = self.node(subject)
+        node = self.node(subject, leave_out)
         node.rows = [self._other_languages(row, title, summary) for row in node.rows]
         node.rows = [row for row in node.rows if row.values]
         sections, cut = self._inbound(iri, inbound_total)

@@ -34,6 +34,7 @@ DCT, PROV = "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#"
 ADMS, SKOS = "http://www.w3.org/ns/adms#", "http://www.w3.org/2004/02/skos/core#"
 DCAT, SCHEMA = "http://www.w3.org/ns/dcat#", "https://schema.org/"
 SOURCE = DCT + "source"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ROLES = ("lead", "partner")
 Node = ox.NamedNode | ox.BlankNode | ox.Literal  # the roles sixaika:lead and sixaika:partner say
 
@@ -162,10 +163,6 @@ class ProjectPage:
             )
         return sorted(found.values(), key=lambda w: (not w.lead, w.link.text.casefold()))
 
-    def shown_in_summary(self) -> set[str]:
-        """Properties whose rows the summary's list of organisations says in full."""
-        return {self.vocab + "lead", self.vocab + "partner", PROV + "qualifiedAttribution"}
-
     def sources(self) -> list[Link]:
         """Every source cited on the page, once, in the order of their addresses."""
         found = {value_of(t.object) for t in self.p.triples if t.predicate.value == SOURCE}
@@ -189,13 +186,22 @@ def repeated_identifiers(presenter: Presenter, iri: str) -> bool:
     return bool(plain) and plain <= notations
 
 
-def tidy(page: ResourcePage, presenter: Presenter, leave_out: set[str]) -> None:
-    """Facts without the rows said elsewhere on the page: ``leave_out`` and the sources
-    (listed once at the end), and a ``dct:identifier`` its ADMS identifier repeats."""
-    gone = set(leave_out) | {SOURCE}
+def said_elsewhere(presenter: Presenter, iri: str, vocab: str) -> frozenset[str]:
+    """Properties whose rows the facts of the page of ``iri`` leave out (``resource_page``'s
+    ``leave_out``), as what the page says elsewhere: for a project, what its summary's list
+    of organisations says in full, and the sources (listed once at the end). Known before
+    the facts are made, so that they are not made at all (a third of a project's)."""
+    subject = ox.NamedNode(iri)
+    types = {t.object for t in presenter.by_subject.get(subject, []) if t.predicate == RDF_TYPE}
+    if ox.NamedNode(vocab + "Project") not in types:
+        return frozenset()
+    return frozenset((vocab + "lead", vocab + "partner", PROV + "qualifiedAttribution", SOURCE))
+
+
+def tidy(page: ResourcePage, presenter: Presenter) -> None:
+    """Facts without a ``dct:identifier`` that its ADMS identifier repeats."""
     if repeated_identifiers(presenter, page.iri):
-        gone.add(DCT + "identifier")
-    page.node.rows = [r for r in page.node.rows if r.property.iri not in gone]
+        page.node.rows = [r for r in page.node.rows if r.property.iri != DCT + "identifier"]
 
 
 def citation(
@@ -241,7 +247,7 @@ def for_people(
     presenter: Presenter, page: ResourcePage, vocab: str, release: Release | None, lang: str
 ) -> dict:
     """What a resource's page shows besides its facts: a citation; for a project also its
-    summary and its sources (the facts then leave out what those say)."""
+    summary and its sources (the facts leave out what those say: ``said_elsewhere``)."""
     site_name = i18n.text("site", lang)
     extra: dict = {
         "cite": citation((page.title, page.title_lang), page.iri, release, lang, site_name)
@@ -250,7 +256,7 @@ def for_people(
     if vocab + "Project" in types:
         project = ProjectPage(presenter, page.iri, vocab)
         extra |= {"summary": project.summary(), "sources": project.sources()}
-        tidy(page, presenter, project.shown_in_summary())
+        tidy(page, presenter)
         found = site().index
         row = found.row(page.iri) if found is not None else None
         extra["small_map"] = small_map(page.iri, "project", lang, row.cities if row else ())
