@@ -65,8 +65,7 @@ class Pages:
         if stored is None:
             return None
         body, inbound = stored
-        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-        return Description(iri, triples, inbound)
+        return Description(iri, triples_of(body), inbound)
 
     def ntriples(self, iri: str) -> tuple[bytes, int] | None:
         """The description of ``iri`` as stored, canonical N-Triples (the very bytes an
@@ -114,5 +113,12 @@ class Pages:
             row = self._db().execute("SELECT triples FROM names WHERE iri = ?", (iri,))
             text = row.fetchone()
             if text:
-                found += [q.triple for q in ox.parse(text[0], format=ox.RdfFormat.N_TRIPLES)]
+                found += triples_of(text[0])
         return found
+
+
+def triples_of(ntriples: bytes | str) -> list[ox.Triple]:
+    """The triples of N-Triples that the build wrote into the release. Parsed without
+    checking each IRI again (``lenient``): they were checked before they were written, and
+    checking them was a quarter of the time of parsing a description."""
+    return [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)]

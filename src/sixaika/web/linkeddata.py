@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from ..logs import for_release
 from ..read.describe import Description, describe, exists, labels, members
+from ..read.pages import triples_of
 from . import project
 from .cache import Answer, mark_cacheable
 from .conduct import standing_headers
@@ -158,7 +159,7 @@ class Direct:
             return None
         ntriples, _inbound = stored
         if fmt is not NTRIPLES:  # the stored bytes are the N-Triples document itself
-            triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+            triples = triples_of(ntriples)
             return tagged(rdf_body(self.site, triples, fmt), self.site)
         return tagged(ntriples, self.site)
 
