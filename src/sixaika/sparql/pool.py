@@ -11,6 +11,7 @@ sharing nothing with a web process that may run threads.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -20,9 +21,13 @@ from multiprocessing.process import BaseProcess
 from ..logs import ReleaseLog, first_line
 from . import QueryError, too_slow
 from .engine import Answer, Engine, Job, Limits
-from .worker import WorkerOptions, main
+from .worker import NICENESS, WorkerOptions, main
 
 START_TIMEOUT = 300.0  # seconds for a new worker to open the store (or copy it into memory)
+# A query that runs longer than this (seconds) runs below the web's CPU priority until it
+# ends. A short one never waits for the cores behind pages: at the lower priority from the
+# start, the small SELECTs of bench_server.py's 16-client mix were its p99 tail.
+DEMOTE_AFTER = 0.05
 _CONTEXT = multiprocessing.get_context("spawn")
 
 
@@ -37,10 +42,14 @@ class Worker:
             target=main, args=(child, options), name="sixaika-query", daemon=True
         )
         self.process.start()
+        assert self.process.pid is not None  # started
+        self.pid = self.process.pid
         child.close()
         self._reaped = False
         self._reaping = threading.Lock()
         self.isolated = self._handshake()
+        # The web process's CPU priority: the worker's, but while a query runs long.
+        self.priority = self.niceness = os.getpriority(os.PRIO_PROCESS, 0)
 
     def _handshake(self) -> bool:
         """Wait for ``ready``; True if the worker has no network."""
@@ -57,15 +66,35 @@ class Worker:
         return detail
 
     def ask(self, job: Job, deadline: float) -> tuple:
-        """The worker's reply; ``QueryError`` 504/503 if it ran out of time or died."""
+        """The worker's reply; ``QueryError`` 504/503 if it ran out of time or died. After
+        ``DEMOTE_AFTER`` seconds the worker runs at a lower CPU priority until it answers."""
         try:
             self.conn.send(job)
-            if not self.conn.poll(max(0.0, deadline - time.monotonic())):
-                raise too_slow(job.timeout)
-            return self.conn.recv()
+            if not self.conn.poll(min(DEMOTE_AFTER, max(0.0, deadline - time.monotonic()))):
+                self.renice(min(19, self.priority + NICENESS))
+                if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                    raise too_slow(job.timeout)
+            reply = self.conn.recv()
         except (EOFError, OSError):
             self.died = self.death()
             raise QueryError(503, self._why_it_stopped(self.died)) from None
+        self.renice(self.priority)
+        return reply
+
+    def renice(self, niceness: int) -> None:
+        """Give the worker ``niceness``, if the system lets us. Going back up to the web's
+        priority takes CAP_SYS_NICE or an RLIMIT_NICE that allows it (systemd's
+        ``LimitNICE=``): without, a worker that ran a long query stays low, as every worker
+        was before, and ``niceness`` says so."""
+        if niceness == self.niceness:
+            return
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
+        except PermissionError:
+            return
+        except ProcessLookupError:  # it died: its pipe says so
+            return
+        self.niceness = niceness
 
     def _why_it_stopped(self, death: str) -> str:
         """What the client is told when the worker died under its query: what the way it
@@ -122,6 +151,7 @@ class PoolEngine(Engine):
         self._workers: set[Worker] = set()  # alive or being replaced
         self._slots = 0  # workers started or starting, at most ``size``
         self._closed = False
+        self._said_low = False  # the operator was told a worker stays at a low priority
 
     def run(self, job: Job) -> Answer:
         deadline = time.monotonic() + job.timeout
@@ -137,6 +167,14 @@ class PoolEngine(Engine):
                 )
             self._replace(worker)
             raise
+        if worker.niceness != worker.priority and not self._said_low:
+            self._said_low = True
+            self.log.warning(
+                "a query worker that ran a long query stays at a lower CPU priority (niceness "
+                "%d, the web's %d): going back up needs CAP_SYS_NICE or systemd's LimitNICE=",
+                worker.niceness,
+                worker.priority,
+            )
         self._idle.put(worker)
         if reply[0] == "error":
             raise QueryError(reply[1], reply[2])

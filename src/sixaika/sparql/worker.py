@@ -32,8 +32,9 @@ from .policy import syntax_error
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
 _M_ARENA_MAX = -8  # mallopt parameter (glibc)
-# Below the web processes' CPU priority: with a runaway query on every worker, the pages
-# and lookups the web process answers still get the cores first.
+# How far below the web process's CPU priority a worker goes once its query runs long
+# (``pool.Worker.ask``): with a runaway query on every worker, the pages and lookups the web
+# process answers still get the cores first.
 NICENESS = 10
 
 
@@ -50,7 +51,6 @@ def main(conn: Connection, options: WorkerOptions) -> None:
     """Process entry point: say ``("ready", isolated)`` once, then answer jobs until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's
     os.environ["RUST_BACKTRACE"] = "0"  # a panic logs one line, not a page of frames
-    os.nice(NICENESS)
     isolated = confine(options.network)
     try:
         store = open_store(options.store_path, options.in_memory)
