@@ -59,6 +59,8 @@ def decide(asked: Request, etag: str, modified: dt.datetime | None) -> int | Non
 def conditional(response: Response, complete_length: int | None = None) -> Response:
     """``response`` (a 200 with its ETag and Last-Modified) as the request's conditions
     make it: 412 (an error, so never cached), 304, or with ``complete_length`` a 206."""
+    if complete_length is None and not any(h in request.environ for h in HEADERS):
+        return response  # nothing to decide (most requests): no date to parse back
     try:
         status = decide(request, response.headers["ETag"], response.last_modified)
         if status == 412:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Response, abort, request
-from werkzeug.http import http_date, quote_etag
+from werkzeug.http import quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import i18n
@@ -109,7 +109,7 @@ def validators(on: Site, etag: str) -> list[tuple[str, str]]:
     site ``on`` (strong: ``etag`` is unquoted)."""
     return [
         ("ETag", quote_etag(etag)),
-        ("Last-Modified", http_date(on.modified)),
+        ("Last-Modified", on.last_modified),
         ("Cache-Control", f"public, max-age={on.settings.max_age}"),
     ]
 
