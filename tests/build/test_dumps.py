@@ -28,8 +28,8 @@ def record(name: str, title: str) -> list[ox.Triple]:
 
 
 def keyed(settings: Settings, files: Files) -> dict[str, dict[str, bytes]]:
-    parts = Parts(settings)
-    return {key: parts.of(triples, "projects") for key, triples in files.items()}
+    parts, graph = Parts(settings), ox.NamedNode(settings.urls.graph("projects"))
+    return {key: parts.of([ox.Quad(*t, graph) for t in triples]) for key, triples in files.items()}
 
 
 def written(settings: Settings, files: Files, folder: Path, earlier: Earlier | None = None):

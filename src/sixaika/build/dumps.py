@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -37,6 +37,7 @@ from ..release import File
 JSONLD = BY_KEY["jsonld"]
 NQUADS = BY_KEY["nq"]  # the store is loaded from these: they name each triple's graph
 GZIP_LEVEL = 6
+S = TypeVar("S", ox.Quad, ox.Triple)  # a statement: a file's quad, or a triple of it
 
 
 def compress(data: bytes) -> bytes:
@@ -51,35 +52,39 @@ class Parts:
         self.settings = settings
         self.compactor = Compactor(Context.load(settings).terms)
 
-    def of(self, triples: list[ox.Triple], dataset: str) -> dict[str, bytes]:
-        """Each dump format's part (a gzip member; empty for no triples)."""
-        triples = subjects_together(triples)
-        graph = ox.NamedNode(self.settings.urls.graph(dataset))
+    def of(self, quads: list[ox.Quad]) -> dict[str, bytes]:
+        """Each dump format's part (a gzip member; empty for no quads) of a file's quads,
+        all in its dataset's graph as ``sources.read_file`` gives them: TriG and N-Quads
+        are written from them as they are (making a quad of each triple again took as long
+        as all the other formats but JSON-LD together)."""
+        quads = subjects_together(quads)
+        triples = [q.triple for q in quads]
         parts = {}
         for fmt in offered(DUMP):
-            data = self._serialized(triples, graph, fmt) if triples else b""
+            if not quads:
+                data = b""
+            elif fmt is JSONLD:
+                data = self._jsonld(triples)
+            else:
+                data = self._serialized(quads if fmt.holds_graphs else triples, fmt)
             parts[fmt.key] = compress(data)
         return parts
 
-    def _serialized(self, triples: list[ox.Triple], graph: ox.NamedNode, fmt: Format) -> bytes:
-        if fmt is JSONLD:
-            nodes = [self.compactor.node(n) for n in expanded(triples)]
-            return ",\n".join(_indented(n, 2) for n in nodes).encode()
-        statements = (
-            [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-            if fmt.holds_graphs
-            else triples
-        )
+    def _jsonld(self, triples: list[ox.Triple]) -> bytes:
+        nodes = [self.compactor.node(n) for n in expanded(triples)]
+        return ",\n".join(_indented(n, 2) for n in nodes).encode()
+
+    def _serialized(self, statements: list[ox.Quad] | list[ox.Triple], fmt: Format) -> bytes:
         text = ox.serialize(statements, format=fmt.rdf_format, prefixes=self.settings.prefixes)
         return _without_prefixes(text or b"")
 
 
-def subjects_together(triples: list[ox.Triple]) -> list[ox.Triple]:
+def subjects_together(statements: list[S]) -> list[S]:
     """Once each (a source may state a triple twice; the store keeps one), by subject."""
-    groups: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[ox.Triple, None]] = {}
-    for t in triples:
-        groups.setdefault(t.subject, {})[t] = None
-    return [t for group in groups.values() for t in group]
+    groups: dict[ox.NamedNode | ox.BlankNode | ox.Triple, dict[S, None]] = {}
+    for s in statements:
+        groups.setdefault(s.subject, {})[s] = None
+    return [s for group in groups.values() for s in group]
 
 
 def _without_prefixes(text: bytes) -> bytes:

@@ -412,7 +412,7 @@ def _describe(
             report=results_graph.get(path, b""),
             projects={p: having[p] for p in _subjects_of(sources) if p in having},
             search_facts=search_facts,
-            parts=shared.parts.of(triples, dataset),
+            parts=shared.parts.of(sources.quads),
             index=index,
             pages=file_pages(triples, settings.urls.id()),
         )
