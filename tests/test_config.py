@@ -40,6 +40,7 @@ def test_defaults_are_the_parsed_defaults_the_readme_shows():
         ("SIXAIKA_STORE", "localhost:7878/query", "http(s) URLs"),
         ("SIXAIKA_STORE", "http://a/query http://b/query", "one http(s) URL"),
         ("SIXAIKA_QUERY_SERVICES", "https://a.example/sparql ftp://b", "http(s) URLs"),
+        ("SIXAIKA_PAGE_LANGUAGES", "en de", "languages of the pages (fi, en, sv), or nothing"),
     ],
 )
 def test_a_bad_setting_names_itself_its_value_and_what_it_takes(env, value, said):

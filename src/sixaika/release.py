@@ -175,10 +175,16 @@ class Release:
 
     def open_pages(self) -> Pages | None:
         """The release's pages part (None in a release built before there was one)."""
-        from .read.pages import PAGES_PART, Pages  # it reads descriptions, which read stores
+        # Imported here: it reads descriptions, which read stores.
+        from .read.pages import HTML_PART, PAGES_PART, Pages
 
         about = self.manifest.parts.get(PAGES_PART)
-        return Pages(self.path / about["file"]) if about else None
+        if not about:
+            return None
+        html = self.manifest.parts.get(HTML_PART)
+        if not html:
+            return Pages(self.path / about["file"])
+        return Pages(self.path / about["file"], self.path / html["file"], html["languages"])
 
     def dump_path(self, name: str) -> Path:
         return self.path / "dumps" / name

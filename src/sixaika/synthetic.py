@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build.release import facts_of, pages_of, publish, store_of, web_files
+from .build.release import facts_of, html_pages, pages_of, publish, store_of, web_files
 from .config import Settings
 from .release import Release
 from .urls import Urls
@@ -48,9 +48,11 @@ def write_release(
     """A current release of ``quads`` (or an N-Quads file's, its records one after another
     as ``nquads`` writes them): a store, the pages and the facts, and its manifest; if
     ``served``, the files the web server reads too (the context, by whose prefixes pages
-    name terms; the shapes; made from the sources under ``settings.root``)."""
+    name terms; the shapes; made from the sources under ``settings.root``) and the HTML
+    pages."""
     kept = quads if isinstance(quads, Path) else list(quads)
-    writers = [store_of(kept), pages_of(kept), facts_of(), *([web_files] if served else [])]
+    served_too = [web_files, html_pages()] if served else []
+    writers = [store_of(kept), pages_of(kept), facts_of(), *served_too]
     return publish(settings, writers, synthetic=True)
 
 

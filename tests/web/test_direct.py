@@ -1,5 +1,6 @@
-"""The front's direct answers (``linkeddata.Direct``): a resource's 303 and RDF from the
-release's pages, made without the app, are the app's own answers, header for header."""
+"""The front's direct answers (``linkeddata.Direct``): a resource's 303, RDF and HTML page
+from the release's pages, made without the app, are the app's own answers, header for
+header and byte for byte."""
 
 from __future__ import annotations
 
@@ -55,9 +56,12 @@ def _environ(path: str, accept: str | None = None, method: str = "GET", **header
     return EnvironBuilder(path=path, method=method, headers=headers).get_environ()
 
 
-def _same_as_the_app(client, direct, path: str, accept: str | None, method: str = "GET"):
-    status, headers, body = direct(_environ(path, accept, method))
-    expected = client.open(path, method=method, headers={"Accept": accept} if accept else {})
+def _same_as_the_app(
+    client, direct, path: str, accept: str | None, method: str = "GET", **more: str
+):
+    status, headers, body = direct(_environ(path, accept, method, **more))
+    sent = {**more, **({"Accept": accept} if accept else {})}
+    expected = client.open(path, method=method, headers=sent)
     assert int(status[:3]) == expected.status_code
     assert sorted(headers) == sorted(expected.headers.items())
     if method == "GET":
@@ -90,6 +94,44 @@ def test_n_triples_are_the_stored_bytes(client, direct, app):
     assert body == site(app).pages.ntriples(iri)[0]
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize(
+    "accept, languages",
+    [
+        ("text/html", None),
+        (BROWSER, "en-GB,en;q=0.9"),
+        (BROWSER, "de-DE, fr;q=0.5"),  # none of ours: the default, English
+    ],
+)
+def test_a_page_the_build_rendered_is_the_apps_answer(client, direct, resource, accept, languages):
+    more = {"Accept-Language": languages} if languages else {}
+    headers = dict(_same_as_the_app(client, direct, f"/doc/{resource}", accept, **more))
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Vary"] == "Accept, Accept-Language"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_page_by_its_extension_is_the_apps_answer(client, direct, method):
+    headers = _same_as_the_app(client, direct, "/doc/project/a70202.html", None, method)
+    assert dict(headers)["Vary"] == "Accept-Language"  # the URL chose the format
+
+
+@pytest.mark.parametrize(
+    "path, languages",
+    [
+        ("/doc/project/a70202", "fi"),  # the build rendered English only (page_languages)
+        ("/doc/project/a70202.html", "sv, en;q=0.5"),
+        ("/doc/project/a70202?lang=en", None),  # its links carry ?lang= on: not the same page
+    ],
+)
+def test_a_page_the_build_did_not_render_is_left_to_the_app(direct, path, languages):
+    more = {"Accept-Language": languages} if languages else {}
+    assert direct(_environ(path, "text/html", **more)) is None
+
+
 @pytest.fixture(scope="module")
 def direct_on_older_pages(app, bundled_release, tmp_path_factory) -> Direct:
     """``direct`` on pages as a release built before they held documents has them."""
@@ -114,11 +156,13 @@ def test_older_pages_without_documents_are_written_on_request(
     _same_as_the_app(client, direct_on_older_pages, "/doc/project/a70202", accept)
 
 
+def test_older_pages_without_html_leave_the_page_to_the_app(direct_on_older_pages):
+    assert direct_on_older_pages(_environ("/doc/project/a70202", "text/html")) is None
+
+
 @pytest.mark.parametrize(
     "path, accept",
     [
-        ("/doc/project/a70202", "text/html"),  # a page: the app renders it
-        ("/doc/project/a70202.html", None),
         ("/doc/project/a70202", "image/png"),  # 406, from the app
         ("/doc/project/a70202.json", None),  # 404: no such format of a document
         ("/doc/project/a70202?lang=fi", "text/turtle"),

@@ -39,7 +39,7 @@ from ..context import Context
 from ..forked import Forked
 from ..formats import BY_KEY, DUMP, Format, offered
 from ..read.facts import FACTS_PART, all_facts
-from ..read.pages import PAGES_PART
+from ..read.pages import HTML_PART, PAGES_PART
 from ..read.store import OxigraphRepo
 from ..release import (
     CONTEXT_FILE,
@@ -82,6 +82,9 @@ class Draft:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     parts: dict[str, Any] = field(default_factory=dict)
     children: list[Forked] = field(default_factory=list)  # stopped if the build fails
+    # Run once the manifest is written, on the release as a reader opens it (each may add
+    # a part, and the manifest is written again): what the web app makes of the release.
+    from_release: list[Callable[[Release], None]] = field(default_factory=list)
 
     def fork(self, function: Callable[..., Any], *args: Any) -> Forked:
         """``function(*args)`` in a forked process (here, with one build worker), which
@@ -139,6 +142,11 @@ def publish(
             parts=draft.parts,
         )
         (building / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+        if draft.from_release:
+            for make in draft.from_release:
+                make(Release(building))
+            manifest = dataclasses.replace(manifest, parts=draft.parts)
+            (building / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
         building.rename(final)
         _point_current_to(root, release_id)
     except BaseException:  # a full disk, say: its half-written release goes at once
@@ -169,6 +177,7 @@ def write_release(
         # The counts of completeness were made as the files were validated.
         facts_of(progress, known={"completeness": checked.report.completeness}),
         web_files,
+        html_pages(progress),
     ]
     if settings.store:
         writers.append(remote_store(progress))
@@ -350,6 +359,25 @@ def web_files(draft: Draft) -> None:
     """What the web server publishes besides the store and the dumps: the context, the
     shapes. They live in the release so that the server never reads a source file."""
     write_web_files(draft.settings, draft.folder)
+
+
+def html_pages(progress: Callable[[str], None] = lambda _m: None) -> Writer:
+    """Every resource's HTML page in the languages of ``page_languages`` (``html``),
+    rendered by the web app from the finished release (``web.prerender``)."""
+
+    def write(draft: Draft) -> None:
+        def render(release: Release) -> None:
+            from ..web.prerender import write_html  # the web app, only to render pages
+
+            if draft.settings.page_languages:
+                progress("rendering the HTML pages")
+            facts = write_html(release, draft.settings, progress)
+            if facts is not None:
+                draft.add_part(HTML_PART, facts)
+
+        draft.from_release.append(render)
+
+    return write
 
 
 def pages_of_build(

@@ -3,7 +3,9 @@
 One SQLite file, opened read-only as immutable (no locks: the release never changes),
 one connection per thread. A description is one row (its canonical N-Triples, and its
 Turtle and JSON-LD documents, each zlib'd);
-a page of a list is a range of positions; a label is a row of N-Triples.
+a page of a list is a range of positions; a label is a row of N-Triples. Beside it, the
+resources' HTML pages in the languages the build rendered them in (``HTML_FILE``, the
+manifest's ``html`` part: ``web.prerender``), zlib'd.
 
 >>> prefixes_of("https://e/id/concept/fund/erdf", "https://e/id/")
 ['https://e/id/concept/', 'https://e/id/concept/fund/']
@@ -14,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +25,8 @@ from .describe import Description
 
 PAGES_PART = "pages"  # the manifest's part: {"file": ..., "resources": n}
 PAGES_FILE = "pages.sqlite"
+HTML_PART = "html"  # the manifest's part: {"file": ..., "languages": [...], "pages": n}
+HTML_FILE = "html.sqlite"  # in the pages' folder
 DOCUMENT_COLUMNS = ("ttl", "jsonld")  # the keys of ``documents.STORED``'s formats
 SCHEMA = """
 -- A rowid table: its rows (a zlib'd kilobyte) fill pages three times as tightly as
@@ -36,6 +40,13 @@ CREATE TABLE members (prefix TEXT, position INTEGER, iri TEXT,
                       PRIMARY KEY (prefix, position)) WITHOUT ROWID;
 CREATE TABLE prefixes (prefix TEXT PRIMARY KEY, total INTEGER) WITHOUT ROWID;
 """
+# A file of its own: it is rendered from the finished release (its pages carry its id and
+# day), and an incremental build copies the descriptions, never the pages of the last one.
+# Pages of 16 KB: a zlib'd page (2.5 KB) took a 4 KB one to itself (11k pages: 46 MB).
+HTML_SCHEMA = """
+PRAGMA page_size = 16384;
+CREATE TABLE html (iri TEXT, lang TEXT, page BLOB, PRIMARY KEY (iri, lang));
+"""
 
 
 def prefixes_of(iri: str, ours: str) -> list[str]:
@@ -47,17 +58,23 @@ def prefixes_of(iri: str, ours: str) -> list[str]:
 class Pages:
     """A release's pages file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, html: Path | None = None, languages: Iterable[str] = ()):
+        """``html``: the file of the HTML pages in ``languages``, if the release has one."""
         self.uri = f"file:{path}?mode=ro&immutable=1"
+        self.html_uri = f"file:{html}?mode=ro&immutable=1" if html else None
+        self.html_languages = frozenset(languages) if html else frozenset()
         self._local = threading.local()
         # A missing or broken file fails here, when the worker starts.
         columns = self._db().execute("PRAGMA table_info(descriptions)").fetchall()
         self.documents = frozenset(DOCUMENT_COLUMNS) & {name for _, name, *_ in columns}
+        if self.html_uri:
+            self._db("html_db", self.html_uri).execute("SELECT 1 FROM html LIMIT 1")
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
+    def _db(self, name: str = "db", uri: str | None = None) -> sqlite3.Connection:
+        db = getattr(self._local, name, None)
         if db is None:
-            db = self._local.db = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+            db = sqlite3.connect(uri or self.uri, uri=True, check_same_thread=False)
+            setattr(self._local, name, db)
         return db
 
     def description(self, iri: str) -> Description | None:
@@ -85,6 +102,22 @@ class Pages:
         found = self._db().execute(f"SELECT {key} FROM descriptions WHERE iri = ?", (iri,))
         row = found.fetchone()
         return None if row is None or row[0] is None else zlib.decompress(row[0])
+
+    def html(self, iri: str, lang: str) -> bytes | None:
+        """The HTML page of ``iri`` in ``lang`` as the build rendered it, or None where it
+        rendered none (another language, a release built before it rendered them)."""
+        if lang not in self.html_languages or self.html_uri is None:
+            return None
+        found = self._db("html_db", self.html_uri).execute(
+            "SELECT page FROM html WHERE iri = ? AND lang = ?", (iri, lang)
+        )
+        row = found.fetchone()
+        return None if row is None else zlib.decompress(row[0])
+
+    def described(self) -> Iterator[str]:
+        """Every resource with a description, in IRI order."""
+        rows = self._db().execute("SELECT iri FROM descriptions ORDER BY iri")
+        return (iri for (iri,) in rows)
 
     def has(self, iri: str) -> bool:
         """Whether ``iri`` has a description (the data says something about it)."""

@@ -7,8 +7,8 @@ reload on a new release) reads every connection, a stalled one costing a few kil
 no thread; a deadline bounds the reading of a request's headers and again of its body. The
 Flask app runs in a pool of threads (``_Threads``) and only ever sees requests whose body
 is already in memory. Responses the cache holds are replayed on the loop, with no hop to a
-thread, and a resource's 303 and RDF are made there from the release's pages, without the
-app (``direct``: ``linkeddata.Direct``).
+thread, and a resource's 303, RDF and HTML page (where the build rendered it) are made
+there from the release's pages, without the app (``direct``: ``linkeddata.Direct``).
 
 Measured on the bundled release, 8 keep-alive clients, 2 cores that other work shared
 (load average 6-9, so single figures moved by 2-3x): with 8 and then 200 connections

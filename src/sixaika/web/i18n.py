@@ -9,12 +9,13 @@ language chosen with ``?lang=`` goes along the links of the page (``page_url``).
 from __future__ import annotations
 
 from flask import request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
+from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..formats import FORMATS
 from .conneg import HTML
 
-LANGUAGES = ("fi", "en", "sv")
-DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"fi": "suomi", "en": "English", "sv": "svenska"}
 
 
@@ -26,9 +27,18 @@ def asked_language() -> str | None:
 
 def reader_language() -> str:
     """``?lang=`` if it names one of ours, else the best of ``Accept-Language``."""
-    return asked_language() or request.accept_languages.best_match(
-        LANGUAGES, default=DEFAULT_LANGUAGE
-    )
+    return asked_language() or accepted_language(request.headers.get("Accept-Language"))
+
+
+def accepted_language(accept_language: str | None) -> str:
+    """The best of our languages by an ``Accept-Language`` header (as werkzeug's request
+    parses it), else the default.
+
+    >>> accepted_language("sv, fi;q=0.8"), accepted_language("de"), accepted_language(None)
+    ('sv', 'en', 'en')
+    """
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 # Data and dumps need no language: every format's extension but the page's, and gzip.

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import werkzeug.utils
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, Flask, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from ..logs import for_release
@@ -32,8 +32,9 @@ from .conneg import (
     negotiate,
     split_extension,
 )
+from .i18n import accepted_language
 from .present import Link, Names, Presenter, ResourcePage
-from .render import page_renderer, rdf_body
+from .render import page_renderer, rdf_body, rdf_renderer
 from .respond import (
     alternates,
     memo_key,
@@ -88,8 +89,9 @@ def document(local: str) -> Response:
 
 
 class Direct:
-    """A resource's 303 (``/id/...``) and its RDF (``/doc/...`` in any format but HTML)
-    from the release's pages, answered by the front itself, on its loop, without the app.
+    """A resource's 303 (``/id/...``) and its document (``/doc/...``: RDF in any format,
+    HTML where the build rendered the page in the reader's language) from the release's
+    pages, answered by the front itself, on its loop, without the app.
 
     Flask's routing, request context and response objects cost more than the answer (about
     0.4 ms of a core, against 0.1 ms for reading and writing a description at 100k
@@ -121,7 +123,7 @@ class Direct:
         if path.startswith("/id/"):
             return self._see_other(path.removeprefix("/id/"))
         if path.startswith("/doc/"):
-            return self._document(path.removeprefix("/doc/"), environ.get("HTTP_ACCEPT"))
+            return self._document(path.removeprefix("/doc/"), environ)
         return None
 
     def _see_other(self, local: str) -> Answer | None:
@@ -131,14 +133,17 @@ class Direct:
         headers = [*answer.headers.items(), *standing_headers("text/html")]
         return answer.status, headers, answer.get_data()
 
-    def _document(self, local: str, accept: str | None) -> Answer | None:
+    def _document(self, local: str, environ: dict[str, str]) -> Answer | None:
         local, ext = split_extension(local)
-        fmt = BY_EXTENSION.get(ext) if ext else negotiate(accept or None, RDF_DOCUMENT)
-        if not _is_local(local) or fmt not in RDF_DOCUMENT or fmt is HTML:
+        accept = environ.get("HTTP_ACCEPT") or None
+        fmt = BY_EXTENSION.get(ext) if ext else negotiate(accept, RDF_DOCUMENT)
+        if not _is_local(local) or fmt not in RDF_DOCUMENT:
             return None
+        # A page in the reader's language (no ?lang=: a query string is the app's).
+        lang = accepted_language(environ.get("HTTP_ACCEPT_LANGUAGE")) if fmt is HTML else ""
         iri = self.site.settings.urls.id(local)
-        key = memo_key(f"doc:{iri}", fmt, "", None)
-        found = self.site.memo.get_or_compute(key, lambda: self._tagged(iri, fmt))
+        key = memo_key(f"doc:{iri}", fmt, lang, None)
+        found = self.site.memo.get_or_compute(key, lambda: self._tagged(iri, fmt, lang))
         if found is None:
             return None
         body, etag = found
@@ -151,7 +156,10 @@ class Direct:
         ]
         return "200 OK", headers, body
 
-    def _tagged(self, iri: str, fmt: Format) -> tuple[bytes, str] | None:
+    def _tagged(self, iri: str, fmt: Format, lang: str) -> tuple[bytes, str] | None:
+        if fmt is HTML:  # rendered by the build in some languages; else the app renders it
+            page = self.pages.html(iri, lang)
+            return None if page is None else tagged(page, self.site)
         if (written := self.pages.document(iri, fmt.key)) is not None:
             return tagged(written, self.site)  # Turtle, JSON-LD: written by the build
         stored = self.pages.ntriples(iri)
@@ -199,6 +207,22 @@ def _html(found: Description, path: str):
         )
 
     return html
+
+
+def rendered_page(app: Flask, iri: str, lang: str) -> bytes | None:
+    """The page of ``iri`` in ``lang``, as ``document`` renders it for a request at the
+    root without a query string, Accept-Language choosing ``lang`` (a request ``Direct``
+    answers with it): the build renders them ahead (``prerender``). None: no page."""
+    local = iri.removeprefix(site(app).settings.urls.id())
+    if local == iri or not _is_local(local):
+        return None
+    path = site(app).settings.urls.under("").doc(local)
+    headers = {"Accept": HTML.media_type, "Accept-Language": lang}
+    with app.test_request_context(path, headers=headers):
+        found = description(iri)
+        if found is None:
+            return None
+        return rdf_renderer(lambda: found.triples, _html(found, path))(HTML, lang)
 
 
 # Lists ---------------------------------------------------------------------------
