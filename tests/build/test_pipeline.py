@@ -688,6 +688,22 @@ def test_a_failure_of_the_forked_search_index_refuses_the_release(mini, capsys, 
     assert tree_digest(releases) == before
 
 
+def test_the_store_is_loaded_in_bulk_once_the_search_index_is_written(mini, capfd, monkeypatch):
+    """The two held the most memory of a build: one after the other, even when the
+    index (in its forked process) is slow."""
+    real = release_module.write_parts
+
+    def slow_index(*args):
+        time.sleep(1)
+        return real(*args)
+
+    monkeypatch.setenv("SIXAIKA_BUILD_WORKERS", "2")
+    monkeypatch.setattr(release_module, "write_parts", slow_index)  # the child's
+    assert main(["build"]) == 0
+    steps = [re.sub(r"^\[ *[0-9.]+ s\] ", "", line) for line in capfd.readouterr().err.splitlines()]
+    assert steps.index("loading the store") > steps.index("the search index written")
+
+
 def test_old_releases_are_pruned(mini, capsys, monkeypatch):
     monkeypatch.setenv("SIXAIKA_KEEP_RELEASES", "2")
     for _ in range(3):
