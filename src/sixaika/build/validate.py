@@ -200,6 +200,23 @@ def _declare_our_prefix(shapes: rdflib.Graph, settings: Settings) -> None:
     shapes.add((declaration, SH.namespace, namespace))
 
 
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Identifier:
+    """A pyoxigraph term as rdflib's; a blank node keeps its label.
+
+    >>> rdflib_term(ox.Literal("2018", datatype=ox.NamedNode(str(rdflib.XSD.gYear))))
+    rdflib.term.Literal('2018', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
+    >>> rdflib_term(ox.BlankNode("b1")), rdflib_term(ox.Literal("Oulu", language="fi"))
+    (rdflib.term.BNode('b1'), rdflib.term.Literal('Oulu', lang='fi'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """The union of the quads' graphs as an rdflib graph (pyshacl's input)."""
     graph = rdflib.Graph()
@@ -208,15 +225,7 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     def term(t):
         found = cache.get(t)
         if found is None:
-            if isinstance(t, ox.NamedNode):
-                found = rdflib.URIRef(t.value)
-            elif isinstance(t, ox.BlankNode):
-                found = rdflib.BNode(t.value)
-            elif t.language:
-                found = rdflib.Literal(t.value, lang=t.language)
-            else:
-                found = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-            cache[t] = found
+            found = cache[t] = rdflib_term(t)
         return found
 
     add = graph.add
@@ -235,10 +244,56 @@ def validate_sources(
     """Validate ``sources`` (with the quads ``beside`` them: the shared records they link
     to, whose own results are not kept) against ``shapes`` (by default all of them)."""
     shapes = load_shapes(settings) if shapes is None else shapes
-    conforms, results = run_shapes(to_rdflib([*beside, *sources.quads]), shapes)
+    quads = [*beside, *sources.quads]
+    conforms, results = run_shapes(to_rdflib(quads), with_targets_selected(shapes, quads))
     places = Places(sources, settings)
     problems = sorted(problems_of(results, shapes, places, settings, lang), key=Report.sort_key)
     return Report(conforms=bool(conforms), problems=problems, graph=results)
+
+
+def with_targets_selected(shapes: rdflib.Graph, quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """The shapes with each SPARQL target (``sh:SPARQLTarget``) replaced by the nodes its
+    query selects in ``quads`` (``sh:targetNode``), selected by pyoxigraph.
+
+    pyshacl would run those queries on rdflib's SPARQL engine, which evaluates FILTER NOT
+    EXISTS and DATATYPE() tests a solution at a time: in a partition of 8,000 projects
+    they took 25 of pyshacl's 39 s. pyoxigraph answers the same queries over the same
+    triples in well under a second, and pyshacl then validates the same focus nodes.
+    The shapes are copied; ``shapes`` is left as it was.
+    """
+    targets = [
+        (shape, target)
+        for shape, target in shapes.subject_objects(SH.target)
+        if (target, rdflib.RDF.type, SH.SPARQLTarget) in shapes
+    ]
+    if not targets:
+        return shapes
+    store = ox.Store()
+    store.bulk_extend(quads)
+    selected = rdflib.Graph()
+    selected += shapes
+    for shape, target in targets:
+        selected.remove((shape, SH.target, target))
+        query = _prologue(shapes, target) + str(shapes.value(target, SH.select))
+        solutions = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions), "a target's query is a SELECT"
+        for solution in solutions:
+            node = solution["this"]
+            if node is not None:
+                selected.add((shape, SH.targetNode, rdflib_term(node)))
+    return selected
+
+
+def _prologue(shapes: rdflib.Graph, holder: rdflib.term.Node) -> str:
+    """The PREFIX lines of a SPARQL target or constraint: the ``sh:declare`` of each
+    ``sh:prefixes`` it names (SHACL 5.2.1)."""
+    lines = []
+    for ontology in shapes.objects(holder, SH.prefixes):
+        for declaration in shapes.objects(ontology, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(lines)
 
 
 def run_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[bool, rdflib.Graph]:
