@@ -63,9 +63,6 @@ def _parsed(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 
-rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, _ParsedOnce.__name__)
-
-
 # The report's own words; the shapes' messages come in the language asked for already.
 # Counts: one form for 1, another for the rest (in English and in Finnish alike).
 _WORDS = {
@@ -297,7 +294,9 @@ def _prologue(shapes: rdflib.Graph, holder: rdflib.term.Node) -> str:
 
 
 def run_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[bool, rdflib.Graph]:
-    """pyshacl as the build runs it; the data graph is made for it, so it may change it."""
+    """pyshacl as the build runs it; the data graph is made for it, so it may change it.
+    rdflib's SPARQL in this process then parses each query text once (``_ParsedOnce``)."""
+    rdflib.plugin.register("sparql", rdflib.query.Processor, __name__, _ParsedOnce.__name__)
     conforms, results, _ = shacl_validate(
         data,
         shacl_graph=shapes,

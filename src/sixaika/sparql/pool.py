@@ -90,9 +90,7 @@ class Worker:
             return
         try:
             os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
-        except PermissionError:
-            return
-        except ProcessLookupError:  # it died: its pipe says so
+        except (PermissionError, ProcessLookupError):  # not allowed; or it died: its pipe says so
             return
         self.niceness = niceness
 
