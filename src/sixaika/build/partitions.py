@@ -18,7 +18,6 @@ records to each other, nor look past the records a record links to.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import defaultdict
@@ -36,7 +35,7 @@ from rdflib.namespace import SH
 from ..config import Settings
 from ..context import Context
 from ..errors import InputError, InputErrors, Origin
-from ..forked import die_with_parent
+from ..forked import collect_garbage, die_with_parent, frozen_for_workers
 from ..namespaces import PREFIXES, value_of
 from ..read import completeness
 from ..read.store import OxigraphRepo
@@ -203,14 +202,13 @@ def load_and_validate(
         f"{len(shared_files)} shared files validated; of {projects} project files, "
         f"{projects - len(todo)} as validated before, {len(todo)} to load and validate"
     )
-    _SHARED = shared
-    gc.freeze()  # the workers inherit what is loaded; their collections never touch it
+    _SHARED = shared  # the workers inherit what is loaded
     try:
-        for result in _run(todo, settings, workers, progress):
-            _keep(result, cache, results)
+        with frozen_for_workers():
+            for result in _run(todo, settings, workers, progress):
+                _keep(result, cache, results)
     finally:
         _SHARED = None
-        gc.unfreeze()
     ordered = [results[p] for p in files]
     _refuse_unusable(ordered)
     check_links([r.links for r in ordered if r.links is not None], settings)
@@ -340,15 +338,11 @@ def _partition(files: list[Path]) -> list[FileResult]:
 
 
 def _collected(files: list[Path]) -> list[FileResult]:
-    """A partition's results, and its garbage collected. The build pauses the cyclic
-    collector (``cyclic_gc_paused``), but pyshacl and rdflib leave cycles: a process would
-    grow by a partition's graphs each time. What survives is frozen, so the next
-    collection looks only at the next partition's objects."""
+    """A partition's results, and its garbage collected (``collect_garbage``)."""
     try:
         return _partition(files)
     finally:
-        gc.collect()
-        gc.freeze()
+        collect_garbage()
 
 
 def _load(

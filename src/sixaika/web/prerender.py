@@ -33,7 +33,7 @@ from typing import Any
 from flask import Flask
 
 from ..config import Settings
-from ..forked import die_with_parent
+from ..forked import collect_garbage, die_with_parent, frozen_for_workers
 from ..read.pages import HTML_FILE, HTML_SCHEMA, PAGES_PART
 from ..release import Release
 from . import create_app
@@ -80,12 +80,22 @@ def _rendered(
     release: Release, settings: Settings, iris: Iterable[str], workers: int
 ) -> Iterator[list[Row]]:
     """The rows of the pages of ``iris``, in their order, rendered by ``workers`` forked
-    processes (here, with one)."""
-    batches = _batches(iris)
-    if workers < 2:
-        _open_app(release.path, settings)
-        yield from map(_render, batches)
-        return
+    processes (here, with one). What the build holds is frozen meanwhile: the collection
+    after each batch (``_render``) looks at the batch's objects alone, here or in a worker."""
+    with frozen_for_workers():
+        if workers < 2:
+            _open_app(release.path, settings)
+            try:
+                yield from map(_render, _batches(iris))
+            finally:
+                _close_app()
+        else:
+            yield from _rendered_by(workers, release, settings, _batches(iris))
+
+
+def _rendered_by(
+    workers: int, release: Release, settings: Settings, batches: Iterator[list[str]]
+) -> Iterator[list[Row]]:
     # fork: each worker inherits the loaded modules, and opens the release itself (a store
     # is not shared across a fork). An executor, as the build's validation uses: a killed
     # worker breaks it at once.
@@ -122,7 +132,14 @@ def _open_app(release: Path, settings: Settings) -> None:
     _APP = create_app(dataclasses.replace(settings, cache_entries=0), release=Release(release))
 
 
+def _close_app() -> None:
+    """Let the app go, with the store it holds open (the release may be deleted later)."""
+    global _APP
+    _APP = None
+
+
 def _render(iris: list[str]) -> list[Row]:
+    """The rows of the pages of ``iris``; the cycles their requests left, collected."""
     app = _APP
     assert app is not None, "the app is opened before any page is rendered"
     languages = app.extensions["sixaika"].settings.page_languages
@@ -132,4 +149,5 @@ def _render(iris: list[str]) -> list[Row]:
             page = rendered_page(app, iri, lang)
             if page is not None:
                 rows.append((iri, lang, zlib.compress(page, 3)))
+    collect_garbage()
     return rows
