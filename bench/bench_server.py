@@ -217,7 +217,7 @@ def write_release(count: int, releases: Path) -> Settings:
     shutil.rmtree(releases, ignore_errors=True)
     # JSON-LD dumps of 100k projects take minutes, and are not what is measured: no JSON-LD.
     writers = [store_of(quads), pages_of(quads), dumps_from_store(), facts_of(), web_files]
-    release = publish(settings, [*writers, html_pages(print)], synthetic=True)
+    release = publish(settings, [*writers, html_pages(progress=print)], synthetic=True)
     took = time.perf_counter() - started
     triples = release.manifest.triples
     print(f"wrote {triples:,} triples ({count:,} synthetic projects) in {took:.0f} s")

@@ -23,6 +23,7 @@ from sixaika.config import Settings
 from sixaika.release import Release
 from sixaika.search.engine import TantivyIndex
 from sixaika.search.index import COLUMNS, Page, Sort
+from sixaika.web.stamp import Stamp, filled
 
 from .test_pipeline import run
 
@@ -75,13 +76,17 @@ def released(capsys) -> tuple[tuple, tuple[int, int, bool]]:
 
 def pages_rows(release: Release) -> dict[str, list]:
     """Every row of the release's pages file (the file's bytes differ: one changed in
-    place keeps free pages that one written whole does not), and its account of them."""
+    place keeps free pages that one written whole does not), and its account of them;
+    every HTML page it rendered ahead (with holes for the release's stamp)."""
     db = sqlite3.connect(release.path / release.manifest.parts["pages"]["file"])
     rows = {
         table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
         for table in ("descriptions", "names", "members", "prefixes")
     }
     db.close()
+    html = sqlite3.connect(release.path / release.manifest.parts["html"]["file"])
+    rows["html"] = html.execute("SELECT * FROM html ORDER BY 1, 2").fetchall()
+    html.close()
     return {"part": release.manifest.parts["pages"], **rows}
 
 
@@ -152,6 +157,25 @@ def test_an_incremental_build_is_the_full_build_after_each_change(projects, caps
     shapes = projects / "shapes/mini.ttl"
     shapes.write_text(shapes.read_text() + "\n# a changed shape\n")
     assert incremental_is_full(projects, capsys) == (0, 3, True)  # every project file
+
+
+def test_an_incremental_build_renders_only_the_pages_its_change_reaches(projects, capsys):
+    assert run(capsys, "build")[0] == 0
+    p3 = projects / "data/projects/p3.yaml"
+    p3.write_text(p3.read_text().replace("Example project", "Edited example project"))
+    code, _, err = run(capsys, "build")
+    assert code == 0, err
+    said = re.search(r"(\d+) HTML pages rendered, (\d+) kept from the last release", err)
+    assert said is not None, err
+    rendered, kept = int(said[1]), int(said[2])
+    release = Release.current(Settings.from_env({}))
+    pages = release.open_pages()
+    described = list(pages.described())
+    assert rendered + kept == len(described) and 0 < rendered < kept
+    page = filled(
+        pages.html(ID + "project/p3", "en"), Stamp(release.id, release.manifest.built), "en"
+    )
+    assert b"Edited example project" in page and release.id.encode() in page
 
 
 def test_a_file_that_became_invalid_is_told_again_from_the_cache(projects, capsys):

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from sixaika.build import cyclic_gc_paused
+from sixaika.build import Progress, build, cyclic_gc_paused
 from sixaika.forked import frozen_for_workers
 from sixaika.read.pages import HTML_PART, PAGES_PART
 from sixaika.release import Release
 from sixaika.web import prerender
 from sixaika.web.prerender import write_html
 from sixaika.web.site import site
+from sixaika.web.stamp import filled
 
 from ..support import open_app
 
@@ -43,7 +44,9 @@ def test_every_resource_has_its_page_as_the_app_renders_it(app, bundled_release)
     for iri in described:
         answer = client.get(f"/doc/{_local(app, iri)}", headers={"Accept": "text/html"})
         assert answer.status_code == 200
-        assert pages.html(iri, "en") == answer.data, iri
+        stored = pages.html(iri, "en")
+        assert bundled_release.id.encode() not in stored  # a hole, filled when answered
+        assert filled(stored, site(app).stamp, "en") == answer.data, iri
 
 
 def _copy(release: Release, folder: Path) -> Path:
@@ -75,7 +78,7 @@ def test_pages_are_rendered_in_each_language_asked_for(in_two_languages):
     for lang in ("fi", "sv"):
         headers = {"Accept": "text/html", "Accept-Language": lang}
         answer = client.get("/doc/project/a70202", headers=headers)
-        assert pages.html(iri, lang) == answer.data
+        assert filled(pages.html(iri, lang), site(app).stamp, lang) == answer.data
         assert f'<html lang="{lang}">'.encode() in answer.data
     assert pages.html(iri, "en") is None  # not asked for
 
@@ -109,3 +112,31 @@ def test_a_render_worker_keeps_nothing_of_the_pages_it_rendered(bundled_settings
             prerender._close_app()
     # Uncollected, each page left some 150 objects behind; collected, a few dozen in all.
     assert again - first < len(every), (first, again)
+
+
+GBC = "organisation/gbc-suomi\n"
+
+
+def _answered_as_stored(release: Release, settings) -> None:
+    """Every page ``release`` stores is, its stamp filled, the app's page of it now."""
+    app = open_app(dataclasses.replace(settings, cache_entries=0), release)
+    pages, client = release.open_pages(), app.test_client()
+    for iri in pages.described():
+        answer = client.get(f"/doc/{_local(app, iri)}", headers={"Accept": "text/html"})
+        assert filled(pages.html(iri, "en"), site(app).stamp, "en") == answer.data, iri
+
+
+def test_an_incremental_build_renders_again_every_page_a_change_of_the_maps_reaches(
+    project_copy,
+):
+    """A partner in another city changes the counts on every project's and
+    organisation's map, which no other description says: every page is rendered again.
+    (A copy of the sources, edited for the test: Climate Street had no partner in Oulu.)"""
+    assert build(project_copy, Progress(quiet=True))[1].conforms
+    source = project_copy.root / "data/projects/climate-street.yaml"
+    source.write_text(source.read_text().replace(GBC, "organisation/oulun-kaupunki\n", 1))
+    said: list[str] = []
+    release, _ = build(project_copy, said.append)
+    assert any(m.startswith("the store changed where the sources did") for m in said), said
+    assert any(" 0 kept from the last release" in m for m in said), said
+    _answered_as_stored(release, project_copy)

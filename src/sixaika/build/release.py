@@ -181,7 +181,7 @@ def write_release(
         # The counts of completeness were made as the files were validated.
         facts_of(progress, known={"completeness": checked.report.completeness}),
         web_files,
-        html_pages(progress),
+        html_pages(since, progress),
     ]
     if settings.store:
         writers.append(remote_store(progress))
@@ -372,9 +372,12 @@ def web_files(draft: Draft) -> None:
     write_web_files(draft.settings, draft.folder)
 
 
-def html_pages(progress: Callable[[str], None] = lambda _m: None) -> Writer:
+def html_pages(
+    since: SinceCurrent | None = None, progress: Callable[[str], None] = lambda _m: None
+) -> Writer:
     """Every resource's HTML page in the languages of ``page_languages`` (``html``),
-    rendered by the web app from the finished release (``web.prerender``)."""
+    rendered by the web app from the finished release (``web.prerender``); where few files
+    changed, the current release's kept but where the change reaches."""
 
     def write(draft: Draft) -> None:
         def render(release: Release) -> None:
@@ -382,7 +385,7 @@ def html_pages(progress: Callable[[str], None] = lambda _m: None) -> Writer:
 
             if draft.settings.page_languages:
                 progress("rendering the HTML pages")
-            facts = write_html(release, draft.settings, progress)
+            facts = write_html(release, draft.settings, progress, since.release if since else None)
             if facts is not None:
                 draft.add_part(HTML_PART, facts)
 

@@ -46,6 +46,7 @@ from .respond import (
     validators,
 )
 from .site import Site, links, memo, site
+from .stamp import filled
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -159,7 +160,7 @@ class Direct:
     def _tagged(self, iri: str, fmt: Format, lang: str) -> tuple[bytes, str] | None:
         if fmt is HTML:  # rendered by the build in some languages; else the app renders it
             page = self.pages.html(iri, lang)
-            return None if page is None else tagged(page, self.site)
+            return None if page is None else tagged(self._stamped(page, lang), self.site)
         if (written := self.pages.document(iri, fmt.key)) is not None:
             return tagged(written, self.site)  # Turtle, JSON-LD: written by the build
         stored = self.pages.ntriples(iri)
@@ -170,6 +171,10 @@ class Direct:
             triples = triples_of(ntriples)
             return tagged(rdf_body(self.site, triples, fmt), self.site)
         return tagged(ntriples, self.site)
+
+    def _stamped(self, page: bytes, lang: str) -> bytes:
+        assert self.site.stamp is not None, "a release with pages has a stamp"
+        return filled(page, self.site.stamp, lang)
 
 
 def _is_local(local: str) -> bool:
@@ -201,7 +206,7 @@ def _html(found: Description, path: str):
         leave_out = project.said_elsewhere(presenter, found.iri, vocab)
         page = presenter.resource_page(found.iri, found.inbound_total, as_of, leave_out)
         schema = schema_org(page, names)
-        for_people = project.for_people(presenter, page, vocab, site().release, lang)
+        for_people = project.for_people(presenter, page, vocab, site().stamp, lang)
         return render_template(
             "resource.html", page=page, schema=schema, alternates=alternates(path), **for_people
         )

@@ -9,15 +9,17 @@ the page's model 0.3, Flask 0.3, ...) where its Turtle, written by the build, ta
 
 The pages are the app's own, made by the view's own function (``linkeddata.rendered_page``)
 in a request like the one the front hands on (at the root, no query string, the language
-by Accept-Language), from the finished release: a page says the release's id and day, so
-every build renders all of its pages, an incremental one too. They are rendered in forked
-processes (``build_workers``), each with its own app on the release, and written by this
-one in IRI order.
+by Accept-Language), from the finished release, with holes for what they say about it
+(``stamp``), which the front fills. They are rendered in forked processes
+(``build_workers``), each with its own app on the release, and written by this one in
+IRI order; an incremental build keeps the last release's pages but those its change
+reaches (``write_html``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import os
 import sqlite3
@@ -32,12 +34,16 @@ from typing import Any
 
 from flask import Flask
 
+from ..build.cache import code_digest, digest, files_digest
 from ..config import Settings
 from ..forked import collect_garbage, die_with_parent, frozen_for_workers
-from ..read.pages import HTML_FILE, HTML_SCHEMA, PAGES_PART
-from ..release import Release
+from ..read.facts import FACTS_PART
+from ..read.pages import HTML_FILE, HTML_PART, HTML_SCHEMA, PAGES_PART
+from ..release import CONTEXT_FILE, VOCABULARY_FILE, Release
 from . import create_app
 from .linkeddata import rendered_page
+from .site import site
+from .stamp import HOLES
 
 BATCH = 200  # resources a worker renders at a time (their pages come back together)
 PARALLEL_FROM = 2000  # resources; fewer are rendered here (forked apps take a second to start)
@@ -47,33 +53,118 @@ _APP: Flask | None = None  # in a worker: the app on the release being rendered
 
 
 def write_html(
-    release: Release, settings: Settings, progress: Callable[[str], None] = lambda _m: None
+    release: Release,
+    settings: Settings,
+    progress: Callable[[str], None] = lambda _m: None,
+    before: Release | None = None,
 ) -> dict[str, Any] | None:
     """Render the pages of every resource ``release`` describes in the languages of
     ``settings.page_languages`` into its HTML file, beside its pages; the manifest's
-    facts about it (None: no languages, or a release without pages)."""
+    facts about it (None: no languages, or a release without pages).
+
+    Where ``before`` (the current release) rendered its pages the same way
+    (``rendered_with``), its pages are kept but those of the resources whose descriptions
+    changed (``_changed``): an incremental build renders a few."""
     languages = settings.page_languages
     pages, about = release.open_pages(), release.manifest.parts.get(PAGES_PART)
     if not languages or pages is None or about is None:
         return None
     path = (release.path / about["file"]).with_name(HTML_FILE)
-    started, count = time.perf_counter(), 0
+    started, rendered = time.perf_counter(), 0
     path.unlink(missing_ok=True)  # rendered again (in other languages, say): all of it
+    facts = {"file": str(path.relative_to(release.path)), "languages": list(languages)}
+    facts["rendered_with"] = rendered_with(release, settings)
     db = sqlite3.connect(path)
     db.executescript(HTML_SCHEMA)
-    workers = settings.build_workers if about["resources"] >= PARALLEL_FROM else 1
-    for rows in _rendered(release, settings, pages.described(), workers):
+    todo: Iterable[str] = pages.described()
+    resources, kept = about["resources"], 0
+    if (earlier := _same_rendering(before, facts)) is not None:
+        now = release.path / about["file"]
+        todo = _changed(earlier.pages, now)
+        resources, kept = len(todo), _keep(db, earlier.html, now, todo)
+    workers = settings.build_workers if resources >= PARALLEL_FROM else 1
+    for rows in _rendered(release, settings, todo, workers):
         db.executemany("INSERT INTO html VALUES (?, ?, ?)", rows)
-        count += len(rows)
+        rendered += len(rows)
     db.commit()
     db.close()
     took = time.perf_counter() - started
-    progress(f"{count} HTML pages rendered ({', '.join(languages)}) in {took:.0f} s")
-    return {
-        "file": str(path.relative_to(release.path)),
-        "languages": list(languages),
-        "pages": count,
-    }
+    progress(
+        f"{rendered} HTML pages rendered, {kept} kept from the last release "
+        f"({', '.join(languages)}) in {took:.0f} s"
+    )
+    return {**facts, "pages": rendered + kept}
+
+
+def rendered_with(release: Release, settings: Settings) -> str:
+    """A digest of what a page shows besides its own description and the release's stamp
+    (``stamp.HOLES``): the code and templates that render it, the settings, the names of
+    terms, the facts (the maps' places), the cities' names and counts on every map, and
+    the day (a project's status is as of it). A page is kept only where all are the same."""
+    index = release.open_index()
+    cities = index.facets(only=("city",)).get("city", []) if index is not None else []
+    return digest(
+        code_digest(),
+        files_digest(p for p in Path(__file__).parent.rglob("*") if p.is_file()),
+        repr(settings),
+        (release.path / VOCABULARY_FILE).read_bytes(),
+        (release.path / CONTEXT_FILE).read_bytes(),
+        json.dumps(release.manifest.parts.get(FACTS_PART), sort_keys=True),
+        json.dumps([(c.value, c.count, index and index.labels(c.value)) for c in cities]),
+        release.manifest.built[:10],
+    )
+
+
+@dataclasses.dataclass
+class _Earlier:
+    pages: Path  # the last release's pages file
+    html: Path  # and its HTML file
+
+
+def _same_rendering(before: Release | None, facts: dict[str, Any]) -> _Earlier | None:
+    """The files of ``before`` where it rendered its pages as these will be (``facts``)."""
+    part = before.manifest.parts.get(HTML_PART) if before else None
+    if before is None or part is None or part.get("rendered_with") != facts["rendered_with"]:
+        return None
+    if part["languages"] != facts["languages"]:
+        return None
+    html = before.path / part["file"]
+    pages = before.path / before.manifest.parts[PAGES_PART]["file"]
+    return _Earlier(pages, html) if html.is_file() and pages.is_file() else None
+
+
+def _changed(before: Path, now: Path) -> list[str]:
+    """The resources whose descriptions differ between the pages files ``before`` and
+    ``now``, or that only ``now`` has. A description holds all a page shows of the data
+    but for what ``rendered_with`` covers (the maps' counts): the labels of what it
+    names, the links into it and their number."""
+    db = sqlite3.connect(now)
+    db.execute("ATTACH ? AS before", (str(before),))
+    differing = db.execute(
+        """SELECT n.iri FROM descriptions n LEFT JOIN before.descriptions b ON b.iri = n.iri
+           WHERE b.triples IS NOT n.triples OR b.inbound IS NOT n.inbound ORDER BY n.iri"""
+    )
+    changed = [iri for (iri,) in differing]
+    db.close()
+    return changed
+
+
+def _keep(db: sqlite3.Connection, html: Path, pages: Path, todo: list[str]) -> int:
+    """Copy the last release's pages (in ``html``) of the resources the new ``pages``
+    describe but for those in ``todo``; how many."""
+    db.execute("ATTACH ? AS before", (str(html),))
+    db.execute("ATTACH ? AS now", (str(pages),))
+    db.execute("CREATE TEMP TABLE todo (iri TEXT PRIMARY KEY)")
+    db.executemany("INSERT INTO todo VALUES (?)", ((iri,) for iri in todo))
+    copied = db.execute(
+        """INSERT INTO html SELECT b.* FROM before.html b
+           WHERE b.iri IN (SELECT iri FROM now.descriptions)
+           AND b.iri NOT IN (SELECT iri FROM todo)"""
+    ).rowcount
+    db.commit()
+    for name in ("before", "now"):
+        db.execute(f"DETACH {name}")
+    return copied
 
 
 def _rendered(
@@ -130,6 +221,7 @@ def _open_app(release: Path, settings: Settings) -> None:
     """The app on the release, keeping nothing between pages (each is rendered once)."""
     global _APP
     _APP = create_app(dataclasses.replace(settings, cache_entries=0), release=Release(release))
+    site(_APP).stamp = HOLES
 
 
 def _close_app() -> None:

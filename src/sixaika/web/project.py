@@ -21,12 +21,12 @@ from markupsafe import Markup
 
 from ..dates import PeriodDate, earliest, latest
 from ..namespaces import value_of
-from ..release import Release
 from ..search.documents import ORGANISATION_TYPES
 from . import i18n
 from .maps import small_map
-from .present import Link, Presenter, ResourcePage, format_date, format_money, format_period_date
+from .present import Link, Presenter, ResourcePage, format_money, format_period_date
 from .site import site
+from .stamp import Stamp
 
 of_literal = PeriodDate.of_literal
 
@@ -205,24 +205,24 @@ def tidy(page: ResourcePage, presenter: Presenter) -> None:
 
 
 def citation(
-    heading: tuple[str, str | None], iri: str, release: Release | None, lang: str, site_name: str
+    heading: tuple[str, str | None], iri: str, stamp: Stamp | None, lang: str, site_name: str
 ) -> Citation:
-    """How to cite a resource of this release: text for people (the title marked with its
-    language, where it is not the page's) and a BibTeX entry."""
-    built = release.manifest.built[:10] if release else ""
-    version = release.id if release else ""
+    """How to cite a resource of the release ``stamp`` says: text for people (the title
+    marked with its language, where it is not the page's) and a BibTeX entry."""
+    built, year = (stamp.day, stamp.year) if stamp else ("", "")
+    version = stamp.id if stamp else ""
     title, title_lang = heading
     named: str | Markup = title
     if title_lang and title_lang != lang:
         named = Markup('<span lang="{}">{}</span>').format(title_lang, title)
-    day = format_date(built, lang)
+    day = stamp.day_in(lang) if stamp else ""
     text = Markup.escape(i18n.words("cite_text", lang)).format(named, site_name, version, day, iri)
     key = "6aika-" + re.sub(r"[^a-z0-9]+", "-", iri.rstrip("/").rsplit("/", 1)[-1].lower())
     fields = {
         "title": "{" + bibtex_escape(title) + "}",
         "howpublished": "{" + bibtex_escape(site_name) + "}",
         "version": "{" + bibtex_escape(version) + "}",
-        "year": "{" + built[:4] + "}",
+        "year": "{" + year + "}",
         "date": "{" + built + "}",
         "url": "{" + iri + "}",
         "note": "{" + bibtex_escape(i18n.text("cite_note", lang, version)) + "}",
@@ -244,13 +244,13 @@ def bibtex_escape(text: str) -> str:
 
 
 def for_people(
-    presenter: Presenter, page: ResourcePage, vocab: str, release: Release | None, lang: str
+    presenter: Presenter, page: ResourcePage, vocab: str, stamp: Stamp | None, lang: str
 ) -> dict:
     """What a resource's page shows besides its facts: a citation; for a project also its
     summary and its sources (the facts leave out what those say: ``said_elsewhere``)."""
     site_name = i18n.text("site", lang)
     extra: dict = {
-        "cite": citation((page.title, page.title_lang), page.iri, release, lang, site_name)
+        "cite": citation((page.title, page.title_lang), page.iri, stamp, lang, site_name)
     }
     types = {t.iri for t in page.node.types}
     if vocab + "Project" in types:

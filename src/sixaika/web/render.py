@@ -109,6 +109,7 @@ def template_globals() -> dict[str, Any]:
         "page_url": lambda href: i18n.page_url(href, asked),
         "lang_url": lambda code: i18n.page_url(_same_page(page), code),
         "release": release.manifest if (release := site().release) else {},
+        "stamp": site().stamp,
         "part": lambda name: part(name, lang, asked),
         "show_link": fragments.show_link,
         "show_rows": fragments.show_rows,

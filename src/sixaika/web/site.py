@@ -24,6 +24,7 @@ from ..urls import Urls
 from ..vocabulary import Vocabulary
 from .cache import LRU
 from .present import Names
+from .stamp import Stamp
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PARTS = 64  # a few parts x three languages x asked for by ?lang= or not x a root or two
@@ -36,6 +37,8 @@ class Site:
         self.settings, self.repo, self.release = settings, repo, release
         self.sparql: Service | None = None  # the query service, opened with its blueprint
         self.memo = LRU(settings.cache_entries)
+        # What pages say about the release (the build's renderer sets ``stamp.HOLES``).
+        self.stamp: Stamp | None = Stamp(release.id, release.manifest.built) if release else None
         self.parts = LRU(PARTS)  # what every page shows (``render.part``), by language
         built = release.manifest.built if release else None
         self.modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
