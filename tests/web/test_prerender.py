@@ -140,3 +140,21 @@ def test_an_incremental_build_renders_again_every_page_a_change_of_the_maps_reac
     assert any(m.startswith("the store changed where the sources did") for m in said), said
     assert any(" 0 kept from the last release" in m for m in said), said
     _answered_as_stored(release, project_copy)
+
+
+def test_the_rendering_key_changes_with_the_settings_not_with_compiled_code(
+    bundled_settings, bundled_release
+):
+    """A page is kept only where it would be rendered the same way (``rendered_with``):
+    a setting's change counts; a module compiled on its first import does not."""
+    first = prerender.rendered_with(bundled_release, bundled_settings)
+    web = Path(prerender.__file__).parent
+    compiled = web / "__pycache__" / "a_module_imported_late.cpython-311.pyc"
+    compiled.parent.mkdir(exist_ok=True)
+    compiled.write_bytes(b"compiled")
+    try:
+        assert prerender.rendered_with(bundled_release, bundled_settings) == first
+    finally:
+        compiled.unlink()
+    other = dataclasses.replace(bundled_settings, page_languages=("fi",))
+    assert prerender.rendered_with(bundled_release, other) != first

@@ -105,7 +105,7 @@ def rendered_with(release: Release, settings: Settings) -> str:
     cities = index.facets(only=("city",)).get("city", []) if index is not None else []
     return digest(
         code_digest(),
-        files_digest(p for p in Path(__file__).parent.rglob("*") if p.is_file()),
+        files_digest(_web_files()),
         repr(settings),
         (release.path / VOCABULARY_FILE).read_bytes(),
         (release.path / CONTEXT_FILE).read_bytes(),
@@ -113,6 +113,14 @@ def rendered_with(release: Release, settings: Settings) -> str:
         json.dumps([(c.value, c.count, index and index.labels(c.value)) for c in cities]),
         release.manifest.built[:10],
     )
+
+
+def _web_files() -> Iterator[Path]:
+    """The templates, styles, scripts and map data (the code is in ``code_digest``; its
+    compiled copies come and go as modules are first imported)."""
+    for path in Path(__file__).parent.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".py":
+            yield path
 
 
 @dataclasses.dataclass
