@@ -380,6 +380,16 @@ BAD_INPUTS = {
         '<project/extra> <http://www.w3.org/2000/01/rdf-schema#label> "x",\n  "\\u0001" .\n',
         "data/extra.ttl:2: the value holds the character U+0001",
     ),
+    "a hole's marks of the pages' stamp": (
+        "data/projects/p2.yaml",
+        'id: project/p2\ntype: Project\ntitle:\n  fi: "KAOS \\ue000id\\ue000"\n',
+        "p2.yaml:4: the value holds the character U+E000, from Unicode's private use area",
+    ),
+    "a private-use character, in Turtle": (
+        "data/extra.ttl",
+        '<project/extra> <http://www.w3.org/2000/01/rdf-schema#label> "x",\n  "\\uF8FF" .\n',
+        "data/extra.ttl:2: the value holds the character U+F8FF, from Unicode's private use",
+    ),
     "a value too long, in Turtle": (
         "data/extra.ttl",
         f"<project/extra>\n  <http://www.w3.org/2000/01/rdf-schema#label> '{'x' * 100_001}' .\n",

@@ -7,8 +7,10 @@ from it. A file beyond them is an ``InputError`` at its line, like any other sli
   minute. The sources never needed them: a value is written out;
 - nesting: at most ``MAX_DEPTH`` levels (600 ran Python's stack out);
 - one value: at most ``MAX_LITERAL`` characters (16 MiB overflowed the JSON-LD parser's
-  buffer, a MemoryError that named no file), and no character XML 1.0 cannot carry: the
-  RDF/XML dumps and the pages would break on it.
+  buffer, a MemoryError that named no file), no character XML 1.0 cannot carry (the
+  RDF/XML dumps and the pages would break on it), and no private-use character (one has
+  no agreed meaning, and the pages mark the holes for their release's stamp with one,
+  ``web/stamp.py``: a text holding a hole's marks would be shown with the release's id).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ MAX_DEPTH = 32  # a record's values nest a few levels deep
 MAX_LITERAL = 100_000  # characters: a long description is a tenth of it
 # What XML 1.0's Char production leaves out (a surrogate cannot be a character either).
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # the Basic Multilingual Plane's area
+_REFUSED = re.compile(f"{_NOT_IN_XML.pattern}|{_PRIVATE_USE.pattern}")
 
 
 def check_size(path: Path, max_mb: int) -> None:
@@ -97,15 +101,15 @@ def check_literals(quads: Iterable[ox.Quad], path: Path, text: str) -> None:
     for quad in quads:
         if isinstance(quad.object, ox.Literal):
             value = quad.object.value
-            if len(value) > MAX_LITERAL or _NOT_IN_XML.search(value):
+            if len(value) > MAX_LITERAL or _REFUSED.search(value):
                 check_value(value, Origin(path, _line_of(value, text)))
 
 
 def _line_of(value: str, text: str) -> int | None:
     """The line of ``text`` where the literal ``value`` beyond the limits is written: that
-    of its first character XML cannot carry (written as it is or as an escape), else of
-    its first words; None if it is written otherwise (escapes in its first words)."""
-    found = _NOT_IN_XML.search(value)
+    of its first refused character (written as it is or as an escape), else of its first
+    words; None if it is written otherwise (escapes in its first words)."""
+    found = _REFUSED.search(value)
     if found:
         code = ord(found.group())
         written = f"{re.escape(found.group())}|\\\\u{code:04x}|\\\\U{code:08x}"
@@ -137,4 +141,16 @@ def check_value(text: str, where: Origin) -> None:
             "the pages would break on it): remove it",
             fi=f"arvossa on merkki {code}, jota XML ei salli (RDF/XML ja sivut rikkoutuisivat "
             "siitä): poista se",
+        )
+    found = _PRIVATE_USE.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise InputError(
+            where,
+            f"the value holds the character {code}, from Unicode's private use area: it has "
+            "no agreed meaning, and the pages use such characters for their own marks: "
+            "remove it",
+            fi=f"arvossa on merkki {code} Unicoden yksityiskäyttöalueelta: sillä ei ole "
+            "sovittua merkitystä, ja sivut käyttävät tällaisia merkkejä omina merkkeinään: "
+            "poista se",
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .present import format_date
 
-_HOLE = "\ue000"  # a private-use character: no text of the data or the site has it
+_HOLE = "\ue000"  # a private-use character, which no source may hold (build/limits.py)
 
 
 @dataclass(frozen=True)
