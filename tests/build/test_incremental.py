@@ -20,6 +20,7 @@ from rdflib.compare import isomorphic
 
 from sixaika.build.validate import to_rdflib
 from sixaika.config import Settings
+from sixaika.read.pages import HTML_PART
 from sixaika.release import Release
 from sixaika.search.engine import TantivyIndex
 from sixaika.search.index import COLUMNS, Page, Sort
@@ -176,6 +177,22 @@ def test_an_incremental_build_renders_only_the_pages_its_change_reaches(projects
         pages.html(ID + "project/p3", "en"), Stamp(release.id, release.manifest.built), "en"
     )
     assert b"Edited example project" in page and release.id.encode() in page
+
+
+def test_a_damaged_html_file_of_the_last_release_renders_every_page_again(projects, capsys):
+    assert run(capsys, "build")[0] == 0
+    before = Release.current(Settings.from_env({}))
+    html = before.path / before.manifest.parts[HTML_PART]["file"]
+    html.chmod(0o644)
+    html.write_bytes(b"not a database " * 100)
+    p3 = projects / "data/projects/p3.yaml"
+    p3.write_text(p3.read_text().replace("Example project", "Edited example project"))
+    code, _, err = run(capsys, "build")
+    assert code == 0, err
+    assert "the last release's pages could not be read (file is not a database)" in err
+    release = Release.current(Settings.from_env({}))
+    described = len(list(release.open_pages().described()))
+    assert f"{described} HTML pages rendered, 0 kept from the last release" in err
 
 
 def test_a_file_that_became_invalid_is_told_again_from_the_cache(projects, capsys):

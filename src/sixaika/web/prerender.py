@@ -71,17 +71,20 @@ def write_html(
         return None
     path = (release.path / about["file"]).with_name(HTML_FILE)
     started, rendered = time.perf_counter(), 0
-    path.unlink(missing_ok=True)  # rendered again (in other languages, say): all of it
     facts = {"file": str(path.relative_to(release.path)), "languages": list(languages)}
     facts["rendered_with"] = rendered_with(release, settings)
-    db = sqlite3.connect(path)
-    db.executescript(HTML_SCHEMA)
+    db = _empty_html_file(path)
     todo: Iterable[str] = pages.described()
     resources, kept = about["resources"], 0
     if (earlier := _same_rendering(before, facts)) is not None:
         now = release.path / about["file"]
-        todo = _changed(earlier.pages, now)
-        resources, kept = len(todo), _keep(db, earlier.html, now, todo)
+        try:
+            changed = _changed(earlier.pages, now)
+            resources, kept, todo = len(changed), _keep(db, earlier.html, now, changed), changed
+        except sqlite3.DatabaseError as e:  # damaged: the pages are all rendered again
+            progress(f"the last release's pages could not be read ({e}): rendering all")
+            db.close()
+            db = _empty_html_file(path)
     workers = settings.build_workers if resources >= PARALLEL_FROM else 1
     for rows in _rendered(release, settings, todo, workers):
         db.executemany("INSERT INTO html VALUES (?, ?, ?)", rows)
@@ -94,6 +97,13 @@ def write_html(
         f"({', '.join(languages)}) in {took:.0f} s"
     )
     return {**facts, "pages": rendered + kept}
+
+
+def _empty_html_file(path: Path) -> sqlite3.Connection:
+    path.unlink(missing_ok=True)  # rendered again (in other languages, say): all of it
+    db = sqlite3.connect(path)
+    db.executescript(HTML_SCHEMA)
+    return db
 
 
 def rendered_with(release: Release, settings: Settings) -> str:
