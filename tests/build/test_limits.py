@@ -3,7 +3,6 @@ once, each in a line naming the file (the other limits: BAD_INPUTS of test_pipel
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 from tests.build.test_pipeline import run
@@ -29,10 +28,8 @@ def test_an_alias_bomb_is_refused_at_once(mini, capsys):
     (mini / "data/projects/bomb.yaml").write_text(ALIAS_BOMB)
     assert len(ALIAS_BOMB.encode()) <= 553
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         code, _, err = run(capsys, "validate", "--quiet")
-        took = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -41,7 +38,7 @@ def test_an_alias_bomb_is_refused_at_once(mini, capsys):
         "error: data/projects/bomb.yaml:4: YAML anchors and aliases (&name, *name) are not "
         "read: write the value out\n"
     )
-    assert took < 1 and peak < 100_000_000, (took, peak)  # it took 33 s and 3.7 GB
+    assert peak < 100_000_000, peak  # walking the aliases took 3.7 GB (and 33 s)
 
 
 def test_a_huge_value_or_file_is_refused_naming_it(mini, capsys, monkeypatch):

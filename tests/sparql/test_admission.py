@@ -14,6 +14,10 @@ import pytest
 from ..support import RUNAWAY, on_release, running_server
 
 PROJECT = "http://localhost:8000/id/project/a70202"
+# A runaway query holds its place this long. What waited for one would take as long: what
+# did not is answered in well under half of it, however busy the machine running the tests.
+RUNAWAY_SECONDS = 4
+PROMPT = RUNAWAY_SECONDS / 2
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +51,16 @@ def _query(url: str, query: str, client: str, timeout: int | None = None):
     return _get(f"{url}/sparql?{urllib.parse.urlencode(params)}", "application/json", client)
 
 
-def test_runaway_queries_leave_pages_and_lookups_answered_within_a_second(server):
+def test_runaway_queries_leave_pages_and_lookups_answered_without_waiting(server):
     with ThreadPoolExecutor(32) as pool:
-        runaway = [pool.submit(_query, server, RUNAWAY, "198.51.100.1", 3) for _ in range(20)]
+        runaway = [
+            pool.submit(_query, server, RUNAWAY, "198.51.100.1", RUNAWAY_SECONDS) for _ in range(20)
+        ]
         time.sleep(0.5)
         another = pool.submit(_query, server, "ASK {}", "198.51.100.2")  # waits its turn
-        others = [pool.submit(_query, server, RUNAWAY, f"198.51.100.{i}", 3) for i in (3, 4)]
+        others = [
+            pool.submit(_query, server, RUNAWAY, f"198.51.100.{i}", RUNAWAY_SECONDS) for i in (3, 4)
+        ]
         time.sleep(0.5)
         served = [  # while the runaway queries run
             _get(server + "/", "text/html"),
@@ -60,13 +68,13 @@ def test_runaway_queries_leave_pages_and_lookups_answered_within_a_second(server
             _get(server + "/doc/project/a70202", "text/turtle"),  # from the cache
             _query(server, f"DESCRIBE <{PROJECT}>", "198.51.100.1"),  # a lookup
         ]
-        full = _query(server, RUNAWAY, "198.51.100.5", 3)  # the 7th of 6 places
+        full = _query(server, RUNAWAY, "198.51.100.5", RUNAWAY_SECONDS)  # the 7th of 6 places
         answers = [f.result() for f in runaway]
         assert another.result()[0] == 200
         assert all(f.result()[0] in (503, 504) for f in others)
-    assert [(status, seconds < 1) for status, seconds, _ in served] == [(200, True)] * 4
+    assert [(status, seconds < PROMPT) for status, seconds, _ in served] == [(200, True)] * 4
     refused = [(seconds, headers) for status, seconds, headers in answers if status == 429]
     assert len(refused) == 17  # the client's share is 3
-    assert all(seconds < 1 and headers["Retry-After"] for seconds, headers in refused)
+    assert all(seconds < PROMPT and headers["Retry-After"] for seconds, headers in refused)
     status, seconds, headers = full
-    assert status == 503 and seconds < 1 and headers["Retry-After"]
+    assert status == 503 and seconds < PROMPT and headers["Retry-After"]
