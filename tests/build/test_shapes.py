@@ -29,7 +29,7 @@ from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.namespace import SH
 
 from sixaika.build.suspects import TARGETS as SUSPECT_TARGETS
-from sixaika.build.suspects import suspects_queries
+from sixaika.build.suspects import has_focus, suspects_queries
 from sixaika.build.validate import load_shapes, split_shapes, with_targets_selected
 from sixaika.config import Settings
 
@@ -1602,3 +1602,25 @@ def test_only_the_shapes_that_compare_records_run_across_files():
     assert compared == {"EuraCodeIdentifiesOne", "BusinessIdIdentifiesOne"}
     assert not set(per_record.subjects(SH.sparql, None)) & set(comparing.subjects(SH.sparql, None))
     assert (URIRef(SHAPES + "PeriodOrder"), SH.target, None) in per_record
+
+
+def _a_partition(graph: rdflib.Graph) -> tuple[list[ox.Quad], set]:
+    """The graph's quads, and the nodes that the project's file writes (the project and
+    the blank nodes it holds): what a partition validates beside the shared records."""
+    quads = quads_of(graph)
+    project = ox.NamedNode(BASE + P)
+    held = {q.object for q in quads if q.subject == project and isinstance(q.object, ox.BlankNode)}
+    return quads, {project, *held}
+
+
+def test_a_valid_project_beside_shared_records_leaves_pyshacl_nothing_to_do():
+    quads, written = _a_partition(broken(case("valid")))
+    assert has_focus(with_targets_selected(shapes(), quads))  # the shared records' shapes
+    assert not has_focus(with_targets_selected(shapes(), quads, written))
+
+
+def test_a_wrong_project_beside_shared_records_is_handed_to_pyshacl_alone():
+    c = next(c for c in CASES if {e.focus for e in c.expect} == {P})
+    quads, written = _a_partition(broken(c))
+    selected = with_targets_selected(shapes(), quads, written)
+    assert {_short(n) for n in selected.objects(None, SH.targetNode)} == {P}, c.name

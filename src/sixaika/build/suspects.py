@@ -34,7 +34,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 _TYPE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 # What a shape may say besides its targets, path and constraints: none of it selects.
 _SAYS = {RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order,
          SH.group, RDFS.label, RDFS.comment}  # fmt: skip
@@ -52,6 +52,21 @@ def suspects_queries(shapes: rdflib.Graph) -> dict[rdflib.term.Node, str]:
         if query is not None:
             queries[shape] = query
     return queries
+
+
+def focus_query(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
+    """A SELECT of the focus nodes of ``shape``'s targets; None where it has a target this
+    module does not translate (a blank node, an implicit class target)."""
+    targets = None if _is_a_class(shapes, shape) else _targets(shapes, shape)
+    if targets is None:
+        return None
+    return f"{prologue(shapes, shape)}SELECT DISTINCT ?this WHERE {{ {targets} }}"
+
+
+def has_focus(shapes: rdflib.Graph) -> bool:
+    """Whether any shape of ``shapes`` has a target: without one, nothing is validated."""
+    targeted = any((None, kind, None) in shapes for kind in TARGETS)
+    return targeted or any(_is_a_class(shapes, s) for s in shapes.subjects(RDF.type, None))
 
 
 def suspects_query(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
@@ -74,7 +89,7 @@ def suspects_query(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
     if not branches:
         return None
     union = "\nUNION ".join(f"{{ {b} }}" for b in branches)
-    return f"SELECT DISTINCT ?this WHERE {{\n{union}\n}}"
+    return f"{prologue(shapes, shape)}SELECT DISTINCT ?this WHERE {{\n{union}\n}}"
 
 
 def _is_a_class(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
@@ -83,7 +98,8 @@ def _is_a_class(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
 
 
 def _targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
-    """A group binding ``?this`` to each focus node of ``shape``'s targets."""
+    """A group binding ``?this`` to each focus node of ``shape``'s targets (a SPARQL
+    target's query as a subquery: its prefixes are ``prologue``'s)."""
     patterns = []
     for target, pattern in (
         (SH.targetClass, "?this " + _TYPE + " {}"),
@@ -96,9 +112,27 @@ def _targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
             if term is None:
                 return None
             patterns.append(pattern.format(term))
+    for query in shapes.objects(shape, SH.target):
+        select = shapes.value(query, SH.select)
+        if (query, RDF.type, SH.SPARQLTarget) not in shapes or select is None:
+            return None
+        patterns.append(str(select))
     if not patterns:
         return None
     return "{ " + " } UNION { ".join(patterns) + " }"
+
+
+def prologue(shapes: rdflib.Graph, holder: rdflib.term.Node) -> str:
+    """The PREFIX lines of the SPARQL that ``holder`` (a SPARQL target or constraint, a
+    shape) holds: the ``sh:declare`` of each ``sh:prefixes`` it names (SHACL 5.2.1)."""
+    holders = [holder, *shapes.objects(holder, SH.target)]
+    lines: dict[str, None] = {}  # in order, once each
+    for ontology in (o for h in holders for o in shapes.objects(h, SH.prefixes)):
+        for declaration in shapes.objects(ontology, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            lines[f"PREFIX {prefix}: <{namespace}>\n"] = None
+    return "".join(lines)
 
 
 def _path(shapes: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:

@@ -30,7 +30,7 @@ from ..namespaces import PREFIXES
 from ..read import completeness
 from .link import owners_of, where_defined
 from .sources import Sources
-from .suspects import TARGETS, suspects_queries
+from .suspects import TARGETS, focus_query, has_focus, suspects_queries
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -240,20 +240,49 @@ def validate_sources(
     beside: Iterable[ox.Quad] = (),
 ) -> Report:
     """Validate ``sources`` (with the quads ``beside`` them: the shared records they link
-    to, whose own results are not kept) against ``shapes`` (by default all of them)."""
+    to, whose own results are not kept) against ``shapes`` (by default all of them).
+
+    Beside shared records, only the nodes the sources write are focus nodes: a result on
+    another has no place in them, and is the shared records' own validation's to tell."""
     shapes = load_shapes(settings) if shapes is None else shapes
     quads = [*beside, *sources.quads]
-    conforms, results = run_shapes(to_rdflib(quads), with_targets_selected(shapes, quads))
+    written = _written(sources.quads) if beside else None
+    selected = with_targets_selected(shapes, quads, written)
+    if has_focus(selected):
+        conforms, results = run_shapes(to_rdflib(quads), selected)
+    else:  # no node that could be wrong: pyshacl (and rdflib's copy of the data) spared
+        conforms, results = True, _conforming()
     places = Places(sources, settings)
     problems = sorted(problems_of(results, shapes, places, settings, lang), key=Report.sort_key)
     return Report(conforms=bool(conforms), problems=problems, graph=results)
 
 
-def with_targets_selected(shapes: rdflib.Graph, quads: Iterable[ox.Quad]) -> rdflib.Graph:
+def _written(quads: Iterable[ox.Quad]) -> set[Any]:
+    """The nodes ``quads`` write: their subjects, and the blank nodes they hold."""
+    written = set()
+    for quad in quads:
+        written.add(quad.subject)
+        if isinstance(quad.object, ox.BlankNode):
+            written.add(quad.object)
+    return written
+
+
+def _conforming() -> rdflib.Graph:
+    """The report pyshacl gives where nothing is wrong."""
+    report = rdflib.Graph()
+    node = rdflib.BNode()
+    report.add((node, rdflib.RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, rdflib.Literal(True)))
+    return report
+
+
+def with_targets_selected(
+    shapes: rdflib.Graph, quads: Iterable[ox.Quad], only: set[Any] | None = None
+) -> rdflib.Graph:
     """The shapes with their focus nodes selected in ``quads`` by pyoxigraph
-    (``sh:targetNode``): each SPARQL target (``sh:SPARQLTarget``) replaced by the nodes its
-    query selects, then each shape that ``suspects`` translates narrowed to the nodes that
-    could break it. The shapes are copied; ``shapes`` is left as it was.
+    (``sh:targetNode``, of those in ``only`` if given): each shape that ``suspects``
+    translates narrowed to the nodes that could break it, the others' targets answered
+    (``suspects.focus_query``). The shapes are copied; ``shapes`` is left as it was.
 
     pyshacl would run the SPARQL targets on rdflib's SPARQL engine, which evaluates FILTER
     NOT EXISTS and DATATYPE() tests a solution at a time: in a partition of 8,000 projects
@@ -264,16 +293,16 @@ def with_targets_selected(shapes: rdflib.Graph, quads: Iterable[ox.Quad]) -> rdf
     store.bulk_extend(quads)
     selected = rdflib.Graph()
     selected += shapes
-    for shape, target in list(selected.subject_objects(SH.target)):
-        if (target, rdflib.RDF.type, SH.SPARQLTarget) not in shapes:
-            continue
-        selected.remove((shape, SH.target, target))
-        query = _prologue(shapes, target) + str(shapes.value(target, SH.select))
-        _target(selected, shape, _selected(store, query))
-    for shape, query in suspects_queries(selected).items():
-        for target in TARGETS:
-            selected.remove((shape, target, None))
-        _target(selected, shape, _selected(store, query))
+    narrowed = suspects_queries(shapes)
+    for shape in sorted({s for kind in TARGETS for s in shapes.subjects(kind)}, key=str):
+        query = narrowed.get(shape) or focus_query(shapes, shape)
+        if query is None:
+            continue  # pyshacl selects its focus nodes itself
+        for kind in TARGETS:
+            selected.remove((shape, kind, None))
+        for node in _selected(store, query):
+            if only is None or node in only:
+                selected.add((shape, SH.targetNode, rdflib_term(node)))
     return selected
 
 
@@ -282,23 +311,6 @@ def _selected(store: ox.Store, query: str) -> Iterable[ox.NamedNode | ox.BlankNo
     solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions), "a target's query is a SELECT"
     return (solution["this"] for solution in solutions if solution["this"] is not None)
-
-
-def _target(shapes: rdflib.Graph, shape: rdflib.term.Node, nodes: Iterable[Any]) -> None:
-    for node in nodes:
-        shapes.add((shape, SH.targetNode, rdflib_term(node)))
-
-
-def _prologue(shapes: rdflib.Graph, holder: rdflib.term.Node) -> str:
-    """The PREFIX lines of a SPARQL target or constraint: the ``sh:declare`` of each
-    ``sh:prefixes`` it names (SHACL 5.2.1)."""
-    lines = []
-    for ontology in shapes.objects(holder, SH.prefixes):
-        for declaration in shapes.objects(ontology, SH.declare):
-            prefix = shapes.value(declaration, SH.prefix)
-            namespace = shapes.value(declaration, SH.namespace)
-            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-    return "".join(lines)
 
 
 def run_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[bool, rdflib.Graph]:
