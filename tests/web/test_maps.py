@@ -74,3 +74,23 @@ def test_an_organisation_page_maps_its_projects_by_city(client):
         "/projects?organisation=oulun-kaupunki&city=oulu", headers={"Accept": "application/json"}
     ).get_json()
     assert oulu == f"Oulu: {led['total']} projects"
+
+
+def test_each_project_page_maps_its_own_cities_in_its_own_language(client):
+    """The cities' places, names and counts are made once per language (the same on every
+    project's page); which cities are the page's own, and its language, are each page's."""
+
+    def small_map(path: str, **headers: str) -> tuple[list[str], list[tuple[str, str]]]:
+        page = client.get(path, headers=HTML | headers).get_data(as_text=True)
+        small = page[page.index('<figure class="map small">') : page.index("</figure>")]
+        chosen = re.findall(r'class="city chosen[^"]*"[^>]*><title>([^:]+):', small)
+        return sorted(chosen), re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"', small)
+
+    liira, in_english = small_map("/doc/project/liira")
+    circvol, in_finnish = small_map("/doc/project/circvol?lang=fi")
+    assert liira == ["Helsinki", "Oulu", "Tampere", "Turku"] and circvol != liira
+    assert all("lang=" not in href and "project" in label for href, label in in_english)
+    assert all("lang=fi" in href and "hank" in label for href, label in in_finnish)
+    assert small_map("/doc/project/liira?lang=fi") == (liira, in_finnish)
+    _, by_accept = small_map("/doc/project/liira", **{"Accept-Language": "fi"})
+    assert all("lang=" not in href and "hank" in label for href, label in by_accept)

@@ -26,7 +26,7 @@ from flask import Blueprint, render_template, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from ..search.index import Filters
+from ..search.index import EVERY_PROJECT, Filters
 from . import i18n
 from .conneg import PAGE
 from .render import page_renderer
@@ -66,6 +66,7 @@ def outline() -> list[list[tuple[float, float]]]:
     return [[(x, y) for x, y in ring] for ring in json.loads(OUTLINE.read_text())]
 
 
+@cache
 def bounds() -> tuple[tuple[float, float], tuple[float, float]]:
     points = [p for ring in outline() for p in ring]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -97,8 +98,11 @@ class Map:
     small: bool
 
 
+Place = tuple[str, str, str | None, float, float, int, str, str]
+
+
 def draw(
-    places: list[tuple[str, str, str | None, float, float, int, str, str]],
+    places: list[Place],
     width: float,
     small: bool = False,
     chosen: frozenset[str] = frozenset(),
@@ -106,10 +110,6 @@ def draw(
     """The map of ``places`` (iri, name, lang, latitude, longitude, count, href, label):
     circles whose areas are in proportion to the counts, the biggest ``width / 14``."""
     project = Projection(bounds(), width)
-    land = " ".join(
-        "M" + " L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + " Z"
-        for ring in outline()
-    )
     most = max((p[5] for p in places), default=0) or 1
     biggest = width / 14
     spots = []
@@ -118,7 +118,18 @@ def draw(
         r = max(biggest * math.sqrt(count / most), 2.0 if small else 3.0)
         spots.append(Spot(iri, name, lang, x, y, round(r, 1), count, href, label, iri in chosen))
     spots.sort(key=lambda s: -s.r)  # small circles on top of big ones, where they overlap
-    return Map(width, round(project.height, 1), land, spots, small)
+    return Map(width, round(project.height, 1), land(width), spots, small)
+
+
+@cache
+def land(width: float) -> str:
+    """Finland's outline as an SVG path on a map ``width`` wide: the same on every such map
+    (each project and organisation page has one, and projecting its points took 2 ms)."""
+    project = Projection(bounds(), width)
+    return " ".join(
+        "M" + " L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + " Z"
+        for ring in outline()
+    )
 
 
 # Reading the places --------------------------------------------------------------------
@@ -133,6 +144,16 @@ def city_map(
     filters: Filters, width: float, small: bool, lang: str, chosen: frozenset[str] = frozenset()
 ) -> Map:
     """The cities with as many projects as pass ``filters``; each links to those projects."""
+    if filters == EVERY_PROJECT:  # on every project's page: the same in each language
+        key = ("city_places", lang, i18n.asked_language(), request.script_root)
+        places = site().parts.get_or_compute(key, lambda: _places(filters, lang))
+    else:
+        places = _places(filters, lang)
+    return draw(places, width, small, chosen)
+
+
+def _places(filters: Filters, lang: str) -> list[Place]:
+    """Each city's place, name and count of the projects that pass ``filters``."""
     found = index()
     counts = {v.value: v.count for v in found.facets(filters, ("city",))["city"]}
     places = []
@@ -152,7 +173,7 @@ def city_map(
                 label,
             )
         )
-    return draw(places, width, small, chosen)
+    return places
 
 
 def _table(filters: Filters, city: str) -> str:
