@@ -800,7 +800,8 @@ def imprecise(tmp_path_factory):
     """A release of the bundled data in which A70011 started in a month and ended in a
     year, HIPPA started in a month and has no end (dates as precise as a source may give
     them; a project whose sources give no end), and Perille asti's start and end come from
-    two sources, one period each."""
+    different sources, one period each (its start from one, its latest end, a month, from
+    another)."""
     root = tmp_path_factory.mktemp("imprecise")
     for folder in ("ontology", "data", "shapes"):
         shutil.copytree(ROOT / folder, root / folder)
@@ -843,7 +844,7 @@ def test_a_period_with_only_a_start_is_open_ended(imprecise):
 
 def test_a_span_runs_from_one_sources_start_to_anothers_end(imprecise):
     finnish = _page(imprecise, "/", "fi")
-    assert "<title>Perille asti: 2017 – 29.2.2020</title>" in finnish
+    assert "<title>Perille asti: 2017 – maaliskuu 2020</title>" in finnish
 
 
 def test_status_follows_from_the_period_on_the_release_day(imprecise):
