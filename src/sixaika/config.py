@@ -171,8 +171,9 @@ class Settings:
     page_languages: tuple[str, ...] = setting(
         DEFAULT_LANGUAGE,
         "Languages in which the build renders every resource's HTML page into the release, "
-        "which `serve` then answers as it answers its Turtle, without rendering it (about 1.2 ms "
-        "of a core a page and language at build time, 2.8 KB on disk); other languages are "
+        "which `serve` then answers as it answers its Turtle, without rendering it (a page and "
+        "language: about 3 ms of a core at build time and 5.5 KB on disk, at 100k synthetic "
+        "projects); other languages are "
         "rendered on request; empty: none.",
         _languages,
     )
