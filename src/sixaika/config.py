@@ -159,7 +159,8 @@ class Settings:
     )
     build_workers: int = setting(
         "auto",
-        "Processes that load and validate in parallel (`auto`: one per core).",
+        "Processes that load and validate, and that render the HTML pages, in parallel, and "
+        "threads that count the facts pages show (`auto`: one per core).",
         _processes,
     )
     source_max_mb: int = setting(

@@ -8,6 +8,8 @@ resource of the bundled data; and the home page, the lists, VoID, the catalog an
 
 from __future__ import annotations
 
+import dataclasses
+
 import pyoxigraph as ox
 import pytest
 
@@ -15,7 +17,7 @@ from sixaika import synthetic
 from sixaika.config import Settings
 from sixaika.documents import STORED, DocumentWriter
 from sixaika.read.describe import describe, labels, members
-from sixaika.read.facts import all_facts
+from sixaika.read.facts import FACTS, all_facts
 from sixaika.read.pages import prefixes_of
 from sixaika.read.store import OxigraphRepo
 from sixaika.web import create_app
@@ -113,3 +115,12 @@ def test_a_synthetic_release_for_serving_serves_its_pages(tmp_path):
     client = create_app(settings, release=synthetic.write_release(quads, settings, served=True))
     for path in ("/", "/doc/project/", "/doc/project/p7", "/catalog", "/.well-known/void"):
         assert client.test_client().get(path, headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_the_facts_are_the_same_counted_on_one_thread_or_several(
+    bundled_settings, bundled_release, store
+):
+    graphs = {name: d.graph for name, d in bundled_release.manifest.datasets.items()}
+    one = all_facts(store, dataclasses.replace(bundled_settings, build_workers=1), graphs)
+    assert all_facts(store, dataclasses.replace(bundled_settings, build_workers=4), graphs) == one
+    assert list(one) == list(FACTS) and one["charts"]["fund"]  # every fact, in its order
