@@ -275,7 +275,9 @@ def store_of_build(
         draft.store = store = changed or ox.Store(str(target))
         if not changed:
             _bulk_load(store, list(dumps.values()))
-        if len(store) == sum(lines.values()):  # each quad once in the dumps, a line each
+        # Each quad once in the dumps, a line each (a changed store was counted already:
+        # counting scans every quad, a second at 100k projects).
+        if changed or len(store) == sum(lines.values()):
             for name, dataset in draft.datasets.items():
                 draft.datasets[name] = dataclasses.replace(dataset, triples=lines[name])
         else:
