@@ -4,9 +4,12 @@ the same bytes as one joined from nothing. The records are made-up (example.org)
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from sixaika.build import dumps
 from sixaika.build.dumps import Earlier, Parts, write_dumps
@@ -39,7 +42,27 @@ def written(settings: Settings, files: Files, folder: Path, earlier: Earlier | N
     return write_dumps(settings, folder, {"projects": lambda: parts.items()}, earlier)
 
 
-def test_unchanged_files_are_copied_from_the_current_dumps(project_copy, tmp_path, monkeypatch):
+def kernel_failing(after: int):
+    """``os.copy_file_range`` of a file system that fails after ``after`` calls (0: at
+    once, as where it has none; 1: midway through a copy)."""
+    calls, real = [], os.copy_file_range
+
+    def copy_file_range(src: int, dst: int, count: int, offset_src: int) -> int:
+        calls.append(count)
+        if len(calls) > after:
+            raise OSError(errno.EXDEV, "not on this file system")
+        return real(src, dst, max(1, count // 2), offset_src)
+
+    return copy_file_range
+
+
+@pytest.mark.parametrize("kernel_fails_after", [None, 0, 1])
+def test_unchanged_files_are_copied_from_the_current_dumps(
+    project_copy, tmp_path, monkeypatch, kernel_fails_after
+):
+    if kernel_fails_after is not None:
+        failing = kernel_failing(kernel_fails_after)
+        monkeypatch.setattr(dumps.os, "copy_file_range", failing)
     before = {f"f{n}": record(f"p{n}", f"Project {n}") for n in range(4)}
     written(project_copy, before, tmp_path / "before")
     after = {key: before[key] for key in ("f1", "f3")}
