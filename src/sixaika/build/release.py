@@ -14,6 +14,7 @@ under that name, and ``Release`` readers find them in ``manifest.parts[name]``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -26,7 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,7 +40,7 @@ from ..config import Settings
 from ..context import Context
 from ..forked import Forked
 from ..formats import BY_KEY, DUMP, Format, offered
-from ..read.facts import FACTS_PART, all_facts
+from ..read.facts import FACTS_PART, Since, all_facts
 from ..read.pages import HTML_PART, PAGES_PART
 from ..read.store import OxigraphRepo
 from ..release import (
@@ -89,6 +90,7 @@ class Draft:
     # Run once the manifest is written, on the release as a reader opens it (each may add
     # a part, and the manifest is written again): what the web app makes of the release.
     from_release: list[Callable[[Release], None]] = field(default_factory=list)
+    changed: StoreChange | None = None  # where the store is the current one's, changed
 
     def fork(self, function: Callable[..., Any], *args: Any) -> Forked:
         """``function(*args)`` in a forked process (here, with one build worker), which
@@ -276,7 +278,8 @@ def store_of_build(
             for finish in draft.before_bulk_load:
                 finish()
         progress("the store changed where the sources did" if changed else "loading the store")
-        draft.store = store = changed or ox.Store(str(target))
+        draft.store = store = changed.store if changed else ox.Store(str(target))
+        draft.changed = changed
         if not changed:
             _bulk_load(store, list(dumps.values()))
         # Each quad once in the dumps, a line each (a changed store was counted already:
@@ -314,30 +317,43 @@ def since_current(settings: Settings, checked: Checked) -> SinceCurrent | None:
     return SinceCurrent(current, gone, added)
 
 
+@dataclass
+class StoreChange:
+    """The current release's store (``before``'s), copied and changed as the sources
+    did: the N-Quads (gzip) of the files that went and of those that came."""
+
+    store: ox.Store
+    before: Release
+    gone: list[bytes]
+    came: list[bytes]
+
+
 def _changed_store(
     settings: Settings, checked: Checked, since: SinceCurrent | None, target: Path, quads: int
-) -> ox.Store | None:
+) -> StoreChange | None:
     """The current release's store copied to ``target`` and changed as the sources did,
     to hold the dumps' ``quads``; or None where that cannot be done or would not be
     quicker than loading all."""
     if since is None:
         return None
     entries = {key: checked.cache.get(key) for key in since.gone}
-    parts = {key: checked.cache.parts(key) for key in since.added}
+    parts = {key: checked.cache.parts(key) for key in [*since.gone, *since.added]}
     if None in entries.values() or None in parts.values():
         return None  # the cache no longer has what the current store was built from
     ox.Store.read_only(str(since.release.path / "store")).backup(str(target))
     store = ox.Store(str(target))
     for key in since.gone:
         _remove_records(store, entries[key], settings)
-    store.bulk_extend(q for part in parts.values() if part for q in _quads_of_part(part))
+    came = [part[NQUADS.key] for key in since.added if (part := parts[key])]
+    store.bulk_extend(q for part in came for q in _quads_of(part))
     store.flush()
     if len(store) != quads:  # a node no record holds, say
         del store
         gc.collect()
         shutil.rmtree(target)
         return None
-    return store
+    gone = [part[NQUADS.key] for key in since.gone if (part := parts[key])]
+    return StoreChange(store, since.release, gone, came)
 
 
 def _remove_records(store: ox.Store, gone: FileResult, settings: Settings) -> None:
@@ -357,8 +373,9 @@ def _remove_records(store: ox.Store, gone: FileResult, settings: Settings) -> No
                 store.remove(quad)
 
 
-def _quads_of_part(parts: dict[str, bytes]) -> list[ox.Quad]:
-    return list(ox.parse(zlib.decompress(parts[NQUADS.key], wbits=31), format=ox.RdfFormat.N_QUADS))
+def _quads_of(nquads: bytes) -> list[ox.Quad]:
+    """The quads of a file's part of the N-Quads dump (a gzip member)."""
+    return list(ox.parse(zlib.decompress(nquads, wbits=31), format=ox.RdfFormat.N_QUADS))
 
 
 def _lines(path: Path) -> int:
@@ -478,16 +495,45 @@ def facts_of(
     """Facts about the whole data that pages show (``read.facts``: charts, VoID's counts,
     the catalog's coverage), counted in the release's store, but for those ``known``
     already: a web worker then reads them from the manifest instead of counting them over
-    every project."""
+    every project. Where the store is the current one's changed, the facts that add up
+    are those of the current release changed by what went and came, counted alone."""
 
     def write(draft: Draft) -> None:
         assert draft.store is not None, "the facts are counted in the store: write it first"
         progress("counting the facts pages show")
         graphs = {name: dataset.graph for name, dataset in draft.datasets.items()}
         repo = OxigraphRepo(draft.store, draft.id)
-        draft.add_part(FACTS_PART, all_facts(repo, draft.settings, graphs, known))
+        change, before = draft.changed, None
+        if change is not None:
+            before = change.before.manifest.parts.get(FACTS_PART)
+        if change is None or before is None:
+            facts = all_facts(repo, draft.settings, graphs, known)
+        else:
+            with _stores_of(draft, change.gone, change.came) as (gone, came):
+                since = Since(before, OxigraphRepo(gone, "gone"), OxigraphRepo(came, "came"))
+                facts = all_facts(repo, draft.settings, graphs, known, since)
+        draft.add_part(FACTS_PART, facts)
 
     return write
+
+
+@contextlib.contextmanager
+def _stores_of(draft: Draft, *parts_of: list[bytes]) -> Iterator[list[ox.Store]]:
+    """A store of each list of N-Quads parts, on disk in the draft (a change may be a
+    quarter of the files: not in memory), gone with it once used."""
+    with tempfile.TemporaryDirectory(dir=draft.folder) as folder:
+        stores = [_store_of(Path(folder) / str(n), parts) for n, parts in enumerate(parts_of)]
+        try:
+            yield stores
+        finally:
+            stores.clear()
+            gc.collect()  # closed before their folder goes
+
+
+def _store_of(path: Path, parts: list[bytes]) -> ox.Store:
+    store = ox.Store(str(path))
+    store.bulk_extend(q for part in parts for q in _quads_of(part))
+    return store
 
 
 def remote_store(progress: Callable[[str], None] = lambda _m: None) -> Writer:

@@ -43,7 +43,9 @@ def counts(repo: Repo, graph: str | None = None) -> Counts:
 
 
 def _pairs(repo: Repo, query: str) -> dict[str, int]:
-    return {row["k"].value: int(row["n"].value) for row in repo.select(query)}
+    """By key, in the order of the keys (whatever order the store answers in)."""
+    found = {row["k"].value: int(row["n"].value) for row in repo.select(query)}
+    return dict(sorted(found.items()))
 
 
 def _within(graph: str | None, pattern: str) -> str:
