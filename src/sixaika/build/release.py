@@ -171,15 +171,14 @@ def write_release(
     checked: Checked, settings: Settings, progress: Callable[[str], None] = lambda _m: None
 ) -> Release:
     """Publish a release of validated sources: dumps, store, search index, web files."""
+    progress("writing the dumps")
     # One look at the current release for the writers that change it where few files did
     # (builds are one at a time: it stays current until this one is published).
     since = since_current(settings, checked)
     writers = [
-        # The two that fork first: they run beside this process as it writes the dumps,
-        # then the store, then counts the facts.
         search_index(checked, progress),
+        dumps_of(checked, since),
         pages_of_build(checked, since, progress),
-        dumps_of(checked, since, progress),
         store_of_build(checked, since, progress),
         # The counts of completeness were made as the files were validated.
         facts_of(progress, known={"completeness": checked.report.completeness}),
@@ -194,13 +193,10 @@ def write_release(
 # Writers -------------------------------------------------------------------------
 
 
-def dumps_of(
-    checked: Checked, since: SinceCurrent | None, progress: Callable[[str], None] = print
-) -> Writer:
+def dumps_of(checked: Checked, since: SinceCurrent | None) -> Writer:
     """Each dataset's dumps, joined from its files' parts (``dumps``), and the datasets."""
 
     def write(draft: Draft) -> None:
-        progress("writing the dumps")
         (draft.folder / "dumps").mkdir()
         parts = {name: partial(checked.parts, name) for name in DATASETS}
         earlier = _earlier_dumps(checked, since)
