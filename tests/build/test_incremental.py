@@ -18,6 +18,7 @@ import pytest
 import tantivy
 from rdflib.compare import isomorphic
 
+from sixaika.build import cache
 from sixaika.build.validate import to_rdflib
 from sixaika.config import Settings
 from sixaika.read.pages import HTML_PART
@@ -212,3 +213,15 @@ def test_a_record_moved_into_another_file_is_defined_twice(projects, capsys):
     assert code == 2 and "p9.yaml" in err and "project/p4 is already defined at" in err
     (projects / "data/projects/p4.yaml").unlink()
     assert run(capsys, "build", "--quiet")[0] == 0
+
+
+def test_the_code_and_shapes_are_known_by_their_paths_under_their_folder(tmp_path):
+    """A checkout moved, or another worktree of the same commit, keeps its build cache."""
+    package = Path(cache.__file__).resolve().parents[1]
+    copies = [tmp_path / "one" / "sixaika", tmp_path / "elsewhere" / "two" / "sixaika"]
+    for copy in copies:
+        shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    one, two = (cache.files_digest(c.rglob("*.py"), c) for c in copies)
+    assert one == two == cache.code_digest()
+    (copies[1] / "release.py").rename(copies[1] / "released.py")
+    assert cache.files_digest(copies[1].rglob("*.py"), copies[1]) != one  # a path is known

@@ -49,13 +49,16 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def files_digest(paths: Iterable[Path]) -> str:
-    return digest(*(b for p in sorted(paths) for b in (p.as_posix(), p.read_bytes())))
+def files_digest(paths: Iterable[Path], root: Path) -> str:
+    """Files by their paths under ``root`` and their bytes: the same wherever ``root``
+    is (a checkout moved, or another worktree of the same commit, keeps its cache)."""
+    named = sorted((p.relative_to(root).as_posix(), p) for p in paths)
+    return digest(*(b for name, p in named for b in (name, p.read_bytes())))
 
 
 def code_digest() -> str:
     """This code: a changed build step must not reuse what an older one made."""
-    return files_digest(_PACKAGE.rglob("*.py"))
+    return files_digest(_PACKAGE.rglob("*.py"), _PACKAGE)
 
 
 class Cache:

@@ -275,8 +275,8 @@ def _shared(
             analyser().name,  # the search index's part: Finnish words lemmatised or stemmed
         ),
         validation_key=digest(
-            files_digest(settings.shapes_dir.glob("*.ttl")),
-            files_digest(ontology_files(settings)),
+            files_digest(settings.shapes_dir.glob("*.ttl"), settings.shapes_dir),
+            files_digest(ontology_files(settings), settings.ontology_dir),
             lang,
         ),
     )

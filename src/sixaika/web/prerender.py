@@ -114,7 +114,7 @@ def rendered_with(release: Release, settings: Settings) -> str:
     cities = index.facets(only=("city",)).get("city", []) if index is not None else []
     return digest(
         code_digest(),
-        files_digest(_web_files()),
+        files_digest(_web_files(), Path(__file__).parent),
         repr(settings),
         (release.path / VOCABULARY_FILE).read_bytes(),
         (release.path / CONTEXT_FILE).read_bytes(),
