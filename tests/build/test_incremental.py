@@ -225,3 +225,22 @@ def test_the_code_and_shapes_are_known_by_their_paths_under_their_folder(tmp_pat
     assert one == two == cache.code_digest()
     (copies[1] / "release.py").rename(copies[1] / "released.py")
     assert cache.files_digest(copies[1].rglob("*.py"), copies[1]) != one  # a path is known
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads open files from /proc")
+def test_the_changed_store_is_closed_before_its_release_is_renamed(projects, capsys, monkeypatch):
+    assert released(capsys)[1] == (0, 4, False)
+    rename, open_at_rename = Path.rename, []
+
+    def checked_rename(self: Path, target):
+        if self.name.startswith(".building-"):
+            fds = Path("/proc/self/fd")
+            links = [str(fd.readlink()) for fd in fds.iterdir() if fd.is_symlink()]
+            open_at_rename.extend(x for x in links if x.startswith(f"{self.resolve()}/store"))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", checked_rename)
+    p2 = projects / "data/projects/p2.yaml"
+    p2.write_text(p2.read_text().replace("Example project", "Edited example project"))
+    assert released(capsys)[1] == (3, 1, True)
+    assert open_at_rename == []  # the store's files, closed first (an open one writes again)

@@ -153,6 +153,7 @@ def publish(
                 make(Release(building))
             manifest = dataclasses.replace(manifest, parts=draft.parts)
             (building / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+            gc.collect()  # and the store the web app opened (its cycles hold it)
         building.rename(final)
         _point_current_to(root, release_id)
     except BaseException:  # a full disk, say: its half-written release goes at once
@@ -270,17 +271,20 @@ def store_of_build(
         lines = {name: _lines(path) for name, path in dumps.items()}
         target = draft.folder / "store"
         changed = _changed_store(draft.settings, checked, since, target, sum(lines.values()))
-        if not changed:
+        if changed is None:
             for finish in draft.before_bulk_load:
                 finish()
-        progress("the store changed where the sources did" if changed else "loading the store")
-        draft.store = store = changed.store if changed else ox.Store(str(target))
-        draft.changed = changed
-        if not changed:
+            progress("loading the store")
+            draft.store = store = ox.Store(str(target))
             _bulk_load(store, list(dumps.values()))
+        else:
+            progress("the store changed where the sources did")
+            # The store apart from the change: publish closes it by letting it go.
+            store, draft.changed = changed
+            draft.store = store
         # Each quad once in the dumps, a line each (a changed store was counted already:
         # counting scans every quad, a second at 100k projects).
-        if changed or len(store) == sum(lines.values()):
+        if changed is not None or len(store) == sum(lines.values()):
             for name, dataset in draft.datasets.items():
                 draft.datasets[name] = dataclasses.replace(dataset, triples=lines[name])
         else:
@@ -315,10 +319,9 @@ def since_current(settings: Settings, checked: Checked) -> SinceCurrent | None:
 
 @dataclass
 class StoreChange:
-    """The current release's store (``before``'s), copied and changed as the sources
-    did: the N-Quads (gzip) of the files that went and of those that came."""
+    """How the current release's store (``before``'s) was changed as the sources did:
+    the N-Quads (gzip) of the files that went and of those that came."""
 
-    store: ox.Store
     before: Release
     gone: list[bytes]
     came: list[bytes]
@@ -326,10 +329,10 @@ class StoreChange:
 
 def _changed_store(
     settings: Settings, checked: Checked, since: SinceCurrent | None, target: Path, quads: int
-) -> StoreChange | None:
+) -> tuple[ox.Store, StoreChange] | None:
     """The current release's store copied to ``target`` and changed as the sources did,
-    to hold the dumps' ``quads``; or None where that cannot be done or would not be
-    quicker than loading all."""
+    to hold the dumps' ``quads``, and the change; or None where that cannot be done or
+    would not be quicker than loading all."""
     if since is None:
         return None
     entries = {key: checked.cache.get(key) for key in since.gone}
@@ -349,7 +352,7 @@ def _changed_store(
         shutil.rmtree(target)
         return None
     gone = [part[NQUADS.key] for key in since.gone if (part := parts[key])]
-    return StoreChange(store, since.release, gone, came)
+    return store, StoreChange(since.release, gone, came)
 
 
 def _remove_records(store: ox.Store, gone: FileResult, settings: Settings) -> None:
