@@ -194,10 +194,20 @@ def small_map(iri: str, kind: str, lang: str, cities: tuple[str, ...] = ()) -> M
         drawn = city_map(Filters(organisation=(iri,)), 176, True, lang)
         if not any(s.count for s in drawn.spots):
             return None
-        caption = i18n.text("map_of_organisation", lang)
-    else:
-        drawn = city_map(Filters(), 176, True, lang, frozenset(cities))
-        caption = i18n.text("map_of_project", lang)
+        return _rendered(drawn, i18n.text("map_of_organisation", lang))
+    # A project's map shows every project's cities, its own marked: the same map for each
+    # project in the same cities, rendered once per set of cities, language and root.
+    chosen = frozenset(cities)
+    key = ("small_map", chosen, lang, i18n.asked_language(), request.script_root)
+    return site().maps.get_or_compute(
+        key,
+        lambda: _rendered(
+            city_map(Filters(), 176, True, lang, chosen), i18n.text("map_of_project", lang)
+        ),
+    )
+
+
+def _rendered(drawn: Map, caption: str) -> Markup:
     return Markup(render_template("map.html", map=drawn, caption=caption, caption_id="small-map"))
 
 

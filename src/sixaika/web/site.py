@@ -28,6 +28,7 @@ from .stamp import Stamp
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PARTS = 64  # a few parts x three languages x asked for by ?lang= or not x a root or two
+MAPS = 256  # sets of cities a project is in (63 of six cities) x a language or three
 
 
 class Site:
@@ -40,6 +41,7 @@ class Site:
         # What pages say about the release (the build's renderer sets ``stamp.HOLES``).
         self.stamp: Stamp | None = Stamp(release.id, release.manifest.built) if release else None
         self.parts = LRU(PARTS)  # what every page shows (``render.part``), by language
+        self.maps = LRU(MAPS)  # projects' small maps, by their cities (``maps.small_map``)
         built = release.manifest.built if release else None
         self.modified = dt.datetime.fromisoformat(built) if built else dt.datetime.now(dt.UTC)
         # Last-Modified of every response made from the release, written once: an HTTP date
