@@ -139,10 +139,15 @@ def _publisher_type(text: str) -> str:
     return text
 
 
-def setting(default: str, help: str, parse: Callable[[str], Any] = _text) -> Any:
+def setting(
+    default: str, help: str, parse: Callable[[str], Any] = _text, shown: bool = True
+) -> Any:
     """A field of ``Settings``: its default as the environment would write it, its help
-    (the README's table and ``--help``), and the parser that makes its value."""
-    return field(default=parse(default), metadata={"text": default, "help": help, "parse": parse})
+    (the README's table and ``--help``), the parser that makes its value, and whether a
+    page can show it or change with it (``shown``: a page rendered ahead is kept only
+    where those are the same, ``web.prerender.rendered_with``)."""
+    metadata = {"text": default, "help": help, "parse": parse, "shown": shown}
+    return field(default=parse(default), metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -150,24 +155,34 @@ class Settings:
     base: str = setting(
         DEFAULT_BASE, "Base IRI of everything published; must end with '/'.", _base_iri
     )
-    root: Path = setting(".", "Project folder holding data/, ontology/ and shapes/.", Path)
+    root: Path = setting(
+        ".", "Project folder holding data/, ontology/ and shapes/.", Path, shown=False
+    )
     releases: Path = setting(
-        "var/releases", "Folder where built releases are kept (relative to the root).", Path
+        "var/releases",
+        "Folder where built releases are kept (relative to the root).",
+        Path,
+        shown=False,
     )
     keep_releases: int = setting(
-        "3", "How many releases to keep on disk, the current one included.", _at_least(1)
+        "3",
+        "How many releases to keep on disk, the current one included.",
+        _at_least(1),
+        shown=False,
     )
     build_workers: int = setting(
         "auto",
         "Processes that load and validate, and that render the HTML pages, in parallel, and "
         "threads that count the facts pages show (`auto`: one per core).",
         _processes,
+        shown=False,
     )
     source_max_mb: int = setting(
         "10",
         "Largest source file (YAML or Turtle) that is read, in megabytes; a larger one is an "
         "error that names it.",
         _at_least(1),
+        shown=False,
     )
     page_languages: tuple[str, ...] = setting(
         DEFAULT_LANGUAGE,
@@ -178,19 +193,21 @@ class Settings:
         "rendered on request; empty: none.",
         _languages,
     )
-    host: str = setting("127.0.0.1", "Address `serve` listens on.")
-    port: int = setting("8000", "Port `serve` listens on.", _at_least(1))
-    workers: int = setting("2", "Web worker processes of `serve`.", _at_least(1))
+    host: str = setting("127.0.0.1", "Address `serve` listens on.", shown=False)
+    port: int = setting("8000", "Port `serve` listens on.", _at_least(1), shown=False)
+    workers: int = setting("2", "Web worker processes of `serve`.", _at_least(1), shown=False)
     read_timeout: int = setting(
         "15",
         "Seconds a client has to send a request's headers, and again its body; a slower one "
         "gets 408 and its connection is closed.",
         _at_least(1),
+        shown=False,
     )
     cache_entries: int = setting(
         "4096",
         "Responses each web worker keeps in memory (the release is immutable).",
         _at_least(0),
+        shown=False,
     )
     max_age: int = setting(
         "300",
@@ -198,7 +215,9 @@ class Settings:
         _at_least(0),
     )
     access_log: str = setting(
-        "", "Where `serve` logs each request ('-' for stdout, or a file); empty: no log."
+        "",
+        "Where `serve` logs each request ('-' for stdout, or a file); empty: no log.",
+        shown=False,
     )
     store: str = setting(
         "",
@@ -228,6 +247,7 @@ class Settings:
         "Memory (address space) a query may take in its worker process, in megabytes, beyond "
         "what the worker holds once started.",
         _at_least(1),
+        shown=False,
     )
     query_in_memory_quads: int = setting(
         "1000000",
@@ -235,33 +255,39 @@ class Settings:
         "queries run 2-7 times faster (about 0.4 KB per quad and worker); a larger one is read "
         "from disk. 0: always from disk.",
         _at_least(0),
+        shown=False,
     )
     query_workers: int = setting(
         "2",
         "Query worker processes per web worker (each runs one query at a time).",
         _at_least(1),
+        shown=False,
     )
     query_queue: int = setting(
         "8",
         "SPARQL queries that may wait for a query worker, per web worker; when they are all "
         "taken, the next query gets 503 with Retry-After at once.",
         _at_least(0),
+        shown=False,
     )
     query_per_client: int = setting(
         "3",
         "SPARQL queries one client may have running or waiting, per web worker; the next gets "
         "429 with Retry-After. Lookups (DESCRIBE of named resources) are not counted.",
         _at_least(1),
+        shown=False,
     )
     client_header: str = setting(
         "",
         "Request header naming the client (e.g. X-Forwarded-For: its last address), set by a "
         "trusted proxy in front of `serve`; empty: the connection's own address.",
+        shown=False,
     )
     slow_query_seconds: float = setting(
         "10",
         "A SPARQL query that takes longer is logged on stderr, with its text; 0: none is.",
         _seconds,
+        shown=False,
     )
     query_services: tuple[str, ...] = setting(
         "",
@@ -312,6 +338,15 @@ class Settings:
             values[each.name] = each.parse(text)
         return cls(**values)
 
+    def shown(self) -> dict[str, Any]:
+        """The settings a page can show or change with, by name (not where the project
+        is, how many processes build or serve it, nor how a server treats its clients).
+
+        >>> Settings().shown() == Settings(build_workers=1, port=80).shown()
+        True
+        """
+        return {each.name: getattr(self, each.name) for each in SETTINGS if each.shown}
+
     # Derived places -----------------------------------------------------------------
     @cached_property
     def urls(self) -> Urls:
@@ -352,6 +387,7 @@ class Setting:
     default: str
     help: str
     parser: Callable[[str], Any]
+    shown: bool  # a page can show it, or change with it
 
     @property
     def env(self) -> str:
@@ -369,6 +405,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = tuple(
-    Setting(f.name, f.metadata["text"], f.metadata["help"], f.metadata["parse"])
+    Setting(
+        f.name, f.metadata["text"], f.metadata["help"], f.metadata["parse"], f.metadata["shown"]
+    )
     for f in fields(Settings)
 )

@@ -107,15 +107,16 @@ def _empty_html_file(path: Path) -> sqlite3.Connection:
 
 def rendered_with(release: Release, settings: Settings) -> str:
     """A digest of what a page shows besides its own description and the release's stamp
-    (``stamp.HOLES``): the code and templates that render it, the settings, the names of
-    terms, the facts (the maps' places), the cities' names and counts on every map, and
-    the day (a project's status is as of it). A page is kept only where all are the same."""
+    (``stamp.HOLES``): the code and templates that render it, the settings it can show
+    (``Settings.shown``: not the number of build workers, say), the names of terms, the
+    facts (the maps' places), the cities' names and counts on every map, and the day (a
+    project's status is as of it). A page is kept only where all are the same."""
     index = release.open_index()
     cities = index.facets(only=("city",)).get("city", []) if index is not None else []
     return digest(
         code_digest(),
         files_digest(_web_files(), Path(__file__).parent),
-        repr(settings),
+        repr(settings.shown()),
         (release.path / VOCABULARY_FILE).read_bytes(),
         (release.path / CONTEXT_FILE).read_bytes(),
         json.dumps(release.manifest.parts.get(FACTS_PART), sort_keys=True),
