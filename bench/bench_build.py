@@ -11,7 +11,8 @@ cache), then, at 100k, an incremental one after one project of one file changed.
 runs in a process of its own; "peak MB" is the peak of the resident memory of that
 process and all its children together (the partition workers), sampled from /proc every
 0.2 s: forked workers share pages copy-on-write, so this sum is an upper bound ("PSS MB",
-the proportional set size, counts a shared page once).
+the proportional set size, counts a shared page once; sampled every 5 s, since the kernel
+takes some 0.1 s of a core to count it for a large build).
 
 Yardstick, measured in the same run: pyoxigraph's bulk loader reading the N-Triples of
 the projects that the build wrote into a new store on disk (what loading the data alone
@@ -21,6 +22,7 @@ costs, in Rust on both cores), measured the same way.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -40,6 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/synthetic/"
 RECORDS_PER_FILE = 1000
 ORGANISATIONS = 500
+SAMPLE, PSS_SAMPLE = 0.2, 5.0  # seconds between samples of the memory of a build's processes
+PAGE = os.sysconf("SC_PAGE_SIZE")
 FOCUS_AREAS = [
     "open-data-and-interfaces",
     "open-innovation-platforms",
@@ -187,8 +191,8 @@ def free_disk(root: Path) -> None:
     shutil.rmtree(Release.current(settings_of(root)).path / "store")
 
 
-def tree_memory(root_pid: int) -> tuple[int, int]:
-    """Resident and proportional set size (bytes) of a process and its descendants."""
+def tree(root_pid: int) -> list[int]:
+    """A process and its descendants, as /proc lists them now."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -196,31 +200,55 @@ def tree_memory(root_pid: int) -> tuple[int, int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    todo, rss, pss = [root_pid], 0, 0
+    found, todo = [], [root_pid]
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo.extend(children.get(pid, []))
+    return found
+
+
+def resident(pids: list[int]) -> int:
+    """The resident memory of ``pids`` together, in bytes (``statm``: a few microseconds
+    a process)."""
+    total = 0
+    for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith(("Rss:", "Pss:")):
-                    kb = int(line.split()[1]) * 1024
-                    rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
         except OSError:  # it ended meanwhile
             continue
-    return rss, pss
+    return total
+
+
+def proportional(pids: list[int]) -> int:
+    """The proportional set size of ``pids`` together, in bytes (``smaps_rollup``: the
+    kernel walks each process's page tables, some 0.1 s of a core for a build of 1M)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
 
 
 def sampled(*command: str) -> dict:
     """Run ``bench_build.py command...`` in a child; its JSON answer with the peak memory
-    of its process tree."""
+    of its process tree: resident every ``SAMPLE`` seconds, proportional every
+    ``PSS_SAMPLE`` (read as often, it took a third of a core from the build it measured)."""
     child = subprocess.Popen(
         [sys.executable, __file__, *command], stdout=subprocess.PIPE, text=True
     )
     peak_rss = peak_pss = 0
+    next_pss = time.monotonic()
     while child.poll() is None:
-        rss, pss = tree_memory(child.pid)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(0.2)
+        pids = tree(child.pid)
+        peak_rss = max(peak_rss, resident(pids))
+        if time.monotonic() >= next_pss:
+            peak_pss, next_pss = max(peak_pss, proportional(pids)), time.monotonic() + PSS_SAMPLE
+        time.sleep(SAMPLE)
     out = child.stdout.read()
     if child.returncode:
         raise RuntimeError(f"{command} failed with exit code {child.returncode}")
