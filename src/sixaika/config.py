@@ -188,7 +188,7 @@ class Settings:
         DEFAULT_LANGUAGE,
         "Languages in which the build renders every resource's HTML page into the release, "
         "which `serve` then answers as it answers its Turtle, without rendering it (a page and "
-        "language: about 3 ms of a core at build time and 5.5 KB on disk, at 100k synthetic "
+        "language: about 2.4 ms of a core at build time and 5.5 KB on disk, at 100k synthetic "
         "projects); other languages are "
         "rendered on request; empty: none.",
         _languages,
