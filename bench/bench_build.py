@@ -8,12 +8,11 @@ N"), written in the real source format (YAML records, 1000 per file) beside the 
 ontology, shapes and concept schemes, so the whole pipeline runs: load -> link -> SHACL ->
 release (store, dumps in every format, search index). For each N: a full build (no
 cache), then, at 100k (or at a single smaller N), an incremental one after one project of
-one file changed. Each
-runs in a process of its own; "peak MB" is the peak of the resident memory of that
-process and all its children together (the partition workers), sampled from /proc every
-0.2 s: forked workers share pages copy-on-write, so this sum is an upper bound ("PSS MB",
-the proportional set size, counts a shared page once; sampled every 5 s, since the kernel
-takes some 0.1 s of a core to count it for a large build).
+one file changed. Each runs in a process of its own; "peak MB" is the peak of the
+resident memory of that process and all its children together (the partition workers),
+sampled from /proc every 0.2 s: forked workers share pages copy-on-write, so this sum is
+an upper bound ("PSS MB", the proportional set size, counts a shared page once; sampled
+every 5 s, since the kernel takes some 0.1 s of a core to count it for a large build).
 
 Yardstick, measured in the same run: pyoxigraph's bulk loader reading the N-Triples of
 the projects that the build wrote into a new store on disk (what loading the data alone
