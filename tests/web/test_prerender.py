@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sixaika.build import Progress, build, cyclic_gc_paused
+from sixaika.config import Settings
 from sixaika.forked import frozen_for_workers
 from sixaika.read.pages import HTML_PART, PAGES_PART
 from sixaika.release import Release
@@ -86,6 +87,36 @@ def test_pages_are_rendered_in_each_language_asked_for(in_two_languages):
 def test_no_languages_no_pages(bundled_settings, bundled_release):
     none = dataclasses.replace(bundled_settings, page_languages=())
     assert write_html(bundled_release, none) is None
+
+
+def test_a_release_over_the_prerender_limit_renders_no_page_ahead(
+    bundled_settings, bundled_release, tmp_path
+):
+    resources = bundled_release.manifest.parts[PAGES_PART]["resources"]
+    said: list[str] = []
+    over = dataclasses.replace(bundled_settings, prerender_limit=resources - 1)
+    assert write_html(bundled_release, over, said.append) is None
+    assert said == [
+        f"no HTML pages rendered ahead: {resources} resources, over prerender_limit "
+        f"({resources - 1}); they are rendered on request"
+    ]
+    at = dataclasses.replace(bundled_settings, prerender_limit=resources)
+    facts = write_html(Release(_copy(bundled_release, tmp_path)), at)
+    assert facts is not None and facts["pages"] == resources
+
+
+def test_a_build_over_the_prerender_limit_answers_its_pages_rendered_on_request(mini):
+    settings = dataclasses.replace(Settings.from_env({}, root=str(mini)), prerender_limit=1)
+    said: list[str] = []
+    release, report = build(settings, said.append)
+    assert report.conforms
+    assert HTML_PART not in release.manifest.parts
+    assert any(m.startswith("no HTML pages rendered ahead") for m in said), said
+    pages = release.open_pages()
+    app, iri = open_app(settings, release), next(iter(pages.described()))
+    answer = app.test_client().get(f"/doc/{_local(app, iri)}", headers={"Accept": "text/html"})
+    assert answer.status_code == 200 and b'<html lang="en">' in answer.data
+    assert pages.html(iri, "en") is None
 
 
 def _tracked() -> int:

@@ -405,8 +405,6 @@ def html_pages(
         def render(release: Release) -> None:
             from ..web.prerender import write_html  # the web app, only to render pages
 
-            if draft.settings.page_languages:
-                progress("rendering the HTML pages")
             facts = write_html(release, draft.settings, progress, since.release if since else None)
             if facts is not None:
                 draft.add_part(HTML_PART, facts)

@@ -13,7 +13,9 @@ by Accept-Language), from the finished release, with holes for what they say abo
 (``stamp``), which the front fills. They are rendered in forked processes
 (``build_workers``), each with its own app on the release, and written by this one in
 IRI order; an incremental build keeps the last release's pages but those its change
-reaches (``write_html``).
+reaches (``write_html``). Not beyond ``prerender_limit`` resources: at a million projects,
+rendering them ahead took 26.5 of the build's 72.8 minutes, for pages most of which
+nobody asks for; the app renders those on request.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def write_html(
 ) -> dict[str, Any] | None:
     """Render the pages of every resource ``release`` describes in the languages of
     ``settings.page_languages`` into its HTML file, beside its pages; the manifest's
-    facts about it (None: no languages, or a release without pages).
+    facts about it (None: no languages, a release without pages, or one that describes
+    more resources than ``settings.prerender_limit``).
 
     Where ``before`` (the current release) rendered its pages the same way
     (``rendered_with``), its pages are kept but those of the resources whose descriptions
@@ -70,6 +73,13 @@ def write_html(
     pages, about = release.open_pages(), release.manifest.parts.get(PAGES_PART)
     if not languages or pages is None or about is None:
         return None
+    if about["resources"] > settings.prerender_limit:
+        progress(
+            f"no HTML pages rendered ahead: {about['resources']} resources, over "
+            f"prerender_limit ({settings.prerender_limit}); they are rendered on request"
+        )
+        return None
+    progress("rendering the HTML pages")
     path = (release.path / about["file"]).with_name(HTML_FILE)
     started, rendered = time.perf_counter(), 0
     facts = {"file": str(path.relative_to(release.path)), "languages": list(languages)}
