@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -498,6 +499,7 @@ def facts_of(
     def write(draft: Draft) -> None:
         assert draft.store is not None, "the facts are counted in the store: write it first"
         progress("counting the facts pages show")
+        started = time.perf_counter()
         graphs = {name: dataset.graph for name, dataset in draft.datasets.items()}
         repo = OxigraphRepo(draft.store, draft.id)
         change, before = draft.changed, None
@@ -510,6 +512,7 @@ def facts_of(
                 since = Since(before, OxigraphRepo(gone, "gone"), OxigraphRepo(came, "came"))
                 facts = all_facts(repo, draft.settings, graphs, known, since)
         draft.add_part(FACTS_PART, facts)
+        progress(f"the facts counted in {time.perf_counter() - started:.1f} s")
 
     return write
 
