@@ -97,7 +97,7 @@ def test_a_release_over_the_prerender_limit_renders_no_page_ahead(
     over = dataclasses.replace(bundled_settings, prerender_limit=resources - 1)
     assert write_html(bundled_release, over, said.append) is None
     assert said == [
-        f"no HTML pages rendered ahead: {resources} resources, over prerender_limit "
+        f"no HTML pages rendered ahead: {resources} resources, over SIXAIKA_PRERENDER_LIMIT "
         f"({resources - 1}); they are rendered on request"
     ]
     at = dataclasses.replace(bundled_settings, prerender_limit=resources)

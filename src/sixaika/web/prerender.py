@@ -76,7 +76,7 @@ def write_html(
     if about["resources"] > settings.prerender_limit:
         progress(
             f"no HTML pages rendered ahead: {about['resources']} resources, over "
-            f"prerender_limit ({settings.prerender_limit}); they are rendered on request"
+            f"SIXAIKA_PRERENDER_LIMIT ({settings.prerender_limit}); they are rendered on request"
         )
         return None
     progress("rendering the HTML pages")
