@@ -100,6 +100,42 @@ def latest(dates: Iterable[PeriodDate]) -> PeriodDate | None:
     return max(dates, key=lambda date: (date.last, -_RANK[date.precision]), default=None)
 
 
+def start_of(starts: Iterable[PeriodDate]) -> PeriodDate | None:
+    """When one thing started, by the starts its sources give: the earliest, where a
+    month or a year that holds a more precise start gives way to it (it says less, not
+    otherwise). Dates of different things keep to :func:`earliest`.
+
+    >>> start_of([PeriodDate.parse("2018"), PeriodDate.parse("2018-08-01")]).first
+    datetime.date(2018, 8, 1)
+    >>> start_of([PeriodDate.parse("2018"), PeriodDate.parse("2017-12-15")]).first
+    datetime.date(2017, 12, 15)
+    """
+    return earliest(_refined(starts))
+
+
+def end_of(ends: Iterable[PeriodDate]) -> PeriodDate | None:
+    """When one thing ended, by the ends its sources give (as :func:`start_of`).
+
+    >>> end_of([PeriodDate.parse("2021"), PeriodDate.parse("2021-05-31")]).last
+    datetime.date(2021, 5, 31)
+    >>> latest([PeriodDate.parse("2021"), PeriodDate.parse("2021-05-31")]).last
+    datetime.date(2021, 12, 31)
+    """
+    return latest(_refined(ends))
+
+
+def _refined(dates: Iterable[PeriodDate]) -> list[PeriodDate]:
+    """``dates`` without those that hold a more precise one of them."""
+    given = list(dates)
+    return [date for date in given if not any(_holds(date, other) for other in given)]
+
+
+def _holds(coarse: PeriodDate, fine: PeriodDate) -> bool:
+    """Whether ``fine``, more precise, lies within ``coarse`` (1.8.2018 within 2018)."""
+    more_precise = _RANK[fine.precision] < _RANK[coarse.precision]
+    return more_precise and coarse.first <= fine.first and fine.last <= coarse.last
+
+
 def status(start: PeriodDate | None, end: PeriodDate | None, today: dt.date) -> str | None:
     """Whether a project has not started, is running or has ended on ``today``; None when
     the period cannot tell (it has started, and no end is known).

@@ -614,6 +614,16 @@ def test_timeline_dates_are_written_as_elsewhere(client):
     assert not re.search(r"<title>[^<]*\d{4}-\d\d-\d\d", english)  # no ISO dates in tooltips
 
 
+def test_a_year_gives_way_to_a_more_precise_date_within_it(client):
+    """Ecosystems of Growth starts on 1.8.2018 by two sources and in 2018 by a third: the
+    year says less, not otherwise, so the span starts on the day (not on 1.1.2018)."""
+    record = (ROOT / "data/projects/a73976.yaml").read_text()
+    assert "startDate: 2018-08-01" in record and "startDate: 2018\n" in record
+    span = "1 August 2018 – 31 March 2021"
+    assert f"<title>Ecosystems of Growth: {span}</title>" in _page(client, "/", "en")
+    assert span in _page(client, "/doc/project/a73976", "en")
+
+
 def test_charts_have_a_text_alternative_that_keeps_their_links(client):
     html = _page(client, "/", "fi")
     assert 'role="img"' not in html  # which would hide the links inside from screen readers

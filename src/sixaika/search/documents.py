@@ -14,19 +14,21 @@ are known. What the rows mean, in SPARQL terms (the tests compare the two):
   (``org:unitOf*``);
 - priority axis: its own ``sixaika:priorityAxis`` or its specific objective's;
 - start, end: the earliest ``dcat:startDate`` and the latest ``dcat:endDate`` of its
-  periods (sources may disagree);
+  periods (sources may disagree), a year or a month giving way to a more precise date
+  within it (``sixaika.dates``);
 - total budget, EU contribution: the highest ``schema:value`` of its budgets of that kind.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from ..dates import PeriodDate, end_of, start_of
 from ..namespaces import PREFIXES, RDF_TYPE, value_of
 from ..urls import Urls
 from .index import Kind, Participant, ProjectRow
@@ -329,23 +331,28 @@ def _drafts(
 
 
 def _span(reader: Reader) -> tuple[dict[str, str], dict[str, str]]:
-    """Each project's earliest start and latest end over its periods."""
+    """Each project's earliest start and latest end over its periods (as pages show them:
+    :func:`sixaika.dates.start_of` and :func:`~sixaika.dates.end_of`)."""
     temporal = reader.values(DCT + "temporal")
     start, end = reader.values(DCAT + "startDate"), reader.values(DCAT + "endDate")
     starts, ends = {}, {}
     for project, periods in temporal.items():
-        first = [d for p in periods for d in start.get(p, [])]
-        last = [d for p in periods for d in end.get(p, [])]
+        first = _chosen(start_of, [d for p in periods for d in start.get(p, [])])
+        last = _chosen(end_of, [d for p in periods for d in end.get(p, [])])
         if first:
-            starts[project] = min(first, key=_date_order)
+            starts[project] = first
         if last:
-            ends[project] = max(last, key=_date_order)
+            ends[project] = last
     return starts, ends
 
 
-def _date_order(value: str) -> tuple[str, int]:
-    """2016 before 2016-03 before 2016-03-01 on the same day: the less precise one first."""
-    return (value[:10].ljust(10, "-"), len(value))
+def _chosen(
+    choose: Callable[[Iterable[PeriodDate]], PeriodDate | None], values: list[str]
+) -> str | None:
+    """The one of ``values`` (lexical dates) that ``choose`` picks, or None."""
+    dates = {date: value for value in values if (date := PeriodDate.parse(value))}
+    picked = choose(dates)
+    return dates[picked] if picked else None
 
 
 def _budgets(reader: Reader) -> dict[tuple[str, str], float]:

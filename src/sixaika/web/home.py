@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
-from ..dates import PeriodDate, earliest, latest
+from ..dates import PeriodDate, end_of, start_of
 from ..read import completeness
 from ..read.facts import literal
 from ..sparql.examples import examples
@@ -31,7 +31,8 @@ def home() -> Response:
 def _spans() -> dict[str, tuple[PeriodDate, PeriodDate | None]]:
     """Each project's span: its earliest start and latest end (sources may disagree, and
     one may give the start, another the end), a month or a year counted from its first
-    day and up to its last.
+    day and up to its last, and giving way to a more precise date within it
+    (``dates.start_of``).
 
     The end is None when no source gives one: the project is open-ended, not a day long.
     A project with no start at all is left out: a timeline cannot place it.
@@ -44,9 +45,9 @@ def _spans() -> dict[str, tuple[PeriodDate, PeriodDate | None]]:
             if date:
                 dates.setdefault(project, []).append(date)
     return {
-        project: (first, latest(ends.get(project, [])))
+        project: (first, end_of(ends.get(project, [])))
         for project, found in starts.items()
-        if (first := earliest(found))
+        if (first := start_of(found))
     }
 
 

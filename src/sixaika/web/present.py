@@ -436,7 +436,7 @@ class Presenter:
             ends += self._dates(period, END)
         if not starts and not ends:
             return None
-        return dates.status(dates.earliest(starts), dates.latest(ends), as_of)
+        return dates.status(dates.start_of(starts), dates.end_of(ends), as_of)
 
     def _objects(self, subject: Term, predicate: str) -> list[Term]:
         if isinstance(subject, ox.Literal):  # a literal is the subject of nothing

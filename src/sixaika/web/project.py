@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ..dates import PeriodDate, earliest, latest
+from ..dates import PeriodDate, end_of, start_of
 from ..namespaces import value_of
 from ..search.documents import ORGANISATION_TYPES
 from . import i18n
@@ -103,7 +103,7 @@ class ProjectPage:
             [d for p in periods for o in self.objects(DCAT + which, p) if (d := of_literal(o))]
             for which in ("startDate", "endDate")
         ]
-        start, end = earliest(found[0]), latest(found[1])
+        start, end = start_of(found[0]), end_of(found[1])
         if start is None and end is None:
             return None
         return " – ".join(format_period_date(d, self.p.lang) if d else "…" for d in (start, end))
