@@ -41,6 +41,17 @@ SHARED = ROOT.parent / "shared"
 SYNTHETIC_TRIG = FIXTURES / "sparql" / "synthetic.trig"
 BASE = synthetic.BASE
 ID = BASE + "id/"
+# A project's starts as its span takes them (``dates.start_of``): a year or a month gives
+# way to a more precise start within it ("2018" to "2018-08-01": the one's text begins the
+# other's). A SPARQL pattern on ?p binding ?start; MIN(STR(?start)) is then its start.
+REFINED_START = """
+  OPTIONAL {
+    ?p <http://purl.org/dc/terms/temporal>/<http://www.w3.org/ns/dcat#startDate> ?start
+    FILTER NOT EXISTS {
+      ?p <http://purl.org/dc/terms/temporal>/<http://www.w3.org/ns/dcat#startDate> ?finer
+      FILTER(STRLEN(STR(?finer)) > STRLEN(STR(?start)) && STRSTARTS(STR(?finer), STR(?start)))
+    }
+  }"""
 TIME_LIMIT = 3  # seconds: the tests' SIXAIKA_QUERY_TIMEOUT
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 

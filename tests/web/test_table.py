@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 
-from ..support import CHROMIUM, Browser, LiveServer
+from ..support import CHROMIUM, REFINED_START, Browser, LiveServer
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
@@ -27,7 +27,7 @@ SELECT ?p (SAMPLE(?title) AS ?t) (MIN(STR(?start)) AS ?s) (MAX(?total) AS ?b) WH
   ?p a v:Project ; v:fund <{c}fund/erdf> ; v:lead|v:partner ?o .
   ?o <http://www.w3.org/ns/org#unitOf>*/dct:spatial <{c}city/oulu> .
   OPTIONAL {{ ?p dct:title ?title FILTER(LANG(?title) = "fi") }}
-  OPTIONAL {{ ?p dct:temporal/<http://www.w3.org/ns/dcat#startDate> ?start }}
+  {start}
   OPTIONAL {{ ?p v:budget [ <https://schema.org/value> ?total ;
                             v:budgetKind <{c}budget-kind/total-budget> ] }}
 }} GROUP BY ?p
@@ -35,7 +35,9 @@ SELECT ?p (SAMPLE(?title) AS ?t) (MIN(STR(?start)) AS ?s) (MAX(?total) AS ?b) WH
 
 
 def sparql_rows(client, settings) -> set[tuple[str, str, str, str]]:
-    query = CITY_FUND.format(v=settings.urls.vocab, c=settings.urls.id("concept/"))
+    query = CITY_FUND.format(
+        v=settings.urls.vocab, c=settings.urls.id("concept/"), start=REFINED_START
+    )
     answer = client.get("/sparql?" + urlencode({"query": query}), headers={"Accept": "text/csv"})
     assert answer.status_code == 200
     found = set()
