@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
+from .build.release import source_commit
 from .config import SETTINGS, Settings
 from .errors import Failure, InputError
 from .read import completeness
@@ -73,8 +74,8 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser(
         "serve",
-        help="serve the current release (building one first if there is none, or if it was "
-        "built for another base)",
+        help="serve the current release (building one first if there is none, if it was "
+        "built for another base, or if the checkout has moved to another commit since)",
     )
     add_query_parser(commands)
     for command in commands.choices.values():
@@ -189,11 +190,16 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .web.server import serve  # gunicorn is needed only here
 
-    if why := _why_build_first(Release.current(settings), settings):
+    current = Release.current(settings)
+    args.lang, args.quiet, args.wait = "en", False, True  # another build: wait for it
+    if why := _why_build_first(current, settings):
         print(f"{why}: building one from the sources", file=sys.stderr)
-        args.lang, args.quiet, args.wait = "en", False, True  # another build: wait for it
         if (code := _in_a_child(run_build, args, settings)) != EXIT_OK:
             return code
+    elif current is not None and (why := _why_build_again(current, settings)):
+        print(f"{why}: building a new release from the sources", file=sys.stderr)
+        if _in_a_child(run_build, args, settings) != EXIT_OK:
+            print(f"serving the current release, {current.id}, as it is", file=sys.stderr)
     serve(settings)
     return EXIT_OK
 
@@ -206,6 +212,20 @@ def _why_build_first(current: Release | None, settings: Settings) -> str | None:
     built_for = current.manifest.base
     if built_for != settings.base:
         return f"the current release was built for the base {built_for}, not {settings.base}"
+    return None
+
+
+def _why_build_again(current: Release, settings: Settings) -> str | None:
+    """Why ``serve`` builds a new release though it could serve the current one: the
+    checkout has moved to another commit since (after a ``git pull``, the bundled data and
+    the code that derives pages and the index from it may both have changed). Should that
+    build fail, the current release is served as it is."""
+    built_from, now = current.manifest.source_commit, source_commit(settings.root)
+    if built_from and now and built_from != now:
+        return (
+            f"the current release was built from commit {built_from[:12]}, "
+            f"the checkout is at {now[:12]}"
+        )
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -68,6 +69,51 @@ def test_a_release_for_another_base_is_built_again_before_serving(tmp_path):
         assert _title_served(url) == "first"  # its pages name things under the new base
     said = log.read_text()
     assert "built for the base http://localhost:8000/, not http://data.example.org" in said
+
+
+def _committed(env: dict[str, str]) -> Path:
+    """The mini site as a git checkout of one commit, as a clone of the project is."""
+    root = Path(env["SIXAIKA_ROOT"])
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "first")
+    return root
+
+
+def _git(root: Path, *args: str) -> None:
+    who = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run(["git", "-C", str(root), *who, *args], check=True, capture_output=True)
+
+
+def _pull(root: Path, old: str, new: str) -> None:
+    """A commit that changes the project p1, as a ``git pull`` would bring it."""
+    p1 = root / "data/projects/p1.yaml"
+    p1.write_text(p1.read_text().replace(old, new))
+    _git(root, "commit", "-qam", "changed p1")
+
+
+def test_a_release_of_another_commit_is_built_again_before_serving(tmp_path):
+    env, log = _mini(tmp_path / "site"), tmp_path / "serve.log"
+    root = _committed(env)
+    first, _ = build(Settings.from_env(env), Progress(quiet=True))
+    _pull(root, "en: Example project", "en: Renamed project")
+    with running_server(env, log=log) as url:
+        assert _title_served(url) == "renamed"
+    built_from = first.manifest.source_commit
+    assert built_from and f"the current release was built from commit {built_from[:12]}" in (
+        log.read_text()
+    )
+
+
+def test_a_refused_build_of_a_new_commit_leaves_the_current_release_served(tmp_path):
+    env, log = _mini(tmp_path / "site"), tmp_path / "serve.log"
+    root = _committed(env)
+    first, _ = build(Settings.from_env(env), Progress(quiet=True))
+    _pull(root, "startDate: 2015-01-01", "startDate: 2015-13-01")  # no such month
+    with running_server(env, log=log) as url:
+        assert _title_served(url) == "first"
+    said = log.read_text()
+    assert f"serving the current release, {first.id}, as it is" in said
 
 
 def test_a_long_sparql_get_is_read(tmp_path):

@@ -189,7 +189,7 @@ def write_release(
     ]
     if settings.store:
         writers.append(remote_store(progress))
-    return publish(settings, writers, source_commit=_source_commit(settings.root))
+    return publish(settings, writers, source_commit=source_commit(settings.root))
 
 
 # Writers -------------------------------------------------------------------------
@@ -668,7 +668,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _source_commit(root: Path) -> str | None:
+def source_commit(root: Path) -> str | None:
+    """The git commit the sources under ``root`` are checked out at, or None (not a git
+    checkout, or no git)."""
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],
