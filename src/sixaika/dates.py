@@ -109,6 +109,8 @@ def start_of(starts: Iterable[PeriodDate]) -> PeriodDate | None:
     datetime.date(2018, 8, 1)
     >>> start_of([PeriodDate.parse("2018"), PeriodDate.parse("2017-12-15")]).first
     datetime.date(2017, 12, 15)
+    >>> start_of([PeriodDate.parse("2018-08"), PeriodDate.parse("2018-08-15")]).first
+    datetime.date(2018, 8, 15)
     """
     return earliest(_refined(starts))
 
@@ -125,15 +127,23 @@ def end_of(ends: Iterable[PeriodDate]) -> PeriodDate | None:
 
 
 def _refined(dates: Iterable[PeriodDate]) -> list[PeriodDate]:
-    """``dates`` without those that hold a more precise one of them."""
+    """``dates`` without those that hold a more precise one of them (1.8.2018 or 8/2018
+    within 2018, 1.8.2018 within 8/2018). A month or a year is a calendar unit, so to hold
+    a finer date is to share its year or its year and month: one pass, not one per pair
+    (a record may give thousands of periods).
+    """
     given = list(dates)
-    return [date for date in given if not any(_holds(date, other) for other in given)]
+    finer_years = {d.first.year for d in given if d.precision != "year"}
+    day_months = {(d.first.year, d.first.month) for d in given if d.precision == "day"}
+    return [d for d in given if not _holds_one(d, finer_years, day_months)]
 
 
-def _holds(coarse: PeriodDate, fine: PeriodDate) -> bool:
-    """Whether ``fine``, more precise, lies within ``coarse`` (1.8.2018 within 2018)."""
-    more_precise = _RANK[fine.precision] < _RANK[coarse.precision]
-    return more_precise and coarse.first <= fine.first and fine.last <= coarse.last
+def _holds_one(date: PeriodDate, finer_years: set[int], day_months: set[tuple[int, int]]) -> bool:
+    if date.precision == "year":
+        return date.first.year in finer_years
+    if date.precision == "month":
+        return (date.first.year, date.first.month) in day_months
+    return False
 
 
 def status(start: PeriodDate | None, end: PeriodDate | None, today: dt.date) -> str | None:
