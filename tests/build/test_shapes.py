@@ -50,6 +50,7 @@ PREFIXES = """
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix schema: <https://schema.org/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
 @prefix sixaika: <def/6aika#> .
 """
@@ -1152,6 +1153,28 @@ CASES = [
         "business ID whose check digit is 0 (valid)",  # 5 * 1 + 2 * 3 = 11: remainder 0
         delete=f"<{CITY_ID}> skos:notation [] .",
         insert=f'<{CITY_ID}> skos:notation "0001003-0" .',
+    ),
+    # --- Links to Wikidata and Kohesio: the entity, not its page -------------------------
+    case(
+        "organisation linked to a Wikidata page",
+        V(CITY, "WikidataLinkForm", "Or", value="https://www.wikidata.org/wiki/Q1"),
+        insert=f"<{CITY}> owl:sameAs <https://www.wikidata.org/wiki/Q1> .",
+    ),
+    case(
+        "concept matched to a Wikidata entity over https",
+        V(ERDF, "WikidataLinkForm", "Or", value="https://www.wikidata.org/entity/Q1"),
+        insert=f"<{ERDF}> skos:closeMatch <https://www.wikidata.org/entity/Q1> .",
+    ),
+    case(
+        "project linked to a Kohesio page",
+        V(P, "KohesioLinkForm", "Or", value="https://kohesio.ec.europa.eu/en/projects/Q1"),
+        insert=f"<{P}> owl:sameAs <https://kohesio.ec.europa.eu/en/projects/Q1> .",
+    ),
+    case(
+        "links to Wikidata and Kohesio entities and elsewhere (valid)",
+        insert=f"<{CITY}> owl:sameAs <http://www.wikidata.org/entity/Q1> , <https://ror.org/0000> ."
+        f"<{ERDF}> skos:exactMatch <http://www.wikidata.org/entity/Q2> ."
+        f"<{P}> owl:sameAs <https://linkedopendata.eu/entity/Q3> .",
     ),
     # --- Budget shares: whose share it is ------------------------------------------------
     case(

@@ -236,7 +236,10 @@ def _value_test(
         tags = ", ".join(rdflib.Literal(str(t).lower()).n3() for t in Collection(shapes, value))
         return f"!COALESCE(LCASE(LANG(?v)) IN ({tags}), false)"
     if parameter == SH.pattern:
-        return _pattern_test(shapes, value)
+        regex = _regex(shapes, value)
+        return None if regex is None else f"isBlank(?v) || !COALESCE({regex}, false)"
+    if parameter == SH["not"]:
+        return _could_match(shapes, value)
     comparison = _COMPARISONS.get(parameter)
     if comparison is not None and isinstance(value, rdflib.Literal) and value.datatype:
         bound = value.n3()
@@ -246,7 +249,20 @@ def _value_test(
     return None
 
 
-def _pattern_test(shapes: rdflib.Graph, value: rdflib.term.Node) -> str | None:
+def _could_match(shapes: rdflib.Graph, member: rdflib.term.Node) -> str | None:
+    """A test of ``?v`` true where it could conform to ``member``, and so break an
+    ``sh:not`` of it: translated for a member that is a pattern alone."""
+    said = {p for p, _ in shapes.predicate_objects(member)} - {RDF.type}
+    pattern = shapes.value(member, SH.pattern)
+    if pattern is None or not isinstance(member, rdflib.BNode) or said - {SH.pattern, SH.flags}:
+        return None
+    regex = _regex(shapes, pattern)
+    return None if regex is None else f"COALESCE({regex}, true)"
+
+
+def _regex(shapes: rdflib.Graph, value: rdflib.term.Node) -> str | None:
+    """``sh:pattern`` ``value`` (with its shape's ``sh:flags``) as a SPARQL REGEX of ``?v``,
+    where both engines read the pattern alike."""
     pattern = str(value)
     if not isinstance(value, rdflib.Literal) or not _PLAIN_PATTERN.fullmatch(pattern):
         return None
@@ -255,8 +271,7 @@ def _pattern_test(shapes: rdflib.Graph, value: rdflib.term.Node) -> str | None:
         flags = str(shapes.value(shape, SH.flags) or "")
     if flags not in ("", "i"):
         return None
-    literal = rdflib.Literal(pattern).n3()
-    return f'isBlank(?v) || !COALESCE(REGEX(STR(?v), {literal}, "{flags}"), false)'
+    return f'REGEX(STR(?v), {rdflib.Literal(pattern).n3()}, "{flags}")'
 
 
 def _term(node: rdflib.term.Node) -> str | None:
