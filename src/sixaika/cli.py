@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .build import BuildRefused, Progress, build, check
+from .build.cache import software_digest
 from .build.release import source_commit
 from .config import SETTINGS, Settings
 from .errors import Failure, InputError
@@ -218,15 +219,22 @@ def _why_build_first(current: Release | None, settings: Settings) -> str | None:
 def _why_build_again(current: Release, settings: Settings) -> str | None:
     """Why ``serve`` builds a new release though it could serve the current one: the
     checkout has moved to another commit since (after a ``git pull``, the bundled data and
-    the code that derives pages and the index from it may both have changed). Should that
-    build fail, the current release is served as it is."""
+    the code that derives pages and the index from it may both have changed), or other
+    code built it (after an upgrade, the pages and the index of the old code). Synthetic
+    releases (benchmarks) are not built from the sources, so none is built again. Should
+    that build fail, the current release is served as it is."""
     built_from, now = current.manifest.source_commit, source_commit(settings.root)
     if built_from and now and built_from != now:
         return (
             f"the current release was built from commit {built_from[:12]}, "
             f"the checkout is at {now[:12]}"
         )
-    return None
+    built_by, running = current.manifest.software, software_digest()
+    if current.manifest.synthetic or built_by == running:
+        return None
+    if built_by is None:
+        return "the current release does not record the code that built it"
+    return f"the current release was built by other code ({built_by[:12]}, this is {running[:12]})"
 
 
 def _in_a_child(command: Command, args: argparse.Namespace, settings: Settings) -> int:

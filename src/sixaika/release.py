@@ -88,7 +88,7 @@ class Manifest:
     >>> Manifest.from_json(m.to_json()) == m
     True
     >>> sorted(json.loads(m.to_json()))
-    ['base', 'built', 'datasets', 'id', 'index', 'source_commit', 'triples']
+    ['base', 'built', 'datasets', 'id', 'index', 'software', 'source_commit', 'triples']
     """
 
     id: str
@@ -97,6 +97,7 @@ class Manifest:
     triples: int
     datasets: dict[str, Dataset]
     source_commit: str | None = None
+    software: str | None = None  # digest of the code that built it (software_digest)
     synthetic: bool = False  # generated test or bench data (example.org)
     parts: dict[str, Any] = field(default_factory=dict)
 
@@ -115,6 +116,7 @@ class Manifest:
         document = {
             **head,
             "source_commit": self.source_commit,
+            "software": self.software,
             "triples": self.triples,
             "datasets": datasets,
             **self.parts,

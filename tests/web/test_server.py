@@ -12,9 +12,13 @@ import urllib.request
 import weakref
 from pathlib import Path
 
+import pytest
+
 from sixaika.build import Progress, build
+from sixaika.build.cache import software_digest
+from sixaika.cli import _why_build_again
 from sixaika.config import Settings
-from sixaika.release import Release
+from sixaika.release import MANIFEST_FILE, Release
 from sixaika.web import sparql
 from sixaika.web.server import WARM_PATHS, Server, warm_up_pages, watch_current_release
 
@@ -114,6 +118,41 @@ def test_a_refused_build_of_a_new_commit_leaves_the_current_release_served(tmp_p
         assert _title_served(url) == "first"
     said = log.read_text()
     assert f"serving the current release, {first.id}, as it is" in said
+
+
+@pytest.mark.parametrize(
+    "recorded, said",
+    [
+        ("0" * 64, "the current release was built by other code (000000000000, this is "),
+        (None, "the current release does not record the code that built it"),
+    ],
+)
+def test_a_release_built_by_other_code_is_built_again_before_serving(tmp_path, recorded, said):
+    """After an upgrade where no git commit tells (a pip install, a data root of its own):
+    the release records the code that built it, and serve builds again with this code."""
+    env, log = _mini(tmp_path / "site"), tmp_path / "serve.log"
+    settings = Settings.from_env(env)
+    first, _ = build(settings, Progress(quiet=True))
+    _rewrite_manifest(first, software=recorded)
+    p1 = tmp_path / "site/data/projects/p1.yaml"
+    p1.write_text(p1.read_text().replace("en: Example project", "en: Renamed project"))
+    with running_server(env, log=log) as url:
+        assert _title_served(url) == "renamed"
+    assert said in log.read_text()
+    assert Release.current(settings).manifest.software == software_digest()
+
+
+def test_a_release_of_this_code_or_a_synthetic_one_is_served_as_it_is(tmp_path):
+    settings = Settings.from_env(_mini(tmp_path))
+    release, _ = build(settings, Progress(quiet=True))
+    assert _why_build_again(release, settings) is None
+    _rewrite_manifest(release, software="0" * 64, synthetic=True)  # a benchmark's
+    assert _why_build_again(Release(release.path), settings) is None
+
+
+def _rewrite_manifest(release: Release, **changes) -> None:
+    path = release.path / MANIFEST_FILE
+    path.write_text(json.dumps({**json.loads(path.read_text()), **changes}))
 
 
 def test_a_long_sparql_get_is_read(tmp_path):

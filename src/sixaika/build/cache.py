@@ -61,6 +61,18 @@ def code_digest() -> str:
     return files_digest(_PACKAGE.rglob("*.py"), _PACKAGE)
 
 
+def software_digest() -> str:
+    """The whole package, code, templates, styles and scripts (their compiled copies
+    aside): a release records what built it, so that ``serve`` knows one made by other
+    code, as after an upgrade with pip, where no git commit tells (milliseconds).
+
+    >>> software_digest() == software_digest() != code_digest()
+    True
+    """
+    files = (p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return files_digest(files, _PACKAGE)
+
+
 class Cache:
     """Entries by key: what a file gave, and apart from it (read only to write the
     release) its parts of the dumps, of the search index and of the pages."""

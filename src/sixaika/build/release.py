@@ -58,6 +58,7 @@ from ..release import (
 )
 from ..search import INDEX_FOLDER, write_parts
 from ..search.analysis import analyser
+from .cache import software_digest
 from .dumps import NQUADS, Earlier, write_dumps
 from .pages import Change, Loader, file_pages, in_batches, spilled, update_pages, write_pages
 from .partitions import Checked, FileResult
@@ -108,7 +109,9 @@ class Draft:
         self.parts[name] = facts
 
 
-_MANIFEST_KEYS = {"id", "built", "base", "synthetic", "source_commit", "triples", "datasets"}
+_MANIFEST_KEYS = {
+    "id", "built", "base", "synthetic", "source_commit", "software", "triples", "datasets",
+}  # fmt: skip
 
 # A writer writes into the draft; one that leaves work running (a forked process) returns
 # what finishes it, which publish calls once every writer has started.
@@ -122,6 +125,7 @@ def publish(
     *,
     synthetic: bool = False,
     source_commit: str | None = None,
+    software: str | None = None,
 ) -> Release:
     """Write a release with ``writers``, in order, then its manifest; make it current,
     atomically, and prune old releases. Whatever fails, nothing of it is left."""
@@ -145,6 +149,7 @@ def publish(
             triples=sum(d.triples for d in draft.datasets.values()),
             datasets=draft.datasets,
             source_commit=source_commit,
+            software=software,
             synthetic=synthetic,
             parts=draft.parts,
         )
@@ -189,7 +194,9 @@ def write_release(
     ]
     if settings.store:
         writers.append(remote_store(progress))
-    return publish(settings, writers, source_commit=source_commit(settings.root))
+    return publish(
+        settings, writers, source_commit=source_commit(settings.root), software=software_digest()
+    )
 
 
 # Writers -------------------------------------------------------------------------
