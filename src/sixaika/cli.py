@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -198,9 +199,13 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         if (code := _in_a_child(run_build, args, settings)) != EXIT_OK:
             return code
     elif current is not None and (why := _why_build_again(current, settings)):
-        print(f"{why}: building a new release from the sources", file=sys.stderr)
-        if _in_a_child(run_build, args, settings) != EXIT_OK:
-            print(f"serving the current release, {current.id}, as it is", file=sys.stderr)
+        print(
+            f"{why}: building a new release from the sources; "
+            f"the current one, {current.id}, is served meanwhile",
+            file=sys.stderr,
+        )
+        refused = f"serving the current release, {current.id}, as it is"
+        _in_the_background(run_build, args, settings, refused)
     serve(settings)
     return EXIT_OK
 
@@ -252,6 +257,30 @@ def _in_a_child(command: Command, args: argparse.Namespace, settings: Settings) 
         return child.exitcode
     print(f"error: the build failed (its process ended with {child.exitcode})", file=sys.stderr)
     return EXIT_UNUSABLE
+
+
+def _in_the_background(
+    command: Command, args: argparse.Namespace, settings: Settings, refused: str
+) -> None:
+    """``command`` run in a forked child that nothing waits for: the server starts at once
+    on the current release, and its release watcher moves the web workers to the one the
+    build makes current (a full build of a million projects takes half an hour). Should
+    the build be refused, the child says ``refused`` and the current release stays.
+
+    Not a ``multiprocessing`` child: that module joins its children as the server exits,
+    which would hold a stopped server until the build ends. The arbiter reaps the child.
+    """
+    if os.fork() != 0:
+        return
+    code = EXIT_FAILED
+    try:
+        code = _guarded(command, args, settings)
+        if code != EXIT_OK:
+            print(refused, file=sys.stderr)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # not the server's exit handlers: they are its parent's
 
 
 COMMANDS: dict[str, Command] = {
