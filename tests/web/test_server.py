@@ -10,6 +10,7 @@ import time
 import urllib.parse
 import urllib.request
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,19 +37,16 @@ def _title_served(url: str) -> str:
     return "renamed" if "Renamed project" in turtle else "first"
 
 
-def _served_within(url: str, seconds: float = 60) -> str:
-    """The title served once the renamed one is, or when ``seconds`` have passed."""
+def _within(holds: Callable[[], bool], seconds: float = 60) -> bool:
+    """Whether ``holds()`` comes true before ``seconds`` have passed (asked twice a second)."""
     deadline = time.monotonic() + seconds
-    while _title_served(url) != "renamed" and time.monotonic() < deadline:
+    while not holds() and time.monotonic() < deadline:
         time.sleep(0.5)
-    return _title_served(url)
+    return holds()
 
 
-def _logged_within(log: Path, text: str, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while text not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    return text in log.read_text()
+def _renamed(url: str) -> Callable[[], bool]:
+    return lambda: _title_served(url) == "renamed"
 
 
 def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
@@ -60,7 +58,7 @@ def test_a_build_while_serving_is_served_without_a_restart(tmp_path):
         p1 = tmp_path / "data/projects/p1.yaml"
         p1.write_text(p1.read_text().replace("en: Example project", "en: Renamed project"))
         build(settings, Progress(quiet=True))
-        assert _served_within(url) == "renamed"
+        assert _within(_renamed(url), seconds=30)
         second = Release.current(settings)
     said = log.read_text()  # the operator's log tells of each release as it is served
     assert f"release {first.id}: a web worker serves it" in said
@@ -114,12 +112,9 @@ def test_a_release_of_another_commit_is_built_again_while_it_is_served(tmp_path)
     first, _ = build(Settings.from_env(env), Progress(quiet=True))
     _pull(root, "en: Example project", "en: Renamed project")
     with running_server(env, log=log) as url:  # at once, on the current release
-        assert _served_within(url) == "renamed"  # then on the new one
-    built_from = first.manifest.source_commit
-    assert built_from and f"the current release was built from commit {built_from[:12]}" in (
-        log.read_text()
-    )
-    said = log.read_text()
+        assert _within(_renamed(url))  # then on the new one
+    built_from, said = first.manifest.source_commit, log.read_text()
+    assert built_from and f"the current release was built from commit {built_from[:12]}" in said
     assert f"the current one, {first.id}, is served meanwhile" in said
     assert f"release {first.id}: a web worker serves it" in said  # served while it built
 
@@ -130,7 +125,8 @@ def test_a_refused_build_of_a_new_commit_leaves_the_current_release_served(tmp_p
     first, _ = build(Settings.from_env(env), Progress(quiet=True))
     _pull(root, "startDate: 2015-01-01", "startDate: 2015-13-01")  # no such month
     with running_server(env, log=log) as url:
-        assert _logged_within(log, f"serving the current release, {first.id}, as it is")
+        refused = f"serving the current release, {first.id}, as it is"
+        assert _within(lambda: refused in log.read_text())
         assert _title_served(url) == "first"
     assert Release.current(Settings.from_env(env)).id == first.id
 
@@ -152,7 +148,7 @@ def test_a_release_built_by_other_code_is_built_again_while_it_is_served(tmp_pat
     p1 = tmp_path / "site/data/projects/p1.yaml"
     p1.write_text(p1.read_text().replace("en: Example project", "en: Renamed project"))
     with running_server(env, log=log) as url:
-        assert _served_within(url) == "renamed"
+        assert _within(_renamed(url))
     assert said in log.read_text()
     assert Release.current(settings).manifest.software == software_digest()
 
