@@ -211,10 +211,13 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _why_build_first(current: Release | None, settings: Settings) -> str | None:
-    """Why ``serve`` builds before serving: no release, or one made for another base (its
-    IRIs would name nothing this server answers for: an empty site)."""
+    """Why ``serve`` builds before serving: no release, one that cannot be read, or one
+    made for another base (its IRIs would name nothing this server answers for: an empty
+    site)."""
     if current is None:
         return "no release yet"
+    if why := current.damaged:
+        return f"the current release, {current.path.name}, cannot be used: {why}"
     built_for = current.manifest.base
     if built_for != settings.base:
         return f"the current release was built for the base {built_for}, not {settings.base}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import typing
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .config import Settings
+from .errors import Failure
 from .search import SearchIndex, open_index
 from .vocabulary import Vocabulary
 
@@ -72,6 +74,9 @@ class Dataset:
     graph: str
     triples: int
     files: dict[str, File] = field(default_factory=dict)
+
+
+_KINDS = {int: "a whole number", bool: "true or false", str: "text"}  # in a manifest's fields
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,27 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
+        """The manifest ``text`` holds; a ValueError (a KeyError for a field it lacks) that
+        names what is wrong when it is not one: a field of the wrong kind would fail later,
+        far from here.
+
+        >>> Manifest.from_json('{"id": "r1", "built": "2026", "base": "b", "triples": "9"}')
+        Traceback (most recent call last):
+        ValueError: its field triples is "9", not a whole number
+        """
         document = json.loads(text)
-        known = {f.name for f in dataclasses.fields(cls)} - {"parts", "datasets"}
+        if not isinstance(document, dict):
+            raise ValueError("it is not a JSON object")
+        fields = [f for f in dataclasses.fields(cls) if f.name not in ("parts", "datasets")]
+        known = {f.name for f in fields}
+        for lacking in (f.name for f in fields if f.default is dataclasses.MISSING):
+            if lacking not in document:
+                raise KeyError(lacking)
+        kinds = typing.get_type_hints(cls)
+        for name in sorted(known & document.keys()):
+            if not isinstance(document[name], kinds[name]):
+                kind = _KINDS.get(kinds[name], "text")  # all others are text or null
+                raise ValueError(f"its field {name} is {json.dumps(document[name])}, not {kind}")
         datasets = {
             name: Dataset(
                 d["graph"],
@@ -153,7 +177,31 @@ class Release:
 
     @cached_property
     def manifest(self) -> Manifest:
-        return Manifest.from_json((self.path / MANIFEST_FILE).read_text(encoding="utf-8"))
+        """What the release holds; a ``Failure`` that says so when its manifest cannot
+        be read (damaged by hand or by a disk: a release is never written in place)."""
+        if isinstance(read := self._read, str):
+            raise Failure(
+                f"the release {self.path} cannot be used: {read}; `sixaika build` makes a new one",
+                fi=f"julkaisua {self.path} ei voi käyttää: {read}; `sixaika build` tekee uuden",
+            )
+        return read
+
+    @property
+    def damaged(self) -> str | None:
+        """Why the release's manifest cannot be read, if it cannot."""
+        return read if isinstance(read := self._read, str) else None
+
+    @cached_property
+    def _read(self) -> Manifest | str:
+        """The release's manifest, or why it cannot be read."""
+        try:
+            return Manifest.from_json((self.path / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as e:
+            return f"its {MANIFEST_FILE} cannot be read ({e})"
+        except KeyError as e:
+            return f"its {MANIFEST_FILE} is damaged: it lacks the field {e}"
+        except (ValueError, TypeError) as e:  # JSON errors are ValueErrors
+            return f"its {MANIFEST_FILE} is damaged: {e}"
 
     @property
     def id(self) -> str:

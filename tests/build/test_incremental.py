@@ -8,6 +8,7 @@ example-partner, p2 and p4 by example-lead alone, p3 by example-partner alone.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -22,7 +23,7 @@ from sixaika.build import cache
 from sixaika.build.validate import to_rdflib
 from sixaika.config import Settings
 from sixaika.read.pages import HTML_PART
-from sixaika.release import Release
+from sixaika.release import MANIFEST_FILE, Release
 from sixaika.search.engine import TantivyIndex
 from sixaika.search.index import COLUMNS, Page, Sort
 from sixaika.web.stamp import Stamp, filled
@@ -194,6 +195,24 @@ def test_a_damaged_html_file_of_the_last_release_renders_every_page_again(projec
     release = Release.current(Settings.from_env({}))
     described = len(list(release.open_pages().described()))
     assert f"{described} HTML pages rendered, 0 kept from the last release" in err
+
+
+def test_a_damaged_manifest_of_the_last_release_is_not_built_on(projects, capsys):
+    """A release whose manifest cannot be read tells nothing reliable of what it holds:
+    the next build writes all again rather than change it, and replaces it."""
+    assert run(capsys, "build")[0] == 0
+    damaged = Release.current(Settings.from_env({}))
+    manifest = damaged.path / MANIFEST_FILE
+    manifest.chmod(0o644)
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "software": 123}))
+    p3 = projects / "data/projects/p3.yaml"
+    p3.write_text(p3.read_text().replace("Example project", "Edited example project"))
+    code, _, err = run(capsys, "build")
+    assert code == 0, err
+    assert "the store changed where the sources did" not in err  # written from nothing
+    release = Release.current(Settings.from_env({}))
+    assert release.path != damaged.path and release.damaged is None
+    assert b"Edited example project" in release.open_pages().ntriples(ID + "project/p3")[0]
 
 
 def test_a_file_that_became_invalid_is_told_again_from_the_cache(projects, capsys):

@@ -153,6 +153,21 @@ def test_a_release_built_by_other_code_is_built_again_while_it_is_served(tmp_pat
     assert Release.current(settings).manifest.software == software_digest()
 
 
+def test_a_release_whose_manifest_is_damaged_is_built_again_before_serving(tmp_path):
+    env, log = _mini(tmp_path / "site"), tmp_path / "serve.log"
+    settings = Settings.from_env(env)
+    first, _ = build(settings, Progress(quiet=True))
+    _rewrite_manifest(first, software=123)
+    p1 = tmp_path / "site/data/projects/p1.yaml"
+    p1.write_text(p1.read_text().replace("en: Example project", "en: Renamed project"))
+    with running_server(env, log=log) as url:
+        assert _title_served(url) == "renamed"  # at once: nothing of the damaged one
+    said = log.read_text()
+    assert f"the current release, {first.path.name}, cannot be used: its manifest.json" in said
+    assert "its field software is 123, not text: building one from the sources" in said
+    assert Release.current(settings).damaged is None
+
+
 def test_a_release_of_this_code_or_a_synthetic_one_is_served_as_it_is(tmp_path):
     settings = Settings.from_env(_mini(tmp_path))
     release, _ = build(settings, Progress(quiet=True))

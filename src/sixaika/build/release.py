@@ -315,8 +315,8 @@ def since_current(settings: Settings, checked: Checked) -> SinceCurrent | None:
     """What changed since the current release, when it is little enough that changing
     what it holds is quicker than writing all again; else None."""
     current = Release.current(settings)
-    if current is None or current.manifest.base != settings.base:
-        return None
+    if current is None or current.damaged or current.manifest.base != settings.base:
+        return None  # a damaged release tells nothing reliable: all is written again
     before = current.manifest.parts.get(SOURCES, {}).get("keys", [])
     now = [r.key for r in checked.results]
     gone, added = sorted(set(before) - set(now)), sorted(set(now) - set(before))
