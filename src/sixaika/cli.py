@@ -53,8 +53,8 @@ def parser() -> argparse.ArgumentParser:
         "--missing",
         metavar="FIELD",
         choices=completeness.BY_KEY,
-        help="then list the projects that lack FIELD (a key of the counts the text ends "
-        "with: " + ", ".join(completeness.BY_KEY) + ")",
+        help="then list the projects or organisations that lack FIELD (a key of the counts "
+        "the text ends with: " + ", ".join(completeness.BY_KEY) + ")",
     )
 
     build_cmd = commands.add_parser("build", help="validate and publish a new release")
@@ -159,7 +159,8 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
         output = report.text(args.lang)
         if args.missing and report.completeness:
             lacking = checked.lacking(args.missing, settings)
-            total = report.completeness["projects"]
+            table = completeness.TABLE_OF[args.missing]
+            total = report.completeness[table.fact][table.name]
             lines = completeness.missing_lines(args.missing, lacking, total, args.lang)
             output += "\n\n" + "\n".join(lines)
     else:

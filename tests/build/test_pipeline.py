@@ -92,20 +92,28 @@ def test_validate_ends_with_how_many_projects_have_each_field(three_projects, ca
     code, out, _ = run(capsys, "validate", "--quiet")
     assert code == 0
     found = coverage(out)
-    assert list(found) == [field.key for field in completeness.FIELDS]
+    assert list(found) == list(completeness.BY_KEY)  # the projects' fields, then the others'
     assert found["lead"] == found["partners"] == (2, 3)
+    assert found["business_id"] == found["organisation_city"] == found["wikidata"] == (0, 2)
     assert found["title_fi"] == found["title_en"] == found["start"] == found["end"] == (3, 3)
     assert found["fund"] == found["title_sv"] == (0, 3)
     assert "  lead                Lead                             2 / 3   67 %" in out
-    assert out.index("conforms: 0 violations, 3 warnings") < out.index(
-        "Projects that have each field (of 3):"
+    assert (
+        out.index("conforms: 0 violations, 3 warnings")
+        < out.index("Projects that have each field (of 3):")
+        < out.index("Organisations that have each field (of 2):")
     )
     _, fi, _ = run(capsys, "validate", "--quiet", "--lang", "fi")
     assert "Hankkeet, joilla tieto on (3 hankkeesta):" in fi and coverage(fi) == found
+    assert "Organisaatiot, joilla tieto on (2 organisaatiosta):" in fi
     assert "Päätoteuttaja" in fi
     report = json.loads(run(capsys, "validate", "--quiet", "--format", "json")[1])
     assert report["completeness"]["projects"] == 3
     assert report["completeness"]["fields"]["lead"] == 2
+    assert report["organisation_completeness"] == {
+        "organisations": 2,
+        "fields": {"business_id": 0, "organisation_city": 0, "wikidata": 0},
+    }
 
 
 def test_validate_lists_the_projects_that_lack_a_field(three_projects, capsys):
@@ -117,6 +125,12 @@ def test_validate_lists_the_projects_that_lack_a_field(three_projects, capsys):
     assert fi.endswith("Osatoteuttajat puuttuu 1 / 3 hankkeelta:" + p3)
     _, every, _ = run(capsys, "validate", "--quiet", "--missing", "fund")
     assert every.count("  data/projects/p") == 3
+    _, organisations, _ = run(capsys, "validate", "--quiet", "--missing", "business_id")
+    assert organisations.endswith(
+        "Business ID is missing from 2 of 2 organisations:\n"
+        "  data/organisations.yaml: organisation/example-lead\n"
+        "  data/organisations.yaml: organisation/example-partner\n"
+    )
     with pytest.raises(SystemExit):
         main(["validate", "--missing", "colour"])
     assert "invalid choice: 'colour'" in capsys.readouterr().err
@@ -132,6 +146,8 @@ def test_build_ends_with_the_counts_the_home_page_shows(three_projects, capsys):
     html = home.get_data(as_text=True)
     assert '<tr><th scope="row">Lead</th><td>2</td><td>67%</td></tr>' in html
     assert "<p>There are 3 projects." in html
+    assert "<p>There are 2 organisations." in html
+    assert '<tr><th scope="row">Business ID</th><td>0</td><td>0%</td></tr>' in html
 
 
 def test_counts_of_cached_files_are_those_of_validated_ones(three_projects, capsys, monkeypatch):

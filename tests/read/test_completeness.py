@@ -37,6 +37,14 @@ HAVING = {
     "kohesio": "?p <http://www.w3.org/2002/07/owl#sameAs> ?x "
     'FILTER(STRSTARTS(STR(?x), "https://linkedopendata.eu/entity/Q"))',
 }
+# What an organisation (?p, any resource under {id}organisation/) has.
+ORGANISATION_HAVING = {
+    "business_id": "?p <http://www.w3.org/ns/adms#identifier> ?i . "
+    "?i <http://purl.org/dc/terms/type> <{id}concept/identifier-type/business-id>",
+    "organisation_city": "?p <http://purl.org/dc/terms/spatial> ?c . ?c a <{v}City>",
+    "wikidata": "?p <http://www.w3.org/2002/07/owl#sameAs> ?x "
+    'FILTER(STRSTARTS(STR(?x), "http://www.wikidata.org/entity/Q"))',
+}
 
 
 def counted_in_store(repo: OxigraphRepo, vocab: str, ours: str) -> dict:
@@ -52,17 +60,40 @@ def counted_in_store(repo: OxigraphRepo, vocab: str, ours: str) -> dict:
     return {"projects": count("?p a ?type"), "fields": fields}
 
 
+def organisations_counted_in_store(repo: OxigraphRepo, vocab: str, ours: str) -> dict:
+    def count(having: str) -> int:
+        pattern = having.format(v=vocab, id=ours)
+        rows = repo.select(
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ?kind "
+            f'FILTER(STRSTARTS(STR(?p), "{ours}organisation/")) FILTER EXISTS {{ {pattern} }} }}'
+        )
+        return int(rows[0]["n"].value)
+
+    fields = {key: count(having) for key, having in ORGANISATION_HAVING.items()}
+    return {"organisations": count("?p a ?kind"), "fields": fields}
+
+
 def test_validate_counts_what_the_built_store_holds(bundled_settings, bundled_release, capsys):
     where = ["--root", str(bundled_settings.root), "--releases", str(bundled_settings.releases_dir)]
     assert main([*where, "validate", "--quiet", "--format", "json"]) == 0
-    found = json.loads(capsys.readouterr().out)["completeness"]
+    report = json.loads(capsys.readouterr().out)
+    found = report["completeness"]
     assert list(HAVING) == [field.key for field in completeness.FIELDS]
-    expected = counted_in_store(
-        OxigraphRepo.open(bundled_release), bundled_settings.urls.vocab, bundled_settings.urls.id()
+    repo, vocab, ours = (
+        OxigraphRepo.open(bundled_release),
+        bundled_settings.urls.vocab,
+        bundled_settings.urls.id(),
     )
+    expected = counted_in_store(repo, vocab, ours)
     assert found == expected
     assert expected["projects"] > 20 and 0 < expected["fields"]["focus_area"] < expected["projects"]
     assert bundled_release.manifest.parts["facts"]["completeness"] == found
+    organisations = report["organisation_completeness"]
+    assert list(ORGANISATION_HAVING) == [f.key for f in completeness.ORGANISATIONS.fields]
+    assert organisations == organisations_counted_in_store(repo, vocab, ours)
+    assert 0 < organisations["fields"]["business_id"] < organisations["organisations"]
+    facts = bundled_release.manifest.parts["facts"]
+    assert facts["organisation_completeness"] == organisations
     main([*where, "validate", "--quiet"])
     text = capsys.readouterr().out
     for field in completeness.FIELDS:
@@ -72,10 +103,12 @@ def test_validate_counts_what_the_built_store_holds(bundled_settings, bundled_re
 
 
 def test_a_release_built_before_the_counts_has_them_counted(bundled_settings, bundled_release):
-    older = copy.deepcopy(bundled_release)
-    del older.manifest.parts["facts"]["completeness"]
+    older, facts = copy.deepcopy(bundled_release), bundled_release.manifest.parts["facts"]
+    for table in completeness.TABLES:
+        del older.manifest.parts["facts"][table.fact]
     client = create_app(bundled_settings, release=older).test_client()
     home = client.get("/", headers={"Accept": "application/json"}).json
-    assert home["completeness"] == bundled_release.manifest.parts["facts"]["completeness"]
+    for table in completeness.TABLES:
+        assert home[table.fact] == facts[table.fact]
     html = client.get("/?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'id="coverage"' in html

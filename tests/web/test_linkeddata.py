@@ -662,19 +662,22 @@ def test_every_chart_says_how_many_projects_it_counts(client, bundled_release, l
 
 @pytest.mark.parametrize("lang", ["en", "fi", "sv"])
 def test_home_page_has_the_coverage_table(client, bundled_release, lang):
-    html = _page(client, "/", lang)
-    coverage = bundled_release.manifest.parts["facts"]["completeness"]
-    table = html[html.index('<table class="coverage">') : html.index("</table>")]
+    html, facts = _page(client, "/", lang), bundled_release.manifest.parts["facts"]
+    tables = re.findall(r'<table class="coverage">.*?</table>', html, flags=re.S)
+    assert len(tables) == len(completeness.TABLES)  # the projects', the organisations'
     row = r'<tr><th scope="row">(.*?)</th><td>(\d+)</td><td>(\d+)\xa0?%</td></tr>'
-    rows = re.findall(row, table)
-    total = coverage["projects"]
-    assert rows == [
-        (html_escape(field.label(lang)), str(coverage["fields"][field.key]),
-         str(round(100 * coverage["fields"][field.key] / total)))
-        for field in completeness.FIELDS
-    ]  # fmt: skip
+    for table, shown in zip(completeness.TABLES, tables, strict=True):
+        coverage = facts[table.fact]
+        total = coverage[table.name]
+        assert re.findall(row, shown) == [
+            (html_escape(field.label(lang)), str(coverage["fields"][field.key]),
+             str(round(100 * coverage["fields"][field.key] / total)))
+            for field in table.fields
+        ]  # fmt: skip
     data = client.get("/", headers={"Accept": "application/json"}).json
-    assert data["completeness"] == coverage and data["counts"]["project"] == total
+    assert data["completeness"] == facts["completeness"]
+    assert data["organisation_completeness"] == facts["organisation_completeness"]
+    assert data["counts"]["project"] == facts["completeness"]["projects"]
 
 
 def test_shapes_show_lists_as_their_members_under_readable_headings(client):

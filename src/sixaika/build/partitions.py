@@ -89,7 +89,8 @@ class FileResult:
     identifiers: Identifiers = field(default_factory=Identifiers)
     problems: list[Problem] = field(default_factory=list)
     report: bytes = b""  # its results in the machine report (N-Triples)
-    projects: dict[str, list[str]] = field(default_factory=dict)  # its fields (completeness)
+    # its records' fields, by table (``read.completeness``: projects, organisations)
+    having: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     search_facts: Facts = field(default_factory=Facts)  # what its records tell others' rows
     parts: dict[str, bytes] | None = None  # its parts of the dumps; in the cache only
     index: Part | None = None  # its part of the search index; in the cache only
@@ -159,13 +160,13 @@ class Checked:
         return found
 
     def lacking(self, key: str, settings: Settings) -> list[str]:
-        """The projects that lack the field ``key`` (``read.completeness``), each as
-        ``file: project``, in the order of the files."""
-        ours = settings.urls.id()
+        """The records that lack the field ``key`` (``read.completeness``: a project's or
+        an organisation's), each as ``file: record``, in the order of the files."""
+        ours, table = settings.urls.id(), completeness.TABLE_OF[key].name
         return [
-            f"{_relative(result.path, settings)}: {project.removeprefix(ours)}"
+            f"{_relative(result.path, settings)}: {record.removeprefix(ours)}"
             for result in self.results
-            for project, keys in sorted(result.projects.items())
+            for record, keys in sorted(result.having.get(table, {}).items())
             if key not in keys
         ]
 
@@ -386,7 +387,7 @@ def _describe(
     for problem in report.problems:
         problems[_file_of(problem)].append(problem)
     results_graph = _results_by_file(report.graph, places)
-    having = _projects_having([*beside, *own.quads], settings)
+    having = _having([*beside, *own.quads], settings)
     results = []
     for path, sources in loaded.items():
         dataset = dataset_of(path, settings)
@@ -404,7 +405,7 @@ def _describe(
             identifiers=_identifiers(sources, Places(sources, settings)),
             problems=problems.get(path, []),
             report=results_graph.get(path, b""),
-            projects={p: having[p] for p in _subjects_of(sources) if p in having},
+            having=_own(having, _subjects_of(sources)),
             search_facts=search_facts,
             parts=shared.parts.of(sources.quads),
             index=index,
@@ -415,12 +416,20 @@ def _describe(
     return results, problems.get(None, []) if keep_orphans else []
 
 
-def _projects_having(quads: list[ox.Quad], settings: Settings) -> dict[str, list[str]]:
-    """The fields each project of ``quads`` has (``read.completeness``), its links to
-    the shared records followed (a city is its organisations')."""
+def _having(quads: list[ox.Quad], settings: Settings) -> dict[str, dict[str, list[str]]]:
+    """The fields each project and organisation of ``quads`` has (``read.completeness``),
+    its links to the shared records followed (a project's city is its organisations')."""
     store = ox.Store()
     store.extend(quads)
-    return completeness.projects_having(OxigraphRepo(store, "partition"), settings)
+    return completeness.having(OxigraphRepo(store, "partition"), settings)
+
+
+def _own(having: dict[str, dict[str, list[str]]], subjects: set[str]) -> dict[str, Any]:
+    """Of ``having``, the records among ``subjects`` (a file's, not those beside it)."""
+    return {
+        table: {record: keys for record, keys in records.items() if record in subjects}
+        for table, records in having.items()
+    }
 
 
 def _subjects_of(sources: Sources) -> set[str]:
@@ -556,5 +565,8 @@ def _report(results: list[FileResult], more: list[Problem], more_graph: bytes) -
     conforms = not any(p.severity == "Violation" for p in problems)
     graph.add((report_node, SH.conforms, rdflib.Literal(conforms)))
     problems.sort(key=Report.sort_key)
-    having = {p: fields for r in results for p, fields in r.projects.items()}
+    having: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for result in results:
+        for table, records in result.having.items():
+            having[table].update(records)
     return Report(conforms, problems, graph, completeness.tally(having))

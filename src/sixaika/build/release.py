@@ -188,7 +188,7 @@ def write_release(
         pages_of_build(checked, since, progress),
         store_of_build(checked, since, progress),
         # The counts of completeness were made as the files were validated.
-        facts_of(progress, known={"completeness": checked.report.completeness}),
+        facts_of(progress, known=checked.report.completeness),
         web_files,
         html_pages(since, progress),
     ]

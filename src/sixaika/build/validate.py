@@ -116,8 +116,9 @@ class Report:
     conforms: bool
     problems: list[Problem]
     graph: rdflib.Graph
-    # How many projects have each field (``read.completeness``); None for a part of the data.
-    completeness: dict[str, Any] | None = None
+    # How many projects and organisations have each field, by table fact
+    # (``read.completeness.tally``); None for a part of the data.
+    completeness: dict[str, dict[str, Any]] | None = None
 
     @staticmethod
     def sort_key(problem: Problem) -> tuple:
@@ -140,8 +141,8 @@ class Report:
         return sum(p.severity == "Warning" for p in self.problems)
 
     def text(self, lang: str = "en") -> str:
-        """One line per problem, the verdict, then what the projects still lack (how many
-        have each field), in English or Finnish."""
+        """One line per problem, the verdict, then what the projects and organisations
+        still lack (how many have each field), in English or Finnish."""
         lines = [p.line(lang) for p in self.problems]
         lines.append(_verdict(self.conforms, self.violations, self.warnings, lang))
         if self.completeness is not None:
@@ -155,7 +156,7 @@ class Report:
                 "violations": self.violations,
                 "warnings": self.warnings,
                 "results": [{**asdict(p), "where": str(p.where)} for p in self.problems],
-                "completeness": self.completeness,
+                **(self.completeness or {}),
             },
             ensure_ascii=False,
             indent=2,

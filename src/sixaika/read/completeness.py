@@ -1,14 +1,17 @@
-"""How complete the data is: for each field a project may have, how many projects have it.
+"""How complete the data is: for each field a record may have, how many records have it.
 
-One definition, ``FIELDS``, serves both places that tell it: ``sixaika validate`` counts
-each partition's projects as it validates them (``projects_having``, on the partition's
-records beside the shared ones), and the build puts the sum into the release's facts,
-which the home page's coverage table and its charts read (``n of N projects``). A store
-without those facts is counted with the same patterns (``count``).
+Two tables count it: the projects' fields (titles, fund, lead, period, ...) and the
+organisations' (business ID, city, Wikidata item). One definition of each, a ``Table``,
+serves both places that tell it: ``sixaika validate`` counts each file's records as it
+validates them (``having``, on a partition's records beside the shared ones), and the
+build puts the sum into the release's facts, which the home page's coverage tables and
+its charts read (``n of N projects``). A store without those facts is counted with the
+same patterns (``count``).
 
-A field is a SPARQL graph pattern about ``?project``: its prefixes are those of
-``namespaces.PREFIXES`` and ``sixaika:`` (the vocabulary), and ``{id}`` stands for the
-base of the data's own IRIs.
+A field is a SPARQL graph pattern about its table's variable (``?project``,
+``?organisation``): its prefixes are those of ``namespaces.PREFIXES`` and ``sixaika:``
+(the vocabulary), and ``{id}`` stands for the base of the data's own IRIs. Field keys are
+unique across the tables: ``validate --missing KEY`` takes any of them.
 """
 
 from __future__ import annotations
@@ -108,100 +111,181 @@ FIELDS: tuple[Field, ...] = (
         '?project owl:sameAs ?same FILTER(STRSTARTS(STR(?same), "https://linkedopendata.eu/"))',
     ),
 )
-BY_KEY = {field.key: field for field in FIELDS}
+ORGANISATION_FIELDS: tuple[Field, ...] = (
+    Field(
+        "business_id",
+        ("Business ID", "Y-tunnus", "FO-nummer"),
+        "?organisation adms:identifier/dct:type <{id}concept/identifier-type/business-id>",
+    ),
+    Field(
+        "organisation_city",
+        ("City", "Kaupunki", "Stad"),
+        "?organisation dct:spatial ?city . ?city a sixaika:City",
+    ),
+    Field(
+        "wikidata",
+        ("Wikidata item", "Wikidata-kohde", "Wikidata-objekt"),
+        "?organisation owl:sameAs ?same "
+        'FILTER(STRSTARTS(STR(?same), "http://www.wikidata.org/entity/Q"))',
+    ),
+)
 
 
-def _query(settings: Settings, select: str, where: str) -> str:
-    """A query over the projects (the data's own ``project/`` IRIs) that ``where`` matches.
+@dataclass(frozen=True)
+class Table:
+    """The records one coverage table counts, and their fields."""
 
-    The pattern comes first and no ``?project a sixaika:Project``: Oxigraph joins in the
-    written order, and that join alone costs seconds at 100k projects (``read.facts``).
-    """
-    prefixes = {**PREFIXES, "sixaika": settings.urls.vocab}
-    declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
-    projects = settings.urls.id("project/")
-    where = where.replace("{id}", settings.urls.id())
-    return (
-        f"{declared}SELECT {select} WHERE {{ {where} "
-        f'FILTER(STRSTARTS(STR(?project), "{projects}")) }}'
-    )
+    name: str  # the records, as their counts name them: {"projects": N, "fields": {...}}
+    fact: str  # the counts' name among the release's facts and in validate's JSON
+    variable: str  # a record, in the fields' patterns
+    path: str  # where the data's IRIs of such records begin
+    kind: str  # the pattern every such record matches
+    fields: tuple[Field, ...]
+    words: dict[str, tuple[str, str]]  # validate's heading and list of the lacking, by lang
+
+    def select(self, settings: Settings, select: str, where: str) -> str:
+        """A query over the records (the data's own IRIs under ``path``) that ``where``
+        matches.
+
+        The pattern comes first and no ``?project a sixaika:Project``: Oxigraph joins in
+        the written order, and that join alone costs seconds at 100k projects
+        (``read.facts``).
+        """
+        prefixes = {**PREFIXES, "sixaika": settings.urls.vocab}
+        declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+        records = settings.urls.id(self.path)
+        where = where.replace("{id}", settings.urls.id())
+        return (
+            f"{declared}SELECT {select} WHERE {{ {where} "
+            f'FILTER(STRSTARTS(STR(?{self.variable}), "{records}")) }}'
+        )
+
+    def word(self, which: int, lang: str) -> str:
+        return self.words.get(lang, self.words["en"])[which]
 
 
-PROJECTS = "?project a sixaika:Project"
+PROJECTS = Table(
+    "projects",
+    "completeness",
+    "project",
+    "project/",
+    "?project a sixaika:Project",
+    FIELDS,
+    {
+        "en": (
+            "Projects that have each field (of {0}):",
+            "{0} is missing from {1} of {2} projects:",
+        ),
+        "fi": ("Hankkeet, joilla tieto on ({0} hankkeesta):", "{0} puuttuu {1} / {2} hankkeelta:"),
+    },
+)
+ORGANISATIONS = Table(
+    "organisations",
+    "organisation_completeness",
+    "organisation",
+    "organisation/",
+    "?organisation a ?kind",
+    ORGANISATION_FIELDS,
+    {
+        "en": (
+            "Organisations that have each field (of {0}):",
+            "{0} is missing from {1} of {2} organisations:",
+        ),
+        "fi": (
+            "Organisaatiot, joilla tieto on ({0} organisaatiosta):",
+            "{0} puuttuu {1} / {2} organisaatiolta:",
+        ),
+    },
+)
+TABLES = (PROJECTS, ORGANISATIONS)
+TABLE_OF = {field.key: table for table in TABLES for field in table.fields}
+BY_KEY = {field.key: field for table in TABLES for field in table.fields}
 
 
-def projects_having(repo: Repo, settings: Settings) -> dict[str, list[str]]:
-    """Every project ``repo`` holds, with the keys of the fields it has (in ``FIELDS``
-    order): what a partition of the sources gives (``build.partitions``)."""
+def having(repo: Repo, settings: Settings) -> dict[str, dict[str, list[str]]]:
+    """Every record of each table that ``repo`` holds, with the keys of the fields it has
+    (in the table's order), by table name: what a partition of the sources gives
+    (``build.partitions``)."""
+    return {table.name: _having(repo, settings, table) for table in TABLES}
+
+
+def _having(repo: Repo, settings: Settings, table: Table) -> dict[str, list[str]]:
+    record = table.variable
     found: dict[str, list[str]] = {
-        row["project"].value: [] for row in repo.select(_query(settings, "?project", PROJECTS))
+        row[record].value: []
+        for row in repo.select(table.select(settings, f"?{record}", table.kind))
     }
-    for field in FIELDS:
-        for row in repo.select(_query(settings, "DISTINCT ?project", field.pattern)):
-            if row["project"].value in found:
-                found[row["project"].value].append(field.key)
+    for field in table.fields:
+        for row in repo.select(table.select(settings, f"DISTINCT ?{record}", field.pattern)):
+            if row[record].value in found:
+                found[row[record].value].append(field.key)
     return found
 
 
-def tally(having: dict[str, list[str]]) -> dict[str, Any]:
-    """The counts of ``projects_having``'s answers (one or several partitions' joined):
-    ``{"projects": N, "fields": {key: n}}``, as the release's facts hold them."""
-    counts = dict.fromkeys(BY_KEY, 0)
-    for keys in having.values():
-        for key in keys:
-            counts[key] += 1
-    return {"projects": len(having), "fields": counts}
+def tally(having: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, Any]]:
+    """The counts of ``having``'s answers (one or several partitions' joined), by each
+    table's fact: ``{"completeness": {"projects": N, "fields": {key: n}}, ...}``, as the
+    release's facts hold them."""
+    counts = {}
+    for table in TABLES:
+        records = having.get(table.name, {})
+        fields = dict.fromkeys((field.key for field in table.fields), 0)
+        for keys in records.values():
+            for key in keys:
+                fields[key] += 1
+        counts[table.fact] = {table.name: len(records), "fields": fields}
+    return counts
 
 
-def count(repo: Repo, settings: Settings) -> dict[str, Any]:
-    """The same counts as ``tally``'s, counted in a whole store (one query a field)."""
+def count(repo: Repo, settings: Settings, table: Table) -> dict[str, Any]:
+    """The same counts as ``tally``'s of ``table``, counted in a whole store (one query a
+    field)."""
 
     def counted(where: str) -> int:
-        rows = repo.select(_query(settings, "(COUNT(DISTINCT ?project) AS ?n)", where))
+        select = f"(COUNT(DISTINCT ?{table.variable}) AS ?n)"
+        rows = repo.select(table.select(settings, select, where))
         return int(rows[0]["n"].value) if rows else 0
 
-    fields = {field.key: counted(field.pattern) for field in FIELDS}
-    return {"projects": counted(PROJECTS), "fields": fields}
+    fields = {field.key: counted(field.pattern) for field in table.fields}
+    return {table.name: counted(table.kind), "fields": fields}
 
 
-def lines(counts: dict[str, Any], lang: str) -> list[str]:
-    """The counts as ``validate`` ends with them: a heading, a field a line (its key, as
-    ``validate --missing`` takes it, its name, how many projects have it, of how many),
-    and how to see which projects lack one."""
-    total = counts["projects"]
-    words = _WORDS.get(lang, _WORDS["en"])
-    keys = max(len(field.key) for field in FIELDS)
-    names = max(len(field.label(lang)) for field in FIELDS)
-    digits = len(str(total))
-    rows = [
-        f"  {field.key:<{keys}}  {field.label(lang):<{names}}  "
-        f"{counts['fields'][field.key]:>{digits}} / {total}  "
-        f"{share(counts['fields'][field.key], total):>5}"
-        for field in FIELDS
-    ]
-    return [words["heading"].format(total), *rows, words["hint"]]
+def lines(counts: dict[str, dict[str, Any]], lang: str) -> list[str]:
+    """The counts (by table fact, as ``tally`` gives them) as ``validate`` ends with them:
+    for each table a heading and a field a line (its key, as ``validate --missing`` takes
+    it, its name, how many records have it, of how many), then how to see which records
+    lack one."""
+    keys = max(len(key) for key in BY_KEY)
+    names = max(len(field.label(lang)) for field in BY_KEY.values())
+    told = []
+    for table in TABLES:
+        total, fields = counts[table.fact][table.name], counts[table.fact]["fields"]
+        digits = len(str(total))
+        told += [
+            table.word(0, lang).format(total),
+            *(
+                f"  {field.key:<{keys}}  {field.label(lang):<{names}}  "
+                f"{fields[field.key]:>{digits}} / {total}  {share(fields[field.key], total):>5}"
+                for field in table.fields
+            ),
+            "",
+        ]
+    return [*told, _HINT.get(lang, _HINT["en"])]
 
 
 def missing_lines(key: str, lacking: list[str], total: int, lang: str) -> list[str]:
-    """The projects that lack the field ``key`` (each as ``file: project``), under a
-    heading that says how many of all."""
-    words = _WORDS.get(lang, _WORDS["en"])
-    heading = words["missing"].format(BY_KEY[key].label(lang), len(lacking), total)
+    """The records that lack the field ``key`` (each as ``file: record``), under a heading
+    that says how many of all."""
+    heading = TABLE_OF[key].word(1, lang).format(BY_KEY[key].label(lang), len(lacking), total)
     return [heading, *(f"  {each}" for each in lacking)]
 
 
-# validate's words (its other words: ``build.validate``)
-_WORDS = {
-    "en": {
-        "heading": "Projects that have each field (of {0}):",
-        "hint": "(sixaika validate --missing FIELD lists the projects that lack a field.)",
-        "missing": "{0} is missing from {1} of {2} projects:",
-    },
-    "fi": {
-        "heading": "Hankkeet, joilla tieto on ({0} hankkeesta):",
-        "hint": "(sixaika validate --missing KENTTÄ luettelee hankkeet, joilta tieto puuttuu.)",
-        "missing": "{0} puuttuu {1} / {2} hankkeelta:",
-    },
+# validate's other words: ``build.validate``
+_HINT = {
+    "en": "(sixaika validate --missing FIELD lists the projects or organisations that lack "
+    "a field.)",
+    "fi": "(sixaika validate --missing KENTTÄ luettelee hankkeet tai organisaatiot, joilta tieto "
+    "puuttuu.)",
 }
 
 

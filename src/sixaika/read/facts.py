@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..dates import PeriodDate, earliest, latest
-from . import completeness as completeness_of
+from . import completeness
 from .store import Repo
 from .void import Counts, counts
 
@@ -205,11 +205,18 @@ def start_years(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> list
     return sorted([int(r["y"].value), int(r["n"].value)] for r in rows if "y" in r)
 
 
-@fact("completeness")
-def completeness(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> dict[str, Any]:
-    """How many projects have each field (``read.completeness``): the coverage table
-    and the charts' "n of N". The build gives the counts it made as it validated."""
-    return completeness_of.count(repo, settings)
+def _completeness(table: completeness.Table) -> Fact:
+    def counted(repo: Repo, settings: Settings, _graphs: dict[str, str]) -> dict[str, Any]:
+        return completeness.count(repo, settings, table)
+
+    return counted
+
+
+# How many projects and organisations have each field (``read.completeness``): the
+# coverage tables and the charts' "n of N". The build gives the counts it made as it
+# validated.
+for _table in completeness.TABLES:
+    fact(_table.fact)(_completeness(_table))
 
 
 # VoID and the catalog -----------------------------------------------------------

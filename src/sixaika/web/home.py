@@ -87,7 +87,7 @@ def _data(lang: str) -> dict[str, Any]:
         "charts": charts,
         "history": _history(lang),
         "history_note": _having("start", coverage, lang),
-        "coverage": _coverage(coverage, lang),
+        "coverage": [_coverage(table, lang) for table in completeness.TABLES],
         "examples": examples,
         "queries": _queries(lang),
         "json": {
@@ -97,7 +97,7 @@ def _data(lang: str) -> dict[str, Any]:
                 key: {names.label(c, lang)[0]: n for c, n in facts[key]}
                 for key in ("focus_area", "fund", "city")
             },
-            "completeness": coverage,
+            **{table.fact: site().facts[table.fact] for table in completeness.TABLES},
             "sparql": links().sparql(),
             "catalog": links().catalog(),
         },
@@ -109,15 +109,16 @@ def _having(key: str, coverage: dict[str, Any], lang: str) -> str:
     return i18n.text(f"having_{key}", lang, coverage["fields"][key], coverage["projects"])
 
 
-def _coverage(coverage: dict[str, Any], lang: str) -> list[tuple[str, int, int]]:
-    """The coverage table's rows: each field's name, the projects that have it and their
-    share in per cent."""
-    total = coverage["projects"]
+def _coverage(table: completeness.Table, lang: str) -> dict[str, Any]:
+    """A coverage table: its records (``name``), how many there are, and its rows: each
+    field's name, the records that have it and their share in per cent."""
+    counts = site().facts[table.fact]
+    total = counts[table.name]
     rows = []
-    for field in completeness.FIELDS:
-        having = coverage["fields"][field.key]
+    for field in table.fields:
+        having = counts["fields"][field.key]
         rows.append((field.label(lang), having, round(100 * having / total) if total else 0))
-    return rows
+    return {"name": table.name, "total": total, "rows": rows}
 
 
 def _queries(lang: str) -> list[tuple[str, str]]:

@@ -192,7 +192,7 @@ _UI: dict[str, tuple[str, str, str]] = {
         "{0} av {1} projekt har ett startdatum",
     ),
     "coverage": ("How complete the data is", "Tietojen kattavuus", "Uppgifternas fullständighet"),
-    "coverage_intro": (
+    "coverage_intro_projects": (
         "There are {0} projects. The table says how many of them have each fact; a fact "
         "that no source gives stays out.",
         "Hankkeita on {0}. Taulukko kertoo, kuinka monella niistä kukin tieto on; tieto, "
@@ -200,8 +200,22 @@ _UI: dict[str, tuple[str, str, str]] = {
         "Det finns {0} projekt. Tabellen visar hur många av dem som har varje uppgift; en "
         "uppgift som ingen källa ger utelämnas.",
     ),
+    "coverage_intro_organisations": (
+        "There are {0} organisations. This table says the same of them.",
+        "Organisaatioita on {0}. Tämä taulukko kertoo saman niistä.",
+        "Det finns {0} organisationer. Den här tabellen visar detsamma för dem.",
+    ),
     "field": ("Field", "Tieto", "Uppgift"),
-    "having": ("Projects that have it", "Hankkeita, joilla se on", "Projekt som har den"),
+    "coverage_having_projects": (
+        "Projects that have it",
+        "Hankkeita, joilla se on",
+        "Projekt som har den",
+    ),
+    "coverage_having_organisations": (
+        "Organisations that have it",
+        "Organisaatioita, joilla se on",
+        "Organisationer som har den",
+    ),
     "share": ("Share", "Osuus", "Andel"),
     "percent": ("{0}%", "{0}\u00a0%", "{0}\u00a0%"),  # a space that does not break
     "since": ("from {0}", "{0} alkaen", "från {0}"),

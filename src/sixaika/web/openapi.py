@@ -99,8 +99,8 @@ def operations() -> dict[str, dict[str, Any]]:
         "/": {
             "get": _op(
                 "Pages",
-                "The home page: the datasets, charts, how many projects have each field "
-                "(JSON: completeness), examples.",
+                "The home page: the datasets, charts, how many projects and organisations "
+                "have each field (JSON: completeness, organisation_completeness), examples.",
                 [LANG],
                 _answers(*PAGE_TYPES),
             )
