@@ -141,7 +141,8 @@ class Table:
     path: str  # where the data's IRIs of such records begin
     kind: str  # the pattern every such record matches
     fields: tuple[Field, ...]
-    words: dict[str, tuple[str, str]]  # validate's heading and list of the lacking, by lang
+    heading: dict[str, str]  # validate's heading of its counts, by language
+    missing: dict[str, str]  # and of the list of those that lack a field
 
     def select(self, settings: Settings, select: str, where: str) -> str:
         """A query over the records (the data's own IRIs under ``path``) that ``where``
@@ -160,41 +161,37 @@ class Table:
             f'FILTER(STRSTARTS(STR(?{self.variable}), "{records}")) }}'
         )
 
-    def word(self, which: int, lang: str) -> str:
-        return self.words.get(lang, self.words["en"])[which]
-
 
 PROJECTS = Table(
-    "projects",
-    "completeness",
-    "project",
-    "project/",
-    "?project a sixaika:Project",
-    FIELDS,
-    {
-        "en": (
-            "Projects that have each field (of {0}):",
-            "{0} is missing from {1} of {2} projects:",
-        ),
-        "fi": ("Hankkeet, joilla tieto on ({0} hankkeesta):", "{0} puuttuu {1} / {2} hankkeelta:"),
+    name="projects",
+    fact="completeness",
+    variable="project",
+    path="project/",
+    kind="?project a sixaika:Project",
+    fields=FIELDS,
+    heading={
+        "en": "Projects that have each field (of {0}):",
+        "fi": "Hankkeet, joilla tieto on ({0} hankkeesta):",
+    },
+    missing={
+        "en": "{0} is missing from {1} of {2} projects:",
+        "fi": "{0} puuttuu {1} / {2} hankkeelta:",
     },
 )
 ORGANISATIONS = Table(
-    "organisations",
-    "organisation_completeness",
-    "organisation",
-    "organisation/",
-    "?organisation a ?kind",
-    ORGANISATION_FIELDS,
-    {
-        "en": (
-            "Organisations that have each field (of {0}):",
-            "{0} is missing from {1} of {2} organisations:",
-        ),
-        "fi": (
-            "Organisaatiot, joilla tieto on ({0} organisaatiosta):",
-            "{0} puuttuu {1} / {2} organisaatiolta:",
-        ),
+    name="organisations",
+    fact="organisation_completeness",
+    variable="organisation",
+    path="organisation/",
+    kind="?organisation a ?kind",
+    fields=ORGANISATION_FIELDS,
+    heading={
+        "en": "Organisations that have each field (of {0}):",
+        "fi": "Organisaatiot, joilla tieto on ({0} organisaatiosta):",
+    },
+    missing={
+        "en": "{0} is missing from {1} of {2} organisations:",
+        "fi": "{0} puuttuu {1} / {2} organisaatiolta:",
     },
 )
 TABLES = (PROJECTS, ORGANISATIONS)
@@ -262,7 +259,7 @@ def lines(counts: dict[str, dict[str, Any]], lang: str) -> list[str]:
         total, fields = counts[table.fact][table.name], counts[table.fact]["fields"]
         digits = len(str(total))
         told += [
-            table.word(0, lang).format(total),
+            _in(table.heading, lang).format(total),
             *(
                 f"  {field.key:<{keys}}  {field.label(lang):<{names}}  "
                 f"{fields[field.key]:>{digits}} / {total}  {share(fields[field.key], total):>5}"
@@ -270,13 +267,14 @@ def lines(counts: dict[str, dict[str, Any]], lang: str) -> list[str]:
             ),
             "",
         ]
-    return [*told, _HINT.get(lang, _HINT["en"])]
+    return [*told, _in(_HINT, lang)]
 
 
 def missing_lines(key: str, lacking: list[str], total: int, lang: str) -> list[str]:
     """The records that lack the field ``key`` (each as ``file: record``), under a heading
     that says how many of all."""
-    heading = TABLE_OF[key].word(1, lang).format(BY_KEY[key].label(lang), len(lacking), total)
+    missing = _in(TABLE_OF[key].missing, lang)
+    heading = missing.format(BY_KEY[key].label(lang), len(lacking), total)
     return [heading, *(f"  {each}" for each in lacking)]
 
 
@@ -295,3 +293,8 @@ def share(n: int, total: int) -> str:
     ('33 %', '–')
     """
     return f"{round(100 * n / total)} %" if total else "–"
+
+
+def _in(words: dict[str, str], lang: str) -> str:
+    """``words`` in ``lang``, else in English (validate speaks English and Finnish)."""
+    return words.get(lang, words["en"])
