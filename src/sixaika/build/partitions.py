@@ -424,7 +424,9 @@ def _having(quads: list[ox.Quad], settings: Settings) -> dict[str, dict[str, lis
     return completeness.having(OxigraphRepo(store, "partition"), settings)
 
 
-def _own(having: dict[str, dict[str, list[str]]], subjects: set[str]) -> dict[str, Any]:
+def _own(
+    having: dict[str, dict[str, list[str]]], subjects: set[str]
+) -> dict[str, dict[str, list[str]]]:
     """Of ``having``, the records among ``subjects`` (a file's, not those beside it)."""
     return {
         table: {record: keys for record, keys in records.items() if record in subjects}

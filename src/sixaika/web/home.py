@@ -73,7 +73,7 @@ def _data(lang: str) -> dict[str, Any]:
     def bars(key: str):
         return bar_chart([(names.label(c, lang)[0], n, names.href(c)) for c, n in facts[key]])
 
-    coverage = site().facts["completeness"]
+    coverage = site().facts[completeness.PROJECTS.fact]
     charts = [
         (i18n.text(f"by_{key}", lang), bars(key), _having(key, coverage, lang))
         for key in ("focus_area", "fund", "city")
@@ -106,7 +106,8 @@ def _data(lang: str) -> dict[str, Any]:
 
 def _having(key: str, coverage: dict[str, Any], lang: str) -> str:
     """What a chart of the field ``key`` leaves out: "7 of 42 projects have a focus area"."""
-    return i18n.text(f"having_{key}", lang, coverage["fields"][key], coverage["projects"])
+    projects = coverage[completeness.PROJECTS.name]
+    return i18n.text(f"having_{key}", lang, coverage["fields"][key], projects)
 
 
 def _coverage(table: completeness.Table, lang: str) -> dict[str, Any]:
