@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import types
 import typing
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -56,9 +57,11 @@ class File:
     gzip: File | None = None  # its gzip copy, beside it
 
     @classmethod
-    def from_json(cls, entry: dict[str, Any]) -> File:
-        gz = entry.get("gzip")
-        return cls(**{**entry, "gzip": cls.from_json(gz) if gz else None})
+    def from_json(cls, entry: Any, where: str = "") -> File:
+        """The file a manifest's ``entry`` lists (at ``where`` in the manifest); a
+        ValueError or KeyError that names what is wrong (``_checked``)."""
+        gz = _checked(cls, entry, where).get("gzip")
+        return cls(**{**entry, "gzip": cls.from_json(gz, f"{where}gzip.") if gz else None})
 
     def to_json(self) -> dict[str, Any]:
         entry = {"name": self.name, "bytes": self.bytes, "sha256": self.sha256}
@@ -74,6 +77,58 @@ class Dataset:
     graph: str
     triples: int
     files: dict[str, File] = field(default_factory=dict)
+
+
+def _checked(cls: type, entry: Any, where: str = "") -> dict[str, Any]:
+    """``entry`` (a JSON value at ``where`` in a manifest) when it has each field of the
+    dataclass ``cls`` that has no default, and each of its kind; else a ValueError (a
+    KeyError for a field it lacks) that names the field. A field of the wrong kind would
+    fail later, far from here.
+
+    >>> _checked(Dataset, {"graph": "g", "triples": True}, "datasets.projects.")
+    Traceback (most recent call last):
+    ValueError: its field datasets.projects.triples is true, not a whole number
+    """
+    if not isinstance(entry, dict):
+        raise ValueError(f"its field {where.rstrip('.')} is not a JSON object")
+    kinds = typing.get_type_hints(cls)
+    for each in dataclasses.fields(cls):
+        unset = each.default is dataclasses.MISSING and each.default_factory is dataclasses.MISSING
+        if each.name not in entry:
+            if unset:
+                raise KeyError(f"{where}{each.name}")
+        elif not _is(entry[each.name], kinds[each.name]):
+            value, kind = json.dumps(entry[each.name]), _kind_word(kinds[each.name])
+            raise ValueError(f"its field {where}{each.name} is {value}, not {kind}")
+    return entry
+
+
+def _options(kind: Any) -> tuple[Any, ...]:
+    """The kinds a field's kind allows (``str | None``: str and None)."""
+    return typing.get_args(kind) if isinstance(kind, types.UnionType) else (kind,)
+
+
+def _is(value: Any, kind: Any) -> bool:
+    """Whether a JSON value is of a field's kind: a dataclass is a JSON object, a generic
+    its container (``dict[str, File]``: any object), a whole number not a boolean."""
+    for option in _options(kind):
+        if option is type(None):
+            found = value is None
+        elif option is int:
+            found = type(value) is int
+        elif dataclasses.is_dataclass(option):
+            found = isinstance(value, dict)
+        else:
+            found = isinstance(value, typing.get_origin(option) or option)
+        if found:
+            return True
+    return False
+
+
+def _kind_word(kind: Any) -> str:
+    """A field's kind as a message names it (``str | None``: text)."""
+    first = next(option for option in _options(kind) if option is not type(None))
+    return _KINDS.get(first, "a JSON object")
 
 
 _KINDS = {int: "a whole number", bool: "true or false", str: "text"}  # in a manifest's fields
@@ -141,21 +196,16 @@ class Manifest:
         document = json.loads(text)
         if not isinstance(document, dict):
             raise ValueError("it is not a JSON object")
-        fields = [f for f in dataclasses.fields(cls) if f.name not in ("parts", "datasets")]
-        known = {f.name for f in fields}
-        for lacking in (f.name for f in fields if f.default is dataclasses.MISSING):
-            if lacking not in document:
-                raise KeyError(lacking)
-        kinds = typing.get_type_hints(cls)
-        for name in sorted(known & document.keys()):
-            if not isinstance(document[name], kinds[name]):
-                kind = _KINDS.get(kinds[name], "text")  # all others are text or null
-                raise ValueError(f"its field {name} is {json.dumps(document[name])}, not {kind}")
+        known = {f.name for f in dataclasses.fields(cls)} - {"parts", "datasets"}
+        _checked(cls, {"datasets": {}, **document})  # a release of no dataset lists none
         datasets = {
             name: Dataset(
-                d["graph"],
+                _checked(Dataset, d, f"datasets.{name}.")["graph"],
                 d["triples"],
-                {key: File.from_json(f) for key, f in d.get("files", {}).items()},
+                {
+                    key: File.from_json(f, f"datasets.{name}.files.{key}.")
+                    for key, f in d.get("files", {}).items()
+                },
             )
             for name, d in document.get("datasets", {}).items()
         }
